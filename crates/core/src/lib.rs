@@ -1,0 +1,13 @@
+//! Domain types shared by every Tidings crate: outlets, feeds, articles, stories and their ids,
+//! plus URL canonicalisation for deduplication.
+//!
+//! This crate is pure: no clock, no network, no SQL. It depends on nothing of ours.
+
+mod model;
+mod url_canon;
+
+pub use model::*;
+pub use url_canon::{canonical_url, CanonError};
+
+/// Times everywhere in Tidings are UTC instants.
+pub use jiff::Timestamp;

@@ -1,0 +1,37 @@
+//! Feeds into one model: RSS, Atom and JSON Feed parsing (through feed-rs, behind an adapter),
+//! feed discovery from a site's HTML, and OPML import and export.
+//!
+//! Pure: bytes and URLs in, values plus warnings out. Parsing a feed fails only when the bytes are
+//! not a feed at all; anything less is a warning. Depends on `tidings-core` only among our crates.
+
+mod discover;
+mod model;
+mod opml;
+mod parse;
+
+pub use discover::{common_feed_paths, discover_feeds, DiscoveredFeed};
+pub use model::{FeedFormat, Item, ParsedFeed};
+pub use opml::{parse_opml, write_opml, OpmlDocument, OpmlOutline};
+pub use parse::parse_feed;
+
+/// What went wrong with a feed or OPML document.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The bytes are not a feed in any format we read.
+    #[error("this is not a feed Tidings can read ({0}); check that the URL points at an RSS, Atom or JSON feed")]
+    NotAFeed(String),
+    /// The document is not OPML.
+    #[error("this is not an OPML file ({0}); export the subscription list from the reader again")]
+    NotOpml(String),
+    /// The document is larger than we accept.
+    #[error("the document is {size} bytes, more than the {limit} bytes Tidings reads")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// Result with this crate's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,467 @@
+//! The only code in Tidings that opens outbound connections.
+//!
+//! Every request goes through [`Fetcher`]: the SSRF guard on the address actually connected to,
+//! redirects followed by hand with every hop checked, bodies capped after decompression, connect
+//! and total timeouts, conditional GET, one connection and a minimum delay per host, and
+//! robots.txt for article pages. Depends on `tidings-core` only among our crates.
+
+mod guard;
+mod politeness;
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{self, HeaderMap};
+use reqwest::StatusCode;
+use url::Url;
+
+pub use guard::{non_public_reason, NetworkPolicy};
+pub use ipnet::IpNet;
+use politeness::HostGate;
+
+/// What went wrong with a fetch, in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The URL cannot be fetched at all.
+    #[error("{url} cannot be fetched: {reason}")]
+    InvalidUrl {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The SSRF guard refused the address.
+    #[error("refused to fetch {url}: {reason}. If this is a feed on your own network, allow private networks in the settings")]
+    Refused {
+        /// The URL.
+        url: String,
+        /// Why, naming the address.
+        reason: String,
+    },
+    /// No answer in time.
+    #[error("{url} did not answer within {seconds} seconds")]
+    Timeout {
+        /// The URL.
+        url: String,
+        /// The limit that fired.
+        seconds: u64,
+    },
+    /// The connection failed.
+    #[error("could not fetch {url}: {reason}")]
+    Network {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The body was larger than the cap.
+    #[error("{url} sent more than {limit} bytes (after decompression); Tidings stopped reading")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap.
+        limit: u64,
+    },
+    /// Too many redirects, or a loop.
+    #[error("{url} redirects too often ({reason})")]
+    Redirects {
+        /// The URL first asked for.
+        url: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The server answered with an error status.
+    #[error("{url} answered HTTP {status}{}", retry_after.map(|d| format!("; it asks to wait {} seconds", d.as_secs())).unwrap_or_default())]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status code.
+        status: u16,
+        /// Retry-After, on 429 and 503.
+        retry_after: Option<Duration>,
+    },
+    /// robots.txt disallows the page.
+    #[error("{url} is disallowed for Tidings by the site's robots.txt")]
+    DisallowedByRobots {
+        /// The URL.
+        url: String,
+    },
+    /// The response is not of a type we read.
+    #[error("{url} answered with {content_type}, not a web page")]
+    ContentType {
+        /// The URL.
+        url: String,
+        /// What it sent.
+        content_type: String,
+    },
+}
+
+/// Result with this crate's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Settings of the fetcher.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    /// Sent with every request; names Tidings and its version.
+    pub user_agent: String,
+    /// Limit on establishing a connection.
+    pub connect_timeout: Duration,
+    /// Limit on a whole fetch, redirects and body included.
+    pub total_timeout: Duration,
+    /// Limit on a body, counted after decompression.
+    pub max_body_bytes: u64,
+    /// Redirects followed at most.
+    pub max_redirects: usize,
+    /// Minimum time between two requests to one host.
+    pub min_host_delay: Duration,
+    /// Which addresses may be reached.
+    pub network: NetworkPolicy,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        Self {
+            user_agent: format!("Tidings/{} (news aggregator)", env!("CARGO_PKG_VERSION")),
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(30),
+            max_body_bytes: 16 * 1024 * 1024,
+            max_redirects: 5,
+            min_host_delay: Duration::from_secs(1),
+            network: NetworkPolicy::default(),
+        }
+    }
+}
+
+/// Why a request is made: article pages are subject to robots.txt, feeds are fetched on the
+/// subscriber's behalf as feed readers do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A feed.
+    Feed,
+    /// An article page.
+    Article,
+    /// A page fetched to discover feeds.
+    Discovery,
+}
+
+/// One request.
+#[derive(Debug, Clone)]
+pub struct FetchRequest {
+    /// What to fetch.
+    pub url: Url,
+    /// Why.
+    pub purpose: Purpose,
+    /// ETag from the last fetch, for conditional GET.
+    pub etag: Option<String>,
+    /// Last-Modified from the last fetch, for conditional GET.
+    pub last_modified: Option<String>,
+}
+
+impl FetchRequest {
+    /// An unconditional request.
+    pub fn new(url: Url, purpose: Purpose) -> Self {
+        Self { url, purpose, etag: None, last_modified: None }
+    }
+}
+
+/// A response body and what the headers said about it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// Where the body came from after redirects.
+    pub final_url: Url,
+    /// Set when every redirect hop was permanent: the new address to store.
+    pub permanent_redirect: Option<Url>,
+    /// The Content-Type header.
+    pub content_type: Option<String>,
+    /// The body, decompressed.
+    pub body: Bytes,
+    /// Validators for the next conditional GET.
+    pub etag: Option<String>,
+    /// Validators for the next conditional GET.
+    pub last_modified: Option<String>,
+    /// How long the response may be reused (Cache-Control max-age, or Expires).
+    pub fresh_for: Option<Duration>,
+}
+
+/// The outcome of a successful request.
+#[derive(Debug, Clone)]
+pub enum FetchOutcome {
+    /// 304: nothing changed since the validators were issued.
+    NotModified {
+        /// How long the response may be reused.
+        fresh_for: Option<Duration>,
+    },
+    /// A new body.
+    Fetched(Fetched),
+}
+
+/// The outbound HTTP client of Tidings.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    config: Arc<FetchConfig>,
+    policy: Arc<NetworkPolicy>,
+    gate: HostGate,
+}
+
+impl Fetcher {
+    /// Builds a fetcher.
+    pub fn new(config: FetchConfig) -> Result<Self> {
+        let policy = Arc::new(config.network.clone());
+        #[allow(clippy::disallowed_methods)] // this is the one place allowed to build a client
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.total_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .pool_max_idle_per_host(1)
+            .dns_resolver(Arc::new(guard::GuardedResolver { policy: policy.clone() }))
+            .build()
+            .map_err(|e| Error::Network { url: String::new(), reason: format!("the HTTP client could not start: {e}") })?;
+        let gate = HostGate::new(config.min_host_delay);
+        Ok(Self { client, config: Arc::new(config), policy, gate })
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// Fetches `req`, following redirects, within the total timeout.
+    pub async fn fetch(&self, req: FetchRequest) -> Result<FetchOutcome> {
+        let url = req.url.to_string();
+        let seconds = self.config.total_timeout.as_secs();
+        tokio::time::timeout(self.config.total_timeout, self.fetch_inner(req))
+            .await
+            .unwrap_or(Err(Error::Timeout { url, seconds }))
+    }
+
+    async fn fetch_inner(&self, req: FetchRequest) -> Result<FetchOutcome> {
+        let original = req.url.to_string();
+        let mut url = req.url.clone();
+        let mut visited = HashSet::new();
+        let mut all_permanent = true;
+        for _hop in 0..=self.config.max_redirects {
+            self.check_url(&url)?;
+            if !visited.insert(url.clone()) {
+                return Err(Error::Redirects { url: original, reason: format!("a loop back to {url}") });
+            }
+            if req.purpose == Purpose::Article {
+                self.check_robots(&url).await?;
+            }
+            let mut headers = HeaderMap::new();
+            if url == req.url {
+                if let Some(v) = req.etag.as_deref().and_then(|e| e.parse().ok()) {
+                    headers.insert(header::IF_NONE_MATCH, v);
+                }
+                if let Some(v) = req.last_modified.as_deref().and_then(|e| e.parse().ok()) {
+                    headers.insert(header::IF_MODIFIED_SINCE, v);
+                }
+            }
+            let response = {
+                let _turn = self.gate.wait_turn(&url).await;
+                self.send(&url, headers).await?
+            };
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let location = response
+                    .headers()
+                    .get(header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| url.join(l).ok())
+                    .ok_or_else(|| Error::Redirects { url: original.clone(), reason: format!("HTTP {} without a usable Location", status.as_u16()) })?;
+                all_permanent &= matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
+                url = location;
+                continue;
+            }
+            let fresh_for = freshness(response.headers());
+            if status == StatusCode::NOT_MODIFIED {
+                return Ok(FetchOutcome::NotModified { fresh_for });
+            }
+            if !status.is_success() {
+                return Err(Error::Status {
+                    url: url.to_string(),
+                    status: status.as_u16(),
+                    retry_after: retry_after(response.headers()),
+                });
+            }
+            let header_text = |name: header::HeaderName| {
+                response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+            };
+            let content_type = header_text(header::CONTENT_TYPE);
+            if req.purpose == Purpose::Article {
+                check_page_type(&url, content_type.as_deref())?;
+            }
+            let etag = header_text(header::ETAG);
+            let last_modified = header_text(header::LAST_MODIFIED);
+            let body = self.read_body(&url, response).await?;
+            let permanent_redirect = (all_permanent && url != req.url).then(|| url.clone());
+            return Ok(FetchOutcome::Fetched(Fetched {
+                final_url: url,
+                permanent_redirect,
+                content_type,
+                body,
+                etag,
+                last_modified,
+                fresh_for,
+            }));
+        }
+        Err(Error::Redirects { url: original, reason: format!("more than {} redirects", self.config.max_redirects) })
+    }
+
+    /// Checks scheme and IP literals (which skip DNS, so the resolver's guard does not see them).
+    fn check_url(&self, url: &Url) -> Result<()> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::InvalidUrl { url: url.to_string(), reason: format!("the {} scheme is not fetched, only http and https", url.scheme()) });
+        }
+        let ip: Option<IpAddr> = match url.host() {
+            Some(url::Host::Ipv4(v4)) => Some(v4.into()),
+            Some(url::Host::Ipv6(v6)) => Some(v6.into()),
+            Some(url::Host::Domain(_)) => None,
+            None => return Err(Error::InvalidUrl { url: url.to_string(), reason: "it has no host".to_string() }),
+        };
+        if let Some(ip) = ip {
+            if let Some(reason) = self.policy.refusal(ip) {
+                return Err(Error::Refused { url: url.to_string(), reason: format!("{ip} is {reason}") });
+            }
+        }
+        Ok(())
+    }
+
+    async fn send(&self, url: &Url, headers: HeaderMap) -> Result<reqwest::Response> {
+        let response = self.client.get(url.clone()).headers(headers).send().await.map_err(|e| self.describe(url, e))?;
+        // Belt and braces: the peer we actually reached must be allowed too.
+        if let Some(peer) = response.remote_addr() {
+            if let Some(reason) = self.policy.refusal(peer.ip()) {
+                return Err(Error::Refused { url: url.to_string(), reason: format!("it connected to {}, {reason}", peer.ip()) });
+            }
+        }
+        Ok(response)
+    }
+
+    async fn read_body(&self, url: &Url, mut response: reqwest::Response) -> Result<Bytes> {
+        let limit = self.config.max_body_bytes;
+        if response.content_length().is_some_and(|n| n > limit) && response.headers().get(header::CONTENT_ENCODING).is_none() {
+            return Err(Error::TooLarge { url: url.to_string(), limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.describe(url, e))? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(Error::TooLarge { url: url.to_string(), limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    async fn check_robots(&self, url: &Url) -> Result<()> {
+        let rules = self.gate.robots(url, |robots_url| self.fetch_robots(robots_url)).await;
+        if rules.allows(url.as_str()) {
+            Ok(())
+        } else {
+            Err(Error::DisallowedByRobots { url: url.to_string() })
+        }
+    }
+
+    /// Fetches robots.txt: its text, `None` when there is none (4xx), an error when the site is
+    /// failing (5xx), which RFC 9309 says means "disallow everything for now".
+    async fn fetch_robots(&self, robots_url: Url) -> Result<Option<Bytes>> {
+        match Box::pin(self.fetch(FetchRequest::new(robots_url, Purpose::Feed))).await {
+            Ok(FetchOutcome::Fetched(f)) => Ok(Some(f.body)),
+            Ok(FetchOutcome::NotModified { .. }) => Ok(None),
+            Err(Error::Status { status, .. }) if (400..500).contains(&status) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn describe(&self, url: &Url, e: reqwest::Error) -> Error {
+        let mut source: Option<&dyn std::error::Error> = Some(&e);
+        while let Some(s) = source {
+            if let Some(refusal) = s.downcast_ref::<guard::GuardRefusal>() {
+                return Error::Refused { url: url.to_string(), reason: refusal.0.clone() };
+            }
+            source = s.source();
+        }
+        if e.is_timeout() {
+            return Error::Timeout { url: url.to_string(), seconds: self.config.total_timeout.as_secs() };
+        }
+        let mut reason = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            reason = format!("{reason}: {s}");
+            source = s.source();
+        }
+        Error::Network { url: url.to_string(), reason }
+    }
+}
+
+fn check_page_type(url: &Url, content_type: Option<&str>) -> Result<()> {
+    let Some(ct) = content_type else { return Ok(()) };
+    let mime = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if mime.is_empty() || mime.starts_with("text/") || mime.contains("html") || mime.contains("xml") {
+        Ok(())
+    } else {
+        Err(Error::ContentType { url: url.to_string(), content_type: mime })
+    }
+}
+
+/// Reads Retry-After as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let secs = (when - jiff::Timestamp::now()).as_secs();
+    Some(Duration::from_secs(secs.max(0).unsigned_abs()))
+}
+
+/// Cache-Control max-age (s-maxage ignored: we are a private cache), else Expires.
+fn freshness(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(cc) = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()) {
+        for directive in cc.split(',') {
+            let d = directive.trim().to_ascii_lowercase();
+            if d == "no-cache" || d == "no-store" {
+                return Some(Duration::ZERO);
+            }
+            if let Some(secs) = d.strip_prefix("max-age=").and_then(|s| s.trim_matches('"').parse::<u64>().ok()) {
+                return Some(Duration::from_secs(secs));
+            }
+        }
+    }
+    let expires = headers.get(header::EXPIRES)?.to_str().ok()?;
+    let when = jiff::fmt::rfc2822::parse(expires).ok()?.timestamp();
+    let secs = (when - jiff::Timestamp::now()).as_secs();
+    Some(Duration::from_secs(secs.max(0).unsigned_abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_is_read() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, "120".parse().unwrap_or_else(|_| unreachable!()));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(120)));
+    }
+
+    #[test]
+    fn max_age_wins_over_expires() {
+        let mut h = HeaderMap::new();
+        h.insert(header::CACHE_CONTROL, "public, max-age=600".parse().unwrap_or_else(|_| unreachable!()));
+        h.insert(header::EXPIRES, "Thu, 01 Jan 1970 00:00:00 GMT".parse().unwrap_or_else(|_| unreachable!()));
+        assert_eq!(freshness(&h), Some(Duration::from_secs(600)));
+    }
+
+    #[test]
+    fn images_are_not_article_pages() {
+        let url = Url::parse("https://e.example/a").unwrap_or_else(|_| unreachable!());
+        assert!(check_page_type(&url, Some("image/png")).is_err());
+        assert!(check_page_type(&url, Some("text/html; charset=utf-8")).is_ok());
+    }
+}

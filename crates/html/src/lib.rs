@@ -1,0 +1,35 @@
+//! HTML in, clean article out: charset detection, article extraction with metadata, and
+//! sanitizing of every piece of outside HTML before it is stored.
+//!
+//! Pure: bytes and a URL in, an article and warnings out. Depends on `tidings-core` only among
+//! our crates.
+
+mod charset;
+mod extract;
+mod sanitize;
+
+pub use charset::decode_html;
+pub use extract::{extract_article, ExtractedArticle};
+pub use sanitize::{html_to_text, sanitize_html};
+
+/// What went wrong with a page.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The page is larger than the extractor accepts.
+    #[error("the page is {size} bytes, more than the {limit} bytes Tidings extracts from")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The page has more elements than the extractor accepts.
+    #[error("the page has too many elements to extract an article from ({0})")]
+    TooComplex(String),
+    /// No article body could be found.
+    #[error("no article text was found on the page ({0})")]
+    NoArticle(String),
+}
+
+/// Result with this crate's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,629 @@
+//! The store: connection setup, migrations and every query.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlSafeStr;
+use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId};
+
+use crate::rows::{join_authors, micros, ts, ArticleRow, BriefRow, OutletFeedRow, StoryRow};
+use crate::{Error, Result};
+
+/// The database behind a [`Store`].
+#[derive(Debug, Clone)]
+enum Backend {
+    /// SQLite: many readers, exactly one writer connection (so writers never race for the lock).
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    /// PostgreSQL: one pool.
+    Postgres(PgPool),
+}
+
+/// The Tidings database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+/// Runs `$body` with `$pool` bound to the read pool of whichever backend is in use. The same
+/// SQL text is compiled against each driver.
+macro_rules! read {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite { read, .. } => {
+                let $pool = read;
+                $body
+            }
+            Backend::Postgres(pg) => {
+                let $pool = pg;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction (`BEGIN IMMEDIATE` on SQLite) bound to `$tx`.
+macro_rules! write_tx {
+    ($store:expr, |$tx:ident| $body:block) => {
+        match &$store.backend {
+            Backend::Sqlite { write, .. } => {
+                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            Backend::Postgres(pg) => {
+                let mut $tx = pg.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+macro_rules! outlet_select {
+    () => {
+        "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
+         f.etag, f.last_modified, f.last_fetch_at, f.last_error, f.next_fetch_at, f.consecutive_failures, \
+         f.paused_reason, (SELECT COUNT(*) FROM articles a WHERE a.outlet_id = o.id) AS article_count \
+         FROM outlets o JOIN feeds f ON f.outlet_id = o.id"
+    };
+}
+
+macro_rules! article_select {
+    () => {
+        "SELECT a.id, a.outlet_id, o.name AS outlet_name, a.url, a.canonical_url, a.title, a.authors, \
+         a.published_at, a.updated_at, a.fetched_at, a.content_html, a.content_text, a.excerpt, a.lang, \
+         a.extraction, a.extraction_note, a.story_id FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+    };
+}
+
+macro_rules! story_select {
+    () => {
+        "SELECT s.id, s.title, s.first_article_id, \
+         (SELECT COUNT(*) FROM articles a WHERE a.story_id = s.id) AS article_count, \
+         (SELECT COUNT(DISTINCT a.outlet_id) FROM articles a WHERE a.story_id = s.id) AS outlet_count, \
+         s.updated_at FROM stories s"
+    };
+}
+
+/// An outlet to add.
+#[derive(Debug, Clone)]
+pub struct NewOutlet {
+    /// Display name.
+    pub name: String,
+    /// Home page.
+    pub site_url: Option<String>,
+    /// Category (OPML folder).
+    pub category: Option<String>,
+    /// Fetch and extract article pages.
+    pub full_text: bool,
+}
+
+/// An outlet with its feed and health, as listed to the operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutletHealth {
+    /// The outlet.
+    pub outlet: Outlet,
+    /// Its feed and fetch state.
+    pub feed: Feed,
+    /// Articles stored from it.
+    pub article_count: i64,
+}
+
+/// The result of one fetch of a feed, to record.
+#[derive(Debug, Clone)]
+pub struct FetchRecord {
+    /// When the fetch ended.
+    pub at: Timestamp,
+    /// The error in words, or `None` on success.
+    pub error: Option<String>,
+    /// Validators to send next time (success only).
+    pub etag: Option<String>,
+    /// Validators to send next time (success only).
+    pub last_modified: Option<String>,
+    /// When to fetch next.
+    pub next_fetch_at: Timestamp,
+    /// Set to stop fetching until an operator resumes (after repeated failures).
+    pub pause: Option<String>,
+}
+
+/// An article to store.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// Its outlet.
+    pub outlet_id: OutletId,
+    /// The feed it came from.
+    pub feed_id: Option<FeedId>,
+    /// The feed entry's id.
+    pub guid: Option<String>,
+    /// Where it was fetched from.
+    pub url: String,
+    /// Canonical URL (unique).
+    pub canonical_url: String,
+    /// Headline.
+    pub title: String,
+    /// Bylines.
+    pub authors: Vec<String>,
+    /// Publication time.
+    pub published_at: Option<Timestamp>,
+    /// Update time.
+    pub updated_at: Option<Timestamp>,
+    /// When it was stored.
+    pub fetched_at: Timestamp,
+    /// Sanitized body HTML.
+    pub content_html: String,
+    /// Body text.
+    pub content_text: String,
+    /// Short excerpt.
+    pub excerpt: String,
+    /// Language.
+    pub lang: Option<String>,
+    /// How the body was obtained.
+    pub extraction: ExtractionStatus,
+    /// Why extraction fell back.
+    pub extraction_note: Option<String>,
+}
+
+/// What clustering needs of a stored article.
+#[derive(Debug, Clone)]
+pub struct ArticleBrief {
+    /// The article.
+    pub id: ArticleId,
+    /// Its outlet.
+    pub outlet_id: OutletId,
+    /// Its story.
+    pub story_id: Option<StoryId>,
+    /// Publication (or fetch) time.
+    pub time: Timestamp,
+    /// Headline.
+    pub title: String,
+    /// The start of its text.
+    pub text: String,
+}
+
+/// A story with its articles, first report first.
+#[derive(Debug, Clone)]
+pub struct StoryWithArticles {
+    /// The story.
+    pub story: Story,
+    /// Its articles.
+    pub articles: Vec<Article>,
+}
+
+fn migrator(backend: &str) -> Result<Migrator> {
+    let sql: &'static str = match backend {
+        "sqlite" => include_str!("../migrations/sqlite/0001_initial.sql"),
+        _ => include_str!("../migrations/postgres/0001_initial.sql"),
+    };
+    Ok(Migrator::with_migrations(vec![Migration::new(
+        1,
+        "initial".into(),
+        MigrationType::Simple,
+        sql.into_sql_str(),
+        false,
+    )]))
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://…`) and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let store = if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await?
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Self { backend: Backend::Postgres(pool) }
+        } else {
+            return Err(Error::UnsupportedUrl(url.to_string()));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await;
+        // A brand-new file cannot be opened read-only before the writer creates it; retry after.
+        let read = match read {
+            Ok(pool) => pool,
+            Err(_) => {
+                sqlx::query("SELECT 1").execute(&write).await?;
+                SqlitePoolOptions::new().max_connections(4).connect_with(
+                    SqliteConnectOptions::from_str(url)?.busy_timeout(Duration::from_secs(10)).read_only(true),
+                ).await?
+            }
+        };
+        Ok(Self { backend: Backend::Sqlite { read, write } })
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite { write, .. } => migrator("sqlite")?.run(write).await?,
+            Backend::Postgres(pg) => migrator("postgres")?.run(pg).await?,
+        }
+        Ok(())
+    }
+
+    /// Closes all connections (waits for writes in flight).
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Backend::Postgres(pg) => pg.close().await,
+        }
+    }
+
+    // ---- outlets and feeds ----
+
+    /// Adds an outlet with its feed, due for fetching at `now`.
+    pub async fn add_outlet(&self, new: &NewOutlet, feed_url: &str, now: Timestamp) -> Result<OutletHealth> {
+        let id: i64 = write_tx!(self, |tx| {
+            let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM feeds WHERE url = $1")
+                .bind(feed_url)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(Error::Conflict(format!("a subscription to {feed_url}")));
+            }
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO outlets (name, site_url, category, full_text, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(&new.name)
+            .bind(&new.site_url)
+            .bind(&new.category)
+            .bind(i64::from(new.full_text))
+            .bind(micros(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO feeds (outlet_id, url, next_fetch_at, created_at) VALUES ($1, $2, $3, $3)")
+                .bind(id)
+                .bind(feed_url)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
+            id
+        });
+        self.outlet(OutletId(id)).await
+    }
+
+    /// Every outlet with its health, by name.
+    pub async fn outlets(&self) -> Result<Vec<OutletHealth>> {
+        let rows: Vec<OutletFeedRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(outlet_select!(), " ORDER BY o.name, o.id")).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(health).collect())
+    }
+
+    /// One outlet with its health.
+    pub async fn outlet(&self, id: OutletId) -> Result<OutletHealth> {
+        let row: Option<OutletFeedRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(outlet_select!(), " WHERE o.id = $1")).bind(id.0).fetch_optional(pool).await?
+        });
+        row.map(health).ok_or_else(|| Error::NotFound(format!("outlet {id}")))
+    }
+
+    /// The outlet subscribed through `feed_url`, if any.
+    pub async fn outlet_by_feed_url(&self, feed_url: &str) -> Result<Option<OutletHealth>> {
+        let row: Option<OutletFeedRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(outlet_select!(), " WHERE f.url = $1")).bind(feed_url).fetch_optional(pool).await?
+        });
+        Ok(row.map(health))
+    }
+
+    /// Feeds that are not paused and are due at `now`, most overdue first.
+    pub async fn due_feeds(&self, now: Timestamp, limit: i64) -> Result<Vec<OutletHealth>> {
+        let rows: Vec<OutletFeedRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(
+                outlet_select!(),
+                " WHERE f.paused_reason IS NULL AND f.next_fetch_at <= $1 ORDER BY f.next_fetch_at, f.id LIMIT $2"
+            ))
+            .bind(micros(now))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(health).collect())
+    }
+
+    /// Records the result of fetching a feed.
+    pub async fn record_fetch(&self, feed: FeedId, rec: &FetchRecord) -> Result<()> {
+        write_tx!(self, |tx| {
+            let done = match &rec.error {
+                None => sqlx::query(
+                    "UPDATE feeds SET last_fetch_at = $1, last_error = NULL, consecutive_failures = 0, \
+                     etag = $2, last_modified = $3, next_fetch_at = $4 WHERE id = $5",
+                )
+                .bind(micros(rec.at))
+                .bind(&rec.etag)
+                .bind(&rec.last_modified)
+                .bind(micros(rec.next_fetch_at))
+                .bind(feed.0)
+                .execute(&mut *tx)
+                .await?,
+                Some(error) => sqlx::query(
+                    "UPDATE feeds SET last_fetch_at = $1, last_error = $2, consecutive_failures = consecutive_failures + 1, \
+                     next_fetch_at = $3, paused_reason = $4 WHERE id = $5",
+                )
+                .bind(micros(rec.at))
+                .bind(error)
+                .bind(micros(rec.next_fetch_at))
+                .bind(&rec.pause)
+                .bind(feed.0)
+                .execute(&mut *tx)
+                .await?,
+            };
+            if done.rows_affected() == 0 {
+                return Err(Error::NotFound(format!("feed {feed}")));
+            }
+        });
+        Ok(())
+    }
+
+    /// Moves a feed to a new address (after a permanent redirect, or when the operator edits it).
+    pub async fn set_feed_url(&self, feed: FeedId, url: &str) -> Result<()> {
+        write_tx!(self, |tx| {
+            let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM feeds WHERE url = $1 AND id <> $2")
+                .bind(url)
+                .bind(feed.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(Error::Conflict(format!("a subscription to {url}")));
+            }
+            sqlx::query("UPDATE feeds SET url = $1 WHERE id = $2").bind(url).bind(feed.0).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    /// Resumes a paused feed and makes it due at `now`.
+    pub async fn resume_feed(&self, feed: FeedId, now: Timestamp) -> Result<()> {
+        write_tx!(self, |tx| {
+            sqlx::query("UPDATE feeds SET paused_reason = NULL, consecutive_failures = 0, next_fetch_at = $1 WHERE id = $2")
+                .bind(micros(now))
+                .bind(feed.0)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Renames an outlet (the feed's title replaces a provisional name).
+    pub async fn rename_outlet(&self, outlet: OutletId, name: &str, site_url: Option<&str>) -> Result<()> {
+        write_tx!(self, |tx| {
+            sqlx::query("UPDATE outlets SET name = $1, site_url = COALESCE($2, site_url) WHERE id = $3")
+                .bind(name)
+                .bind(site_url)
+                .bind(outlet.0)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    // ---- articles ----
+
+    /// Whether an article with this canonical URL, or this guid in this feed, is stored already.
+    pub async fn article_known(&self, feed: FeedId, guid: Option<&str>, canonical_url: &str) -> Result<bool> {
+        let row: Option<(i64,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT id FROM articles WHERE canonical_url = $1 OR (feed_id = $2 AND guid = $3) LIMIT 1")
+                .bind(canonical_url)
+                .bind(feed.0)
+                .bind(guid)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.is_some())
+    }
+
+    /// Stores an article; `None` when it is a duplicate of one already stored.
+    pub async fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
+        let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
+        let id: Option<(i64,)> = write_tx!(self, |tx| {
+            sqlx::query_as(
+                "INSERT INTO articles (outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, \
+                 updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                 ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(a.outlet_id.0)
+            .bind(a.feed_id.map(|f| f.0))
+            .bind(&a.guid)
+            .bind(&a.url)
+            .bind(&a.canonical_url)
+            .bind(&a.title)
+            .bind(join_authors(&a.authors))
+            .bind(a.published_at.map(micros))
+            .bind(a.updated_at.map(micros))
+            .bind(micros(a.fetched_at))
+            .bind(micros(sort_at))
+            .bind(&a.content_html)
+            .bind(&a.content_text)
+            .bind(&a.excerpt)
+            .bind(&a.lang)
+            .bind(a.extraction.as_str())
+            .bind(&a.extraction_note)
+            .fetch_optional(&mut *tx)
+            .await?
+        });
+        Ok(id.map(|(id,)| ArticleId(id)))
+    }
+
+    /// One article.
+    pub async fn article(&self, id: ArticleId) -> Result<Article> {
+        let row: Option<ArticleRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(article_select!(), " WHERE a.id = $1")).bind(id.0).fetch_optional(pool).await?
+        });
+        row.map(Article::from).ok_or_else(|| Error::NotFound(format!("article {id}")))
+    }
+
+    /// The newest articles, newest first.
+    pub async fn latest_articles(&self, limit: i64) -> Result<Vec<Article>> {
+        let rows: Vec<ArticleRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(article_select!(), " ORDER BY a.sort_at DESC, a.id DESC LIMIT $1"))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(Article::from).collect())
+    }
+
+    /// An outlet's newest articles.
+    pub async fn outlet_articles(&self, outlet: OutletId, limit: i64) -> Result<Vec<Article>> {
+        let rows: Vec<ArticleRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(article_select!(), " WHERE a.outlet_id = $1 ORDER BY a.sort_at DESC, a.id DESC LIMIT $2"))
+                .bind(outlet.0)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(Article::from).collect())
+    }
+
+    /// Articles published since `since`, newest first, as clustering sees them.
+    pub async fn recent_briefs(&self, since: Timestamp, limit: i64) -> Result<Vec<ArticleBrief>> {
+        let rows: Vec<BriefRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, outlet_id, story_id, sort_at, title, substr(content_text, 1, 3000) AS content_text \
+                 FROM articles WHERE sort_at >= $1 ORDER BY sort_at DESC, id DESC LIMIT $2",
+            )
+            .bind(micros(since))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| ArticleBrief {
+                id: ArticleId(r.id),
+                outlet_id: OutletId(r.outlet_id),
+                story_id: r.story_id.map(StoryId),
+                time: ts(r.sort_at),
+                title: r.title,
+                text: r.content_text,
+            })
+            .collect())
+    }
+
+    // ---- stories ----
+
+    /// Starts a story from two articles; the earlier one is its first report.
+    pub async fn start_story(&self, a: ArticleId, b: ArticleId, now: Timestamp) -> Result<StoryId> {
+        let id = write_tx!(self, |tx| {
+            let first: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, title FROM articles WHERE id IN ($1, $2) ORDER BY sort_at, id LIMIT 1")
+                    .bind(a.0)
+                    .bind(b.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (first_id, title) = first.ok_or_else(|| Error::NotFound(format!("articles {a} and {b}")))?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO stories (title, first_article_id, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
+            )
+            .bind(title)
+            .bind(first_id)
+            .bind(micros(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE articles SET story_id = $1 WHERE id IN ($2, $3) AND story_id IS NULL")
+                .bind(id)
+                .bind(a.0)
+                .bind(b.0)
+                .execute(&mut *tx)
+                .await?;
+            StoryId(id)
+        });
+        Ok(id)
+    }
+
+    /// Adds an article to a story; the story's headline follows its earliest report.
+    pub async fn join_story(&self, story: StoryId, article: ArticleId, now: Timestamp) -> Result<()> {
+        write_tx!(self, |tx| {
+            sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2").bind(story.0).bind(article.0).execute(&mut *tx).await?;
+            let first: (i64, String) =
+                sqlx::query_as("SELECT id, title FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1")
+                    .bind(story.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            sqlx::query("UPDATE stories SET first_article_id = $1, title = $2, updated_at = $3 WHERE id = $4")
+                .bind(first.0)
+                .bind(first.1)
+                .bind(micros(now))
+                .bind(story.0)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// One story.
+    pub async fn story(&self, id: StoryId) -> Result<Story> {
+        let row: Option<StoryRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(story_select!(), " WHERE s.id = $1")).bind(id.0).fetch_optional(pool).await?
+        });
+        row.map(Story::from).ok_or_else(|| Error::NotFound(format!("story {id}")))
+    }
+
+    /// Stories updated since `since`, most recently updated first.
+    pub async fn recent_stories(&self, since: Timestamp, limit: i64) -> Result<Vec<Story>> {
+        let rows: Vec<StoryRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(story_select!(), " WHERE s.updated_at >= $1 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2"))
+                .bind(micros(since))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(Story::from).collect())
+    }
+
+    /// A story's articles, first report first.
+    pub async fn story_articles(&self, story: StoryId) -> Result<Vec<Article>> {
+        let rows: Vec<ArticleRow> = read!(self, |pool| {
+            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id"))
+                .bind(story.0)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(Article::from).collect())
+    }
+
+    /// Numbers of outlets, articles and stories.
+    pub async fn counts(&self) -> Result<(i64, i64, i64)> {
+        let row: (i64, i64, i64) = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM outlets), (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM stories)",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(row)
+    }
+}
+
+fn health(row: OutletFeedRow) -> OutletHealth {
+    let (outlet, feed, article_count) = row.into_parts();
+    OutletHealth { outlet, feed, article_count }
+}

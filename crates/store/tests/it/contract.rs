@@ -1,0 +1,133 @@
+use jiff::{SignedDuration, Timestamp};
+use tidings_core::{ExtractionStatus, FeedId, OutletId};
+use tidings_store::{Error, FetchRecord, NewArticle, NewOutlet, Store};
+
+fn t(hours: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH) + SignedDuration::from_hours(hours)
+}
+
+fn outlet(name: &str) -> NewOutlet {
+    NewOutlet { name: name.to_string(), site_url: Some(format!("https://{name}.example/")), category: None, full_text: true }
+}
+
+fn article(outlet: OutletId, feed: FeedId, n: u32, hours: i64, title: &str) -> NewArticle {
+    NewArticle {
+        outlet_id: outlet,
+        feed_id: Some(feed),
+        guid: Some(format!("guid-{n}")),
+        url: format!("http://127.0.0.1:9/{outlet}/{n}?utm_source=feed"),
+        canonical_url: format!("https://o{outlet}.example/{n}"),
+        title: title.to_string(),
+        authors: vec!["Ada Byrne".to_string(), "Sam Reyes".to_string()],
+        published_at: Some(t(hours)),
+        updated_at: None,
+        fetched_at: t(hours + 1),
+        content_html: "<p>Body ü</p>".to_string(),
+        content_text: "Body ü".to_string(),
+        excerpt: "Body ü".to_string(),
+        lang: Some("en".to_string()),
+        extraction: ExtractionStatus::Extracted,
+        extraction_note: None,
+    }
+}
+
+/// One story of use; every backend must tell it the same way.
+async fn story(store: Store) {
+    // Subscribing.
+    let herald = store.add_outlet(&outlet("herald"), "https://herald.example/feed.xml", t(0)).await.unwrap();
+    let wire = store.add_outlet(&outlet("wire"), "https://wire.example/feed.json", t(0)).await.unwrap();
+    assert_eq!(herald.article_count, 0);
+    assert!(herald.outlet.full_text);
+    let again = store.add_outlet(&outlet("herald"), "https://herald.example/feed.xml", t(0)).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    assert_eq!(store.outlets().await.unwrap().len(), 2);
+    assert!(matches!(store.outlet(OutletId(999_999)).await, Err(Error::NotFound(_))));
+
+    // Scheduling and health.
+    assert_eq!(store.due_feeds(t(0), 10).await.unwrap().len(), 2);
+    let ok = FetchRecord { at: t(1), error: None, etag: Some("\"v1\"".into()), last_modified: None, next_fetch_at: t(2), pause: None };
+    store.record_fetch(herald.feed.id, &ok).await.unwrap();
+    let failed = FetchRecord { at: t(1), error: Some("wire.example did not answer".into()), etag: None, last_modified: None, next_fetch_at: t(3), pause: None };
+    store.record_fetch(wire.feed.id, &failed).await.unwrap();
+    let due: Vec<String> = store.due_feeds(t(2), 10).await.unwrap().into_iter().map(|h| h.outlet.name).collect();
+    assert_eq!(due, ["herald"]);
+    let w = store.outlet(wire.outlet.id).await.unwrap();
+    assert_eq!(w.feed.last_error.as_deref(), Some("wire.example did not answer"));
+    assert_eq!(w.feed.consecutive_failures, 1);
+    let paused = FetchRecord { pause: Some("failed 10 times in a row".into()), ..failed.clone() };
+    store.record_fetch(wire.feed.id, &paused).await.unwrap();
+    assert!(store.due_feeds(t(100), 10).await.unwrap().iter().all(|h| h.outlet.id != wire.outlet.id));
+    store.resume_feed(wire.feed.id, t(4)).await.unwrap();
+    let w = store.outlet(wire.outlet.id).await.unwrap();
+    assert_eq!((w.feed.paused_reason, w.feed.consecutive_failures), (None, 0));
+    let h = store.outlet(herald.outlet.id).await.unwrap();
+    assert_eq!((h.feed.etag.as_deref(), h.feed.last_error), (Some("\"v1\""), None));
+
+    // Permanent redirect moves the feed; taking another feed's address is refused.
+    store.set_feed_url(herald.feed.id, "https://herald.example/rss").await.unwrap();
+    assert!(store.outlet_by_feed_url("https://herald.example/rss").await.unwrap().is_some());
+    assert!(matches!(store.set_feed_url(herald.feed.id, "https://wire.example/feed.json").await, Err(Error::Conflict(_))));
+
+    // Articles, deduplicated by canonical URL and by guid.
+    let a1 = store.insert_article(&article(herald.outlet.id, herald.feed.id, 1, 10, "Bridge reopens")).await.unwrap().unwrap();
+    let dup = article(herald.outlet.id, herald.feed.id, 1, 10, "Bridge reopens (copy)");
+    assert_eq!(store.insert_article(&dup).await.unwrap(), None);
+    assert!(store.article_known(herald.feed.id, Some("guid-1"), "https://other.example/").await.unwrap());
+    assert!(store.article_known(wire.feed.id, None, "https://o1.example/1").await.unwrap());
+    assert!(!store.article_known(wire.feed.id, Some("guid-1"), "https://nowhere.example/").await.unwrap());
+    let a2 = store.insert_article(&article(wire.outlet.id, wire.feed.id, 2, 12, "Harbour bridge open again")).await.unwrap().unwrap();
+    let a3 = store.insert_article(&article(wire.outlet.id, wire.feed.id, 3, 14, "Striker signs")).await.unwrap().unwrap();
+
+    let got = store.article(a1).await.unwrap();
+    assert_eq!(got.title, "Bridge reopens");
+    assert_eq!(got.outlet_name, "herald");
+    assert_eq!(got.authors, ["Ada Byrne", "Sam Reyes"]);
+    assert_eq!(got.published_at, Some(t(10)));
+    assert_eq!(got.content_text, "Body ü");
+    assert_eq!(got.extraction, ExtractionStatus::Extracted);
+    let latest: Vec<_> = store.latest_articles(10).await.unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(latest, [a3, a2, a1]);
+    assert_eq!(store.outlet_articles(wire.outlet.id, 10).await.unwrap().len(), 2);
+    assert_eq!(store.outlet(herald.outlet.id).await.unwrap().article_count, 1);
+    assert_eq!(store.recent_briefs(t(11), 10).await.unwrap().len(), 2);
+
+    // Stories: the earlier report is first, whatever the order they are joined in.
+    let s = store.start_story(a2, a1, t(13)).await.unwrap();
+    let story = store.story(s).await.unwrap();
+    assert_eq!((story.first_article_id, story.title.as_str()), (a1, "Bridge reopens"));
+    assert_eq!((story.article_count, story.outlet_count), (2, 2));
+    store.join_story(s, a3, t(15)).await.unwrap();
+    let ids: Vec<_> = store.story_articles(s).await.unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(ids, [a1, a2, a3]);
+    assert_eq!(store.recent_stories(t(14), 10).await.unwrap().len(), 1);
+    assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
+    assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn contract_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("tidings.db").display());
+    story(Store::connect(&url).await.unwrap()).await;
+    // Reopening keeps everything and migrates nothing twice.
+    let reopened = Store::connect(&url).await.unwrap();
+    assert_eq!(reopened.counts().await.unwrap(), (2, 3, 1));
+}
+
+#[tokio::test]
+async fn contract_postgres() {
+    let Ok(admin_url) = std::env::var("TIDINGS_TEST_POSTGRES_URL") else {
+        eprintln!("TIDINGS_TEST_POSTGRES_URL is not set: the PostgreSQL contract did not run");
+        return;
+    };
+    let db = format!("tidings_contract_{}_{}", std::process::id(), Timestamp::now().as_microsecond());
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&admin).await.unwrap();
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    url.set_path(&format!("/{db}"));
+    let store = Store::connect(url.as_str()).await.unwrap();
+    assert_eq!(store.backend_name(), "postgres");
+    story(store).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)"))).execute(&admin).await.unwrap();
+}
