@@ -1,1 +1,128 @@
-//! placeholder
+//! The bundled demo outlets: six invented news sites, each with its own feed format and page
+//! chrome, served on loopback so `tidings demo` and the end-to-end tests run with no network.
+//!
+//! The articles in `data/articles.txt` were written for Tidings. Depends on no Tidings crate.
+
+mod catalog;
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use jiff::Timestamp;
+use tokio_util::sync::CancellationToken;
+
+pub use catalog::{catalog, Catalog, DemoArticle, DemoOutlet, FeedKind};
+
+/// What went wrong starting the demo outlets.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The bundled data is malformed (a build defect).
+    #[error("the bundled demo data is malformed at line {line}: {reason}")]
+    Data {
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The loopback listener could not be opened.
+    #[error("could not open a loopback port for the demo outlets: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+/// Result with this crate's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The demo outlets, running.
+#[derive(Debug)]
+pub struct DemoOutlets {
+    /// Where they listen.
+    pub addr: SocketAddr,
+    /// The catalogue served.
+    pub catalog: Arc<Catalog>,
+    stop: CancellationToken,
+}
+
+impl DemoOutlets {
+    /// Starts the demo outlets on a free loopback port; articles are dated relative to `now`.
+    pub async fn start(now: Timestamp) -> Result<Self> {
+        let catalog = Arc::new(catalog()?);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let stop = CancellationToken::new();
+        let app = router(Site { catalog: catalog.clone(), now, base: format!("http://{addr}") });
+        let token = stop.clone();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(token.cancelled_owned()).await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "demo outlets stopped");
+            }
+        });
+        Ok(Self { addr, catalog, stop })
+    }
+
+    /// The feed URL of each outlet, with its name.
+    pub fn feed_urls(&self) -> Vec<(String, String)> {
+        self.catalog.outlets.iter().map(|o| (o.name.to_string(), format!("http://{}{}", self.addr, o.feed_path()))).collect()
+    }
+
+    /// The home page URL of an outlet (it advertises the feed, for discovery).
+    pub fn home_url(&self, slug: &str) -> String {
+        format!("http://{}/{slug}/", self.addr)
+    }
+}
+
+impl Drop for DemoOutlets {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+#[derive(Clone)]
+struct Site {
+    catalog: Arc<Catalog>,
+    now: Timestamp,
+    base: String,
+}
+
+fn router(site: Site) -> Router {
+    Router::new()
+        .route("/robots.txt", get(|| async { "User-agent: *\nAllow: /\n" }))
+        .route("/{outlet}/", get(home))
+        .route("/{outlet}/{file}", get(feed))
+        .route("/{outlet}/articles/{slug}", get(article))
+        .with_state(site)
+}
+
+async fn home(State(site): State<Site>, Path(outlet): Path<String>) -> Response {
+    match site.catalog.outlet(&outlet) {
+        Some(o) => html(pages::home_page(&site.catalog, o, &site.base, site.now)),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn feed(State(site): State<Site>, Path((outlet, file)): Path<(String, String)>) -> Response {
+    let Some(o) = site.catalog.outlet(&outlet) else { return StatusCode::NOT_FOUND.into_response() };
+    if o.feed_path() != format!("/{outlet}/{file}") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let body = pages::feed_document(&site.catalog, o, &site.base, site.now);
+    ([(header::CONTENT_TYPE, o.feed.content_type())], body).into_response()
+}
+
+async fn article(State(site): State<Site>, Path((outlet, slug)): Path<(String, String)>) -> Response {
+    let Some(o) = site.catalog.outlet(&outlet) else { return StatusCode::NOT_FOUND.into_response() };
+    match site.catalog.articles.iter().find(|a| a.outlet == o.slug && a.slug == slug) {
+        Some(a) => html(pages::article_page(&site.catalog, o, a, &site.base, site.now)),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn html(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}

@@ -1,1 +1,101 @@
-//! placeholder
+//! The pipeline and its workers: schedule → fetch → parse → fetch article → extract → dedupe →
+//! cluster → store.
+//!
+//! Every network access goes through `tidings-fetch`, every row through `tidings-store`; parsing,
+//! extraction and clustering are the pure crates. One bad item never drops a feed, and one bad
+//! feed never stops the others: its error is recorded on the outlet and the round goes on.
+
+mod pipeline;
+mod schedule;
+mod subscribe;
+
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use tidings_cluster::StoryRules;
+use tidings_fetch::Fetcher;
+use tidings_store::Store;
+
+pub use pipeline::{FeedReport, RoundReport};
+pub use subscribe::Subscription;
+
+/// What went wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] tidings_store::Error),
+    /// A fetch failed.
+    #[error(transparent)]
+    Fetch(#[from] tidings_fetch::Error),
+    /// A feed could not be read.
+    #[error(transparent)]
+    Feed(#[from] tidings_feed::Error),
+    /// No feed was found for a site.
+    #[error("no feed found at {url}: {reason}")]
+    NoFeedFound {
+        /// The URL given.
+        url: String,
+        /// What was tried.
+        reason: String,
+    },
+}
+
+/// Result with this crate's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Settings of the engine.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Shortest time between two fetches of a feed.
+    pub min_interval: SignedDuration,
+    /// Longest time between two fetches of a feed.
+    pub max_interval: SignedDuration,
+    /// Interval for a feed whose posting rate is not known yet.
+    pub default_interval: SignedDuration,
+    /// Fetching stops after this many failures in a row, until an operator resumes it.
+    pub pause_after_failures: i64,
+    /// Feeds fetched at once (different hosts; one host is always one at a time).
+    pub concurrency: usize,
+    /// New entries taken from one feed in one round at most.
+    pub max_new_items_per_feed: usize,
+    /// How the scheduler waits between checks for due feeds.
+    pub tick: Duration,
+    /// How stories are formed.
+    pub story_rules: StoryRules,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            min_interval: SignedDuration::from_mins(5),
+            max_interval: SignedDuration::from_hours(24),
+            default_interval: SignedDuration::from_mins(30),
+            pause_after_failures: 10,
+            concurrency: 8,
+            max_new_items_per_feed: 100,
+            tick: Duration::from_secs(15),
+            story_rules: StoryRules::default(),
+        }
+    }
+}
+
+/// The pipeline, with its store and fetcher.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    store: Store,
+    fetcher: Fetcher,
+    config: EngineConfig,
+}
+
+impl Engine {
+    /// Builds an engine.
+    pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
+        Self { store, fetcher, config }
+    }
+
+    /// The store it writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}

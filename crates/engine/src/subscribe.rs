@@ -1,0 +1,96 @@
+//! Subscribing to an outlet by feed URL or site URL, and the scheduler loop.
+
+use jiff::Timestamp;
+use tidings_feed::{common_feed_paths, discover_feeds, ParsedFeed};
+use tidings_fetch::{FetchOutcome, FetchRequest, Fetched, Purpose};
+use tidings_store::{NewOutlet, OutletHealth};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::{Engine, Error, Result};
+
+/// What the operator gives when adding an outlet.
+#[derive(Debug, Clone, Default)]
+pub struct Subscription {
+    /// A feed URL, or a site URL whose feed is discovered.
+    pub url: String,
+    /// A name to use instead of the feed's title.
+    pub name: Option<String>,
+    /// A category (OPML folder).
+    pub category: Option<String>,
+}
+
+impl Engine {
+    /// Adds the outlet behind `sub.url`: the URL itself if it is a feed, else a feed the page
+    /// advertises, else one at a common path on the site.
+    pub async fn subscribe(&self, sub: &Subscription, now: Timestamp) -> Result<OutletHealth> {
+        let url = Url::parse(sub.url.trim()).map_err(|e| Error::NoFeedFound { url: sub.url.clone(), reason: format!("it is not a URL ({e})") })?;
+        if let Some(existing) = self.store.outlet_by_feed_url(url.as_str()).await? {
+            return Ok(existing);
+        }
+        let page = self.get(&url, Purpose::Discovery).await?;
+        let (feed_url, feed) = match tidings_feed::parse_feed(&page.body, Some(&page.final_url)) {
+            Ok(feed) => (page.final_url.clone(), feed),
+            Err(_) => self.discover(&url, &page).await?,
+        };
+        if let Some(existing) = self.store.outlet_by_feed_url(feed_url.as_str()).await? {
+            return Ok(existing);
+        }
+        let name = sub
+            .name
+            .clone()
+            .or_else(|| feed.title.clone())
+            .unwrap_or_else(|| feed_url.host_str().unwrap_or("Unnamed outlet").to_string());
+        let outlet = NewOutlet { name, site_url: feed.site_url.clone(), category: sub.category.clone(), full_text: true };
+        Ok(self.store.add_outlet(&outlet, feed_url.as_str(), now).await?)
+    }
+
+    async fn get(&self, url: &Url, purpose: Purpose) -> Result<Fetched> {
+        match self.fetcher.fetch(FetchRequest::new(url.clone(), purpose)).await? {
+            FetchOutcome::Fetched(f) => Ok(f),
+            FetchOutcome::NotModified { .. } => Err(Error::NoFeedFound { url: url.to_string(), reason: "it answered 'not modified' to a plain request".to_string() }),
+        }
+    }
+
+    async fn discover(&self, url: &Url, page: &Fetched) -> Result<(Url, ParsedFeed)> {
+        let html = String::from_utf8_lossy(&page.body);
+        let advertised: Vec<Url> = discover_feeds(&html, &page.final_url).into_iter().map(|f| f.url).collect();
+        let tried_advertised = !advertised.is_empty();
+        for candidate in advertised.into_iter().chain(common_feed_paths(&page.final_url)) {
+            let Ok(fetched) = self.get(&candidate, Purpose::Discovery).await else { continue };
+            if let Ok(feed) = tidings_feed::parse_feed(&fetched.body, Some(&fetched.final_url)) {
+                return Ok((fetched.final_url, feed));
+            }
+        }
+        let reason = if tried_advertised {
+            "the feeds the page advertises could not be read, and none was found at the common paths"
+        } else {
+            "it is not a feed, the page advertises none, and none was found at /feed, /rss, /atom.xml, /index.xml or /feed.json"
+        };
+        Err(Error::NoFeedFound { url: url.to_string(), reason: reason.to_string() })
+    }
+
+    /// Runs rounds of due feeds until `cancel` fires. Errors are logged, never fatal.
+    pub async fn run_until(&self, cancel: CancellationToken) {
+        loop {
+            match self.run_round(Timestamp::now(), false, &|r| log_feed(r)).await {
+                Ok(round) if !round.feeds.is_empty() => {
+                    tracing::info!(feeds = round.feeds.len(), new = round.articles_new(), failed = round.outlets_failed().len(), "round done");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "round failed; retrying at the next tick"),
+            }
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(self.config.tick) => {}
+            }
+        }
+    }
+}
+
+fn log_feed(report: &crate::FeedReport) {
+    match &report.result {
+        Ok(n) => tracing::debug!(outlet = %report.outlet, new = n, "feed fetched"),
+        Err(e) => tracing::warn!(outlet = %report.outlet, error = %e, "feed failed"),
+    }
+}

@@ -1,0 +1,86 @@
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tidings_core::ExtractionStatus;
+use tidings_demo::DemoOutlets;
+use tidings_engine::{Engine, EngineConfig, Subscription};
+use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
+use tidings_store::Store;
+
+async fn engine(dir: &tempfile::TempDir) -> Engine {
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    let fetcher = Fetcher::new(FetchConfig {
+        min_host_delay: Duration::ZERO,
+        network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    Engine::new(store, fetcher, EngineConfig::default())
+}
+
+#[tokio::test]
+async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
+    let now = Timestamp::now();
+    let demo = DemoOutlets::start(now).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir).await;
+    for (name, url) in demo.feed_urls() {
+        engine.subscribe(&Subscription { url, name: Some(name), category: None }, now).await.unwrap();
+    }
+    let round = engine.run_round(now, true, &|_| {}).await.unwrap();
+    assert_eq!(round.outlets_failed(), Vec::<(&str, &str)>::new());
+    assert_eq!(round.articles_new(), 60);
+
+    let store = engine.store();
+    let articles = store.latest_articles(100).await.unwrap();
+    for a in &articles {
+        assert_eq!(a.extraction, ExtractionStatus::Extracted, "{}: {:?}", a.title, a.extraction_note);
+        for chrome in ["Leave a Reply", "You May Also Like", "cookies", "Share on", "newsletter", "Flash top headlines", "reader-funded", "Post Comment"] {
+            assert!(!a.content_text.contains(chrome), "{chrome:?} leaked into {:?}: {}", a.title, a.content_text);
+        }
+        assert!(!a.authors.is_empty(), "{} has no author", a.title);
+        assert!(a.canonical_url.starts_with("https://"), "{}", a.canonical_url);
+    }
+
+    // Stories: the demo's twelve events, each covered by five outlets.
+    let catalog = tidings_demo::catalog().unwrap();
+    let event_of: HashMap<&str, &str> = catalog.articles.iter().map(|a| (a.title.as_str(), a.event.as_str())).collect();
+    let mut story_events: HashMap<i64, HashSet<&str>> = HashMap::new();
+    for a in &articles {
+        if let Some(s) = a.story_id {
+            story_events.entry(s.0).or_default().insert(event_of[a.title.as_str()]);
+        }
+    }
+    assert!(story_events.values().all(|e| e.len() == 1), "a story mixes events: {story_events:?}");
+    let grouped = articles.iter().filter(|a| a.story_id.is_some()).count();
+    assert!(grouped >= 50, "only {grouped} of 60 articles are in stories");
+
+    // A second round stores nothing twice.
+    let again = engine.run_round(now, true, &|_| {}).await.unwrap();
+    assert_eq!(again.articles_new(), 0);
+    assert_eq!(store.counts().await.unwrap().1, 60);
+}
+
+#[tokio::test]
+async fn site_url_subscription_discovers_the_advertised_feed() {
+    let now = Timestamp::now();
+    let demo = DemoOutlets::start(now).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir).await;
+    let added = engine.subscribe(&Subscription { url: demo.home_url("civic-signal"), ..Default::default() }, now).await.unwrap();
+    assert_eq!(added.outlet.name, "Civic Signal");
+    assert!(added.feed.url.ends_with("/civic-signal/atom.xml"), "{}", added.feed.url);
+}
+
+#[tokio::test]
+async fn loopback_outlet_is_refused_without_the_private_network_setting() {
+    let now = Timestamp::now();
+    let demo = DemoOutlets::start(now).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    let engine = Engine::new(store, Fetcher::new(FetchConfig::default()).unwrap(), EngineConfig::default());
+    let (_, url) = demo.feed_urls().remove(0);
+    let err = engine.subscribe(&Subscription { url, ..Default::default() }, now).await.unwrap_err().to_string();
+    assert!(err.contains("refused") && err.contains("loopback"), "{err}");
+}
