@@ -70,24 +70,32 @@ pub enum StoryMatch {
 
 /// Decides which story `new` belongs to, comparing it with `recent` articles.
 ///
-/// Only reports from other outlets count as coverage of the same event; an outlet's own
-/// follow-ups do not start a story on their own.
+/// Stories grow: when an existing story has a member similar enough, the article joins it even
+/// if a story-less article is a little closer, so one event is not split in two while reports
+/// arrive in parallel. Only reports from other outlets start a story.
 pub fn assign_story(new: &Candidate, recent: &[Candidate], rules: StoryRules) -> StoryMatch {
-    let best = recent
+    let matches: Vec<(&Candidate, f64)> = recent
         .iter()
         .filter(|c| c.id != new.id)
         .filter(|c| c.outlet_id != new.outlet_id || c.story_id.is_some())
         .filter(|c| (c.time - new.time).abs() <= rules.window)
         .map(|c| (c, new.vector.cosine(&c.vector)))
         .filter(|(_, s)| *s >= rules.min_similarity)
-        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)));
-    match best {
-        Some((c, _)) => match c.story_id {
-            Some(s) => StoryMatch::Join(s),
-            None if c.outlet_id != new.outlet_id => StoryMatch::StartWith(c.id),
-            None => StoryMatch::Alone,
-        },
-        None => StoryMatch::Alone,
+        .collect();
+    let best = |with_story: bool| {
+        matches
+            .iter()
+            .filter(|(c, _)| c.story_id.is_some() == with_story)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)))
+    };
+    if let Some((c, _)) = best(true) {
+        if let Some(story) = c.story_id {
+            return StoryMatch::Join(story);
+        }
+    }
+    match best(false) {
+        Some((c, _)) if c.outlet_id != new.outlet_id => StoryMatch::StartWith(c.id),
+        _ => StoryMatch::Alone,
     }
 }
 
@@ -158,6 +166,14 @@ mod tests {
         let first = cand(1, 1, Some(9), 0, "Harbour bridge reopens", BRIDGE);
         let new = cand(3, 2, None, 2, "Harbour bridge open again", BRIDGE);
         assert_eq!(assign_story(&new, &[first], StoryRules::default()), StoryMatch::Join(StoryId(9)));
+    }
+
+    #[test]
+    fn existing_story_wins_over_a_closer_storyless_report() {
+        let in_story = cand(1, 1, Some(9), 0, "Harbour bridge reopens after repairs", BRIDGE);
+        let storyless = cand(2, 3, None, 1, "Harbour bridge reopens after repairs today", BRIDGE);
+        let new = cand(3, 2, None, 2, "Harbour bridge reopens after repairs today", BRIDGE);
+        assert_eq!(assign_story(&new, &[in_story, storyless], StoryRules::default()), StoryMatch::Join(StoryId(9)));
     }
 
     #[test]

@@ -86,12 +86,13 @@ pub struct Engine {
     store: Store,
     fetcher: Fetcher,
     config: EngineConfig,
+    cluster_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Engine {
     /// Builds an engine.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
-        Self { store, fetcher, config }
+        Self { store, fetcher, config, cluster_lock: std::sync::Arc::default() }
     }
 
     /// The store it writes to.

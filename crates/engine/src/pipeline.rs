@@ -3,7 +3,7 @@
 use futures::stream::{self, StreamExt};
 use jiff::{SignedDuration, Timestamp};
 use tidings_cluster::{assign_story, Candidate, StoryMatch};
-use tidings_core::{canonical_url, excerpt, ArticleId, ExtractionStatus};
+use tidings_core::{canonical_url, excerpt, ArticleId, ExtractionStatus, OutletId};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{FetchRecord, NewArticle, OutletHealth};
@@ -62,15 +62,28 @@ impl Engine {
     pub async fn run_round(&self, now: Timestamp, all: bool, progress: &(dyn Fn(&FeedReport) + Send + Sync)) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
         let feeds = self.store.due_feeds(due_at, 10_000).await?;
+        let alone = std::sync::Mutex::new(Vec::new());
         let reports: Vec<FeedReport> = stream::iter(feeds)
-            .map(|feed| async move {
-                let report = self.fetch_feed(&feed, now).await;
-                progress(&report);
-                report
+            .map(|feed| {
+                let alone = &alone;
+                async move {
+                    let report = self.fetch_feed(&feed, now, alone).await;
+                    progress(&report);
+                    report
+                }
             })
             .buffer_unordered(self.config.concurrency.max(1))
             .collect()
             .await;
+        // Reports that arrived before any other outlet's get a second look, now that the whole
+        // round is stored.
+        let alone = alone.into_inner().unwrap_or_else(|p| p.into_inner());
+        for id in alone {
+            let a = self.store.article(id).await?;
+            if a.story_id.is_none() {
+                self.cluster(id, a.outlet_id, &a.title, &a.content_text, a.shown_time(), a.fetched_at).await?;
+            }
+        }
         Ok(RoundReport { feeds: reports })
     }
 
@@ -80,9 +93,9 @@ impl Engine {
         Ok(self.store.due_feeds(due_at, 10_000).await?.len())
     }
 
-    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> FeedReport {
+    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp, alone: &Alone) -> FeedReport {
         let mut warnings = Vec::new();
-        let result = self.fetch_feed_inner(h, now, &mut warnings).await;
+        let result = self.fetch_feed_inner(h, now, &mut warnings, alone).await;
         let result = match result {
             Ok(n) => Ok(n),
             Err((message, retry_after)) => {
@@ -113,6 +126,7 @@ impl Engine {
         h: &OutletHealth,
         now: Timestamp,
         warnings: &mut Vec<String>,
+        alone: &Alone,
     ) -> Result<usize, (String, Option<std::time::Duration>)> {
         let url = Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
         let request = FetchRequest {
@@ -152,7 +166,7 @@ impl Engine {
                 Err(e) => warnings.push(format!("the feed moved to {moved} but the address could not be updated: {e}")),
             }
         }
-        let new = self.store_new_items(h, &feed, now, warnings).await.map_err(|e| (e.to_string(), None))?;
+        let new = self.store_new_items(h, &feed, now, warnings, alone).await.map_err(|e| (e.to_string(), None))?;
         let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published).collect();
         let rec = FetchRecord {
             at: Timestamp::now().max(now),
@@ -166,7 +180,7 @@ impl Engine {
         Ok(new)
     }
 
-    async fn store_new_items(&self, h: &OutletHealth, feed: &ParsedFeed, now: Timestamp, warnings: &mut Vec<String>) -> Result<usize> {
+    async fn store_new_items(&self, h: &OutletHealth, feed: &ParsedFeed, now: Timestamp, warnings: &mut Vec<String>, alone: &Alone) -> Result<usize> {
         let mut new = 0;
         // Oldest first, so that stories credit the first report.
         let mut items: Vec<&Item> = feed.items.iter().collect();
@@ -185,7 +199,10 @@ impl Engine {
                                 warnings.push(format!("{}: {note}", article.url));
                             }
                         }
-                        self.cluster(id, &article).await?;
+                        let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
+                        if !self.cluster(id, article.outlet_id, &article.title, &article.content_text, time, article.fetched_at).await? {
+                            alone.lock().unwrap_or_else(|p| p.into_inner()).push(id);
+                        }
                     }
                 }
                 Ok(None) => {}
@@ -296,9 +313,14 @@ impl Engine {
             .map_err(|e| format!("extraction failed ({e})"))
     }
 
-    /// Puts a new article into a story with other outlets' reports of the same event.
-    async fn cluster(&self, id: ArticleId, article: &NewArticle) -> Result<()> {
-        let time = article.published_at.unwrap_or(article.fetched_at);
+    /// Puts an article into a story with other outlets' reports of the same event; `false` when
+    /// no other report matches yet.
+    async fn cluster(&self, id: ArticleId, outlet: OutletId, title: &str, text: &str, time: Timestamp, now: Timestamp) -> Result<bool> {
+        // One clustering decision at a time in this process, so each sees the ones before it.
+        let _turn = self.cluster_lock.lock().await;
+        if self.store.article(id).await?.story_id.is_some() {
+            return Ok(true);
+        }
         let window = self.config.story_rules.window;
         let briefs = self.store.recent_briefs(time - window, 2_000).await?;
         let candidates: Vec<Candidate> = briefs
@@ -306,14 +328,19 @@ impl Engine {
             .filter(|b| b.time <= time + window)
             .map(|b| Candidate::new(b.id, b.outlet_id, b.story_id, b.time, &b.title, &b.text))
             .collect();
-        let me = Candidate::new(id, article.outlet_id, None, time, &article.title, &article.content_text);
-        match assign_story(&me, &candidates, self.config.story_rules) {
-            StoryMatch::Join(story) => self.store.join_story(story, id, article.fetched_at).await?,
+        let me = Candidate::new(id, outlet, None, time, title, text);
+        let decision = assign_story(&me, &candidates, self.config.story_rules);
+        tracing::debug!(article = %id, %title, ?decision, "story decision");
+        match decision {
+            StoryMatch::Join(story) => self.store.join_story(story, id).await?,
             StoryMatch::StartWith(other) => {
-                self.store.start_story(other, id, article.fetched_at).await?;
+                self.store.attach_story(other, id, now).await?;
             }
-            StoryMatch::Alone => {}
+            StoryMatch::Alone => return Ok(false),
         }
-        Ok(())
+        Ok(true)
     }
 }
+
+/// Articles that found no story when they arrived, to look at again after the round.
+type Alone = std::sync::Mutex<Vec<ArticleId>>;

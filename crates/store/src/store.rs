@@ -530,51 +530,56 @@ impl Store {
 
     // ---- stories ----
 
-    /// Starts a story from two articles; the earlier one is its first report.
-    pub async fn start_story(&self, a: ArticleId, b: ArticleId, now: Timestamp) -> Result<StoryId> {
-        let id = write_tx!(self, |tx| {
-            let first: Option<(i64, String)> =
-                sqlx::query_as("SELECT id, title FROM articles WHERE id IN ($1, $2) ORDER BY sort_at, id LIMIT 1")
-                    .bind(a.0)
-                    .bind(b.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let (first_id, title) = first.ok_or_else(|| Error::NotFound(format!("articles {a} and {b}")))?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO stories (title, first_article_id, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
-            )
-            .bind(title)
-            .bind(first_id)
-            .bind(micros(now))
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE articles SET story_id = $1 WHERE id IN ($2, $3) AND story_id IS NULL")
-                .bind(id)
-                .bind(a.0)
-                .bind(b.0)
-                .execute(&mut *tx)
+    /// Puts `new` in the same story as `existing`, starting the story if `existing` has none.
+    ///
+    /// Safe when several workers cluster at once: `existing` is claimed with a conditional
+    /// update, so it never ends up in two stories and no story is left with one article.
+    pub async fn attach_story(&self, existing: ArticleId, new: ArticleId, now: Timestamp) -> Result<StoryId> {
+        let story = write_tx!(self, |tx| {
+            let current: Option<(Option<i64>,)> = sqlx::query_as("SELECT story_id FROM articles WHERE id = $1")
+                .bind(existing.0)
+                .fetch_optional(&mut *tx)
                 .await?;
-            StoryId(id)
+            let current = current.ok_or_else(|| Error::NotFound(format!("article {existing}")))?.0;
+            let story = match current {
+                Some(s) => s,
+                None => {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO stories (title, first_article_id, created_at, updated_at) \
+                         SELECT title, id, $2, sort_at FROM articles WHERE id = $1 RETURNING id",
+                    )
+                    .bind(existing.0)
+                    .bind(micros(now))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let claimed = sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2 AND story_id IS NULL")
+                        .bind(id)
+                        .bind(existing.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    if claimed.rows_affected() == 1 {
+                        id
+                    } else {
+                        // Another worker put it in a story first: use that one.
+                        sqlx::query("DELETE FROM stories WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                        let (s,): (Option<i64>,) = sqlx::query_as("SELECT story_id FROM articles WHERE id = $1")
+                            .bind(existing.0)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        s.ok_or_else(|| Error::NotFound(format!("the story of article {existing}")))?
+                    }
+                }
+            };
+            tx.add(story, new).await?;
+            StoryId(story)
         });
-        Ok(id)
+        Ok(story)
     }
 
     /// Adds an article to a story; the story's headline follows its earliest report.
-    pub async fn join_story(&self, story: StoryId, article: ArticleId, now: Timestamp) -> Result<()> {
+    pub async fn join_story(&self, story: StoryId, article: ArticleId) -> Result<()> {
         write_tx!(self, |tx| {
-            sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2").bind(story.0).bind(article.0).execute(&mut *tx).await?;
-            let first: (i64, String) =
-                sqlx::query_as("SELECT id, title FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1")
-                    .bind(story.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            sqlx::query("UPDATE stories SET first_article_id = $1, title = $2, updated_at = $3 WHERE id = $4")
-                .bind(first.0)
-                .bind(first.1)
-                .bind(micros(now))
-                .bind(story.0)
-                .execute(&mut *tx)
-                .await?;
+            tx.add(story.0, article).await?;
         });
         Ok(())
     }
@@ -620,6 +625,47 @@ impl Store {
             .await?
         });
         Ok(row)
+    }
+}
+
+/// Adds `article` (if it has no story yet) and refreshes the story's headline, first report
+/// and time of latest report; the same SQL for both backends' transactions.
+macro_rules! add_to_story_body {
+    ($tx:ident, $story:ident, $article:ident) => {{
+        sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2 AND story_id IS NULL")
+            .bind($story)
+            .bind($article.0)
+            .execute(&mut **$tx)
+            .await?;
+        sqlx::query(
+            "UPDATE stories SET \
+             first_article_id = (SELECT id FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
+             title = (SELECT title FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
+             updated_at = (SELECT MAX(sort_at) FROM articles WHERE story_id = $1) WHERE id = $1",
+        )
+        .bind($story)
+        .execute(&mut **$tx)
+        .await?;
+        Ok(())
+    }};
+}
+
+/// Story membership inside a write transaction of either backend.
+trait StoryTx {
+    async fn add(&mut self, story: i64, article: ArticleId) -> Result<()>;
+}
+
+impl StoryTx for sqlx::Transaction<'static, sqlx::Sqlite> {
+    async fn add(&mut self, story: i64, article: ArticleId) -> Result<()> {
+        let tx = self;
+        add_to_story_body!(tx, story, article)
+    }
+}
+
+impl StoryTx for sqlx::Transaction<'static, sqlx::Postgres> {
+    async fn add(&mut self, story: i64, article: ArticleId) -> Result<()> {
+        let tx = self;
+        add_to_story_body!(tx, story, article)
     }
 }
 

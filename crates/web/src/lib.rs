@@ -1,1 +1,57 @@
-//! placeholder
+//! The public site: server-rendered pages (front page, stories, articles, outlets), static
+//! assets and health checks, with a strict Content-Security-Policy and no third-party requests.
+//!
+//! Reads through `tidings-store`, relates through `tidings-cluster`; holds no SQL and opens no
+//! outbound connections.
+
+mod error;
+mod pages;
+mod views;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use tidings_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::WebError;
+
+/// The Content-Security-Policy of every response: our own styles only, no scripts at all yet,
+/// no frames, forms only to ourselves.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+}
+
+/// The site's routes with their security headers.
+pub fn router(state: AppState) -> Router {
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut app = Router::new()
+        .route("/", get(pages::front))
+        .route("/articles/{id}", get(pages::article))
+        .route("/stories/{id}", get(pages::story))
+        .route("/outlets", get(pages::outlets))
+        .route("/outlets/{id}", get(pages::outlet))
+        .route("/static/{file}", get(pages::asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(pages::not_found)
+        .with_state(state);
+    for (name, value) in headers {
+        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    app.layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+}

@@ -53,8 +53,17 @@ async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
         }
     }
     assert!(story_events.values().all(|e| e.len() == 1), "a story mixes events: {story_events:?}");
+    // Regression: concurrent feeds once left stories holding a single article.
+    let mut sizes: HashMap<i64, usize> = HashMap::new();
+    for a in &articles {
+        if let Some(s) = a.story_id {
+            *sizes.entry(s.0).or_default() += 1;
+        }
+    }
+    assert!(sizes.values().all(|n| *n >= 2), "one-article stories: {sizes:?}");
     let grouped = articles.iter().filter(|a| a.story_id.is_some()).count();
-    assert!(grouped >= 50, "only {grouped} of 60 articles are in stories");
+    assert_eq!(grouped, 60, "articles left out of their event's story");
+    assert_eq!(story_events.len(), 12, "events split into several stories: {story_events:?}");
 
     // A second round stores nothing twice.
     let again = engine.run_round(now, true, &|_| {}).await.unwrap();

@@ -92,14 +92,19 @@ async fn story(store: Store) {
     assert_eq!(store.recent_briefs(t(11), 10).await.unwrap().len(), 2);
 
     // Stories: the earlier report is first, whatever the order they are joined in.
-    let s = store.start_story(a2, a1, t(13)).await.unwrap();
+    let s = store.attach_story(a2, a1, t(13)).await.unwrap();
     let story = store.story(s).await.unwrap();
     assert_eq!((story.first_article_id, story.title.as_str()), (a1, "Bridge reopens"));
     assert_eq!((story.article_count, story.outlet_count), (2, 2));
-    store.join_story(s, a3, t(15)).await.unwrap();
+    store.join_story(s, a3).await.unwrap();
+    // Attaching to an article that already has a story joins that story.
+    assert_eq!(store.attach_story(a1, a3, t(16)).await.unwrap(), s);
     let ids: Vec<_> = store.story_articles(s).await.unwrap().into_iter().map(|a| a.id).collect();
     assert_eq!(ids, [a1, a2, a3]);
+    // A story's time is its latest report's, not when it was clustered.
+    assert_eq!(store.story(s).await.unwrap().updated_at, t(14));
     assert_eq!(store.recent_stories(t(14), 10).await.unwrap().len(), 1);
+    assert_eq!(store.recent_stories(t(15), 10).await.unwrap().len(), 0);
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
     assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
     store.close().await;
@@ -131,3 +136,4 @@ async fn contract_postgres() {
     story(store).await;
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)"))).execute(&admin).await.unwrap();
 }
+

@@ -1,0 +1,47 @@
+//! The one error type of the web layer: a page for the visitor, the cause for the log.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Nothing at this address.
+    #[error("not found")]
+    NotFound,
+    /// Something broke; the cause goes to the log, never to the visitor.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<tidings_store::Error> for WebError {
+    fn from(e: tidings_store::Error) -> Self {
+        match e {
+            tidings_store::Error::NotFound(_) => WebError::NotFound,
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match &self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is nothing at this address. It may have been removed, or the link may be mistyped."),
+            WebError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "The page could not be shown. The error has been logged; please try again in a moment.")
+            }
+        };
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tidings</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
+             <body><header class=\"site\"><a class=\"brand\" href=\"/\">Tidings</a></header><main id=\"main\"><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Go to the front page</a></p></main></body></html>"
+        );
+        (status, Html(body)).into_response()
+    }
+}

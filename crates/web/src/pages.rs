@@ -1,0 +1,176 @@
+//! Page handlers.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use jiff::{SignedDuration, Timestamp};
+use rust_embed::Embed;
+use tidings_cluster::{related, Candidate};
+use tidings_core::{ArticleId, OutletId, StoryId};
+
+use crate::views::{extraction_note, ArticleItem, OutletRow, StoryItem};
+use crate::{AppState, WebError};
+
+/// Stories considered for the front page.
+const FRONT_STORY_WINDOW_HOURS: i64 = 7 * 24;
+/// Stories shown on the front page.
+const FRONT_STORIES: usize = 12;
+/// Latest articles shown on the front page.
+const FRONT_LATEST: i64 = 30;
+/// "You may also like" entries.
+const RELATED: usize = 5;
+
+#[derive(Embed)]
+#[folder = "assets/"]
+struct Assets;
+
+#[derive(Template)]
+#[template(path = "front.html")]
+struct FrontPage {
+    stories: Vec<StoryItem>,
+    latest: Vec<ArticleItem>,
+    empty: bool,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    title: String,
+    outlet: String,
+    outlet_id: i64,
+    url: String,
+    authors: String,
+    time_iso: String,
+    time_human: String,
+    note: Option<String>,
+    content_html: String,
+    lang: String,
+    story: Option<StoryItem>,
+    related: Vec<ArticleItem>,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage {
+    story: StoryItem,
+    related: Vec<ArticleItem>,
+}
+
+#[derive(Template)]
+#[template(path = "outlets.html")]
+struct OutletsPage {
+    outlets: Vec<OutletRow>,
+}
+
+#[derive(Template)]
+#[template(path = "outlet.html")]
+struct OutletPage {
+    outlet: OutletRow,
+    articles: Vec<ArticleItem>,
+}
+
+fn page(t: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Breadth of coverage, discounted by age: a story five outlets covered this morning beats one
+/// two outlets covered yesterday.
+fn rank(outlets: i64, articles: i64, updated: Timestamp, now: Timestamp) -> f64 {
+    let hours = ((now - updated).as_secs_f64() / 3600.0).max(0.0);
+    (outlets as f64 * 2.0 + articles as f64) / (hours + 2.0).powf(0.8)
+}
+
+pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, WebError> {
+    let now = Timestamp::now();
+    let mut stories = state.store.recent_stories(now - SignedDuration::from_hours(FRONT_STORY_WINDOW_HOURS), 200).await?;
+    stories.sort_by(|a, b| rank(b.outlet_count, b.article_count, b.updated_at, now).total_cmp(&rank(a.outlet_count, a.article_count, a.updated_at, now)));
+    let mut items = Vec::new();
+    for story in stories.into_iter().take(FRONT_STORIES) {
+        let articles = state.store.story_articles(story.id).await?;
+        items.push(StoryItem::new(&story, &articles, now));
+    }
+    let latest: Vec<ArticleItem> = state.store.latest_articles(FRONT_LATEST).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
+    page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest })
+}
+
+pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
+    let now = Timestamp::now();
+    let a = state.store.article(ArticleId(id)).await?;
+    let story = match a.story_id {
+        Some(s) => {
+            let st = state.store.story(s).await?;
+            let members = state.store.story_articles(s).await?;
+            Some(StoryItem::new(&st, &members, now))
+        }
+        None => None,
+    };
+    let target = Candidate::new(a.id, a.outlet_id, a.story_id, a.shown_time(), &a.title, &a.content_text);
+    let related = related_items(&state, &target, now).await?;
+    page(&ArticlePage {
+        title: a.title.clone(),
+        outlet: a.outlet_name.clone(),
+        outlet_id: a.outlet_id.0,
+        url: a.url.clone(),
+        authors: a.authors.join(", "),
+        time_iso: a.shown_time().to_string(),
+        time_human: a.shown_time().strftime("%e %B %Y, %H:%M UTC").to_string().trim().to_string(),
+        note: extraction_note(&a),
+        content_html: a.content_html.clone(),
+        lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
+        story,
+        related,
+    })
+}
+
+pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
+    let now = Timestamp::now();
+    let story = state.store.story(StoryId(id)).await?;
+    let articles = state.store.story_articles(story.id).await?;
+    let Some(first) = articles.first() else { return Err(WebError::NotFound) };
+    let text: String = articles.iter().map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
+    let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
+    let related = related_items(&state, &target, now).await?;
+    page(&StoryPage { story: StoryItem::new(&story, &articles, now), related })
+}
+
+/// "You may also like": the most related other stories and articles of the last weeks.
+async fn related_items(state: &AppState, target: &Candidate, now: Timestamp) -> Result<Vec<ArticleItem>, WebError> {
+    let briefs = state.store.recent_briefs(now - SignedDuration::from_hours(30 * 24), 1_000).await?;
+    let pool: Vec<Candidate> = briefs.iter().map(|b| Candidate::new(b.id, b.outlet_id, b.story_id, b.time, &b.title, &b.text)).collect();
+    let mut items = Vec::new();
+    for id in related(target, &pool, RELATED) {
+        items.push(ArticleItem::new(&state.store.article(id).await?, now));
+    }
+    Ok(items)
+}
+
+pub(crate) async fn outlets(State(state): State<AppState>) -> Result<Response, WebError> {
+    let now = Timestamp::now();
+    let outlets = state.store.outlets().await?.iter().map(|h| OutletRow::new(h, now)).collect();
+    page(&OutletsPage { outlets })
+}
+
+pub(crate) async fn outlet(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id = OutletId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
+    let now = Timestamp::now();
+    let health = state.store.outlet(id).await?;
+    let articles = state.store.outlet_articles(id, 50).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
+    page(&OutletPage { outlet: OutletRow::new(&health, now), articles })
+}
+
+pub(crate) async fn asset(Path(file): Path<String>) -> Response {
+    match Assets::get(&file) {
+        Some(content) => {
+            let mime = if file.ends_with(".css") { "text/css; charset=utf-8" } else { "application/octet-stream" };
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], content.data.into_owned()).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub(crate) async fn not_found() -> WebError {
+    WebError::NotFound
+}

@@ -1,0 +1,153 @@
+//! What templates show: plain strings computed once, so templates hold no logic.
+
+use jiff::Timestamp;
+use tidings_core::{Article, ExtractionStatus, Story};
+use tidings_store::OutletHealth;
+
+/// An article in a list.
+#[derive(Debug, Clone)]
+pub(crate) struct ArticleItem {
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) outlet: String,
+    pub(crate) outlet_id: i64,
+    pub(crate) time_iso: String,
+    pub(crate) time_ago: String,
+    pub(crate) excerpt: String,
+}
+
+impl ArticleItem {
+    pub(crate) fn new(a: &Article, now: Timestamp) -> Self {
+        Self {
+            id: a.id.0,
+            title: a.title.clone(),
+            outlet: a.outlet_name.clone(),
+            outlet_id: a.outlet_id.0,
+            time_iso: a.shown_time().to_string(),
+            time_ago: ago(a.shown_time(), now),
+            excerpt: a.excerpt.clone(),
+        }
+    }
+}
+
+/// A story on the front page or its own page.
+#[derive(Debug, Clone)]
+pub(crate) struct StoryItem {
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) outlets: usize,
+    pub(crate) articles: Vec<ArticleItem>,
+    pub(crate) first_outlet: String,
+    pub(crate) time_ago: String,
+}
+
+impl StoryItem {
+    pub(crate) fn new(story: &Story, articles: &[Article], now: Timestamp) -> Self {
+        let items: Vec<ArticleItem> = articles.iter().map(|a| ArticleItem::new(a, now)).collect();
+        let first = articles.iter().find(|a| a.id == story.first_article_id).or(articles.first());
+        Self {
+            id: story.id.0,
+            title: story.title.clone(),
+            outlets: story.outlet_count.max(0) as usize,
+            first_outlet: first.map(|a| a.outlet_name.clone()).unwrap_or_default(),
+            time_ago: ago(story.updated_at.min(now), now),
+            articles: items,
+        }
+    }
+}
+
+/// An outlet's health row.
+#[derive(Debug, Clone)]
+pub(crate) struct OutletRow {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) feed_url: String,
+    pub(crate) site_url: Option<String>,
+    pub(crate) articles: i64,
+    pub(crate) last_fetch: String,
+    pub(crate) next_fetch: String,
+    pub(crate) last_error: Option<String>,
+    pub(crate) paused: Option<String>,
+    pub(crate) status: &'static str,
+}
+
+impl OutletRow {
+    pub(crate) fn new(h: &OutletHealth, now: Timestamp) -> Self {
+        let status = if h.feed.paused_reason.is_some() {
+            "paused"
+        } else if h.feed.last_error.is_some() {
+            "failing"
+        } else if h.feed.last_fetch_at.is_some() {
+            "ok"
+        } else {
+            "new"
+        };
+        Self {
+            id: h.outlet.id.0,
+            name: h.outlet.name.clone(),
+            feed_url: h.feed.url.clone(),
+            site_url: h.outlet.site_url.clone(),
+            articles: h.article_count,
+            last_fetch: h.feed.last_fetch_at.map_or_else(|| "never".to_string(), |t| ago(t, now)),
+            next_fetch: if h.feed.paused_reason.is_some() { "paused".to_string() } else { until(h.feed.next_fetch_at, now) },
+            last_error: h.feed.last_error.clone(),
+            paused: h.feed.paused_reason.clone(),
+            status,
+        }
+    }
+}
+
+/// What a reader is told about where the text came from.
+pub(crate) fn extraction_note(a: &Article) -> Option<String> {
+    match a.extraction {
+        ExtractionStatus::Extracted => None,
+        ExtractionStatus::FeedOnly => Some("This is the text the outlet's feed provides; read the full article at the original link.".to_string()),
+        ExtractionStatus::FeedFallback => Some(format!(
+            "The article page could not be read cleanly{}, so this is the text from the outlet's feed.",
+            a.extraction_note.as_deref().map(|n| format!(" ({})", n.trim_end_matches("; showing the feed's text"))).unwrap_or_default()
+        )),
+    }
+}
+
+/// "5 minutes ago", "3 hours ago", "2 days ago", or a date for older times.
+pub(crate) fn ago(t: Timestamp, now: Timestamp) -> String {
+    let secs = (now - t).as_secs();
+    match secs {
+        i64::MIN..=59 => "just now".to_string(),
+        60..=3_599 => plural(secs / 60, "minute") + " ago",
+        3_600..=86_399 => plural(secs / 3_600, "hour") + " ago",
+        86_400..=604_799 => plural(secs / 86_400, "day") + " ago",
+        _ => t.strftime("%e %B %Y").to_string().trim().to_string(),
+    }
+}
+
+/// "in 5 minutes", "due now".
+pub(crate) fn until(t: Timestamp, now: Timestamp) -> String {
+    let secs = (t - now).as_secs();
+    match secs {
+        i64::MIN..=59 => "due now".to_string(),
+        60..=3_599 => format!("in {}", plural(secs / 60, "minute")),
+        3_600..=86_399 => format!("in {}", plural(secs / 3_600, "hour")),
+        _ => format!("in {}", plural(secs / 86_400, "day")),
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::SignedDuration;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Timestamp::from_second(1_800_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        assert_eq!(ago(now - SignedDuration::from_secs(30), now), "just now");
+        assert_eq!(ago(now - SignedDuration::from_mins(1), now), "1 minute ago");
+        assert_eq!(ago(now - SignedDuration::from_hours(5), now), "5 hours ago");
+        assert_eq!(ago(now - SignedDuration::from_hours(49), now), "2 days ago");
+        assert_eq!(until(now + SignedDuration::from_mins(30), now), "in 30 minutes");
+    }
+}

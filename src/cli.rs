@@ -1,0 +1,108 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Tidings follows news outlets, extracts their articles, groups coverage of the same event into
+/// stories and publishes it all as a web site.
+///
+/// Start with `tidings demo` to see it work on bundled sample outlets with no network. To follow
+/// real outlets: `tidings add https://example.com/`, then `tidings serve`.
+#[derive(Debug, Parser)]
+#[command(name = "tidings", version, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// Folder for Tidings' data; the SQLite database lives here unless --database is given.
+    /// Defaults to ./tidings-data (for `demo`, a fresh temporary folder).
+    #[arg(long, global = true, env = "TIDINGS_DATA")]
+    pub(crate) data: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Defaults to DATA/tidings.db.
+    #[arg(long, global = true, env = "TIDINGS_DATABASE_URL")]
+    pub(crate) database: Option<String>,
+    /// Allow fetching from loopback and private networks (for feeds on your own network).
+    /// Off by default: it protects the machine's network from being probed through feed URLs.
+    #[arg(long, global = true, env = "TIDINGS_ALLOW_PRIVATE_NETWORKS")]
+    pub(crate) allow_private_networks: bool,
+    /// Log filter, e.g. "info" or "tidings_engine=debug".
+    #[arg(long, global = true, env = "TIDINGS_LOG")]
+    pub(crate) log: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the site and the fetching workers in one process.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TIDINGS_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Fetch the outlets that are due (every outlet with --once), then store what is new.
+    Fetch {
+        /// Fetch every outlet once, print a summary and exit (instead of running as a worker).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Follow an outlet: give its feed URL, or its site's URL and Tidings finds the feed.
+    Add {
+        /// Feed or site URL.
+        url: String,
+        /// Name to show instead of the feed's title.
+        #[arg(long)]
+        name: Option<String>,
+        /// Category to file it under.
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Follow every outlet in an OPML subscription list (folders become categories).
+    Import {
+        /// The OPML file.
+        file: PathBuf,
+    },
+    /// Write every followed outlet as an OPML subscription list.
+    ExportOpml {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// List the outlets with their health: last fetch, last error, next fetch.
+    Outlets,
+    /// Resume fetching an outlet that was paused after repeated failures.
+    Resume {
+        /// The outlet's id, as `tidings outlets` shows it.
+        id: i64,
+    },
+    /// Run everything on bundled sample outlets, with no network needed, and serve the site.
+    Demo {
+        /// Address to serve the site on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+}
+
+impl Global {
+    /// The database URL in use, given the data folder.
+    pub(crate) fn database_url(&self, data: &std::path::Path) -> String {
+        self.database.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("tidings.db").display()))
+    }
+}
+
+/// Logs go to standard error; long-running commands log at info, one-shot commands at warn.
+pub(crate) fn init_logging(cli: &Cli) {
+    let default = match cli.command {
+        Command::Serve { .. } | Command::Demo { .. } | Command::Fetch { once: false } => "info",
+        _ => "warn",
+    };
+    let filter = cli.global.log.clone().unwrap_or_else(|| default.to_string());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

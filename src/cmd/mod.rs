@@ -1,0 +1,121 @@
+//! One function per command.
+
+mod demo;
+mod outlets;
+mod serve;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+use tidings_engine::{Engine, EngineConfig, RoundReport};
+use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
+use tidings_store::Store;
+
+use crate::cli::{Cli, Command, Global};
+
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
+    let global = cli.global;
+    match cli.command {
+        Command::Serve { listen } => serve::serve(&global, listen).await,
+        Command::Fetch { once } => fetch(&global, once).await,
+        Command::Add { url, name, category } => outlets::add(&global, url, name, category).await,
+        Command::Import { file } => outlets::import(&global, &file).await,
+        Command::ExportOpml { output } => outlets::export(&global, output.as_deref()).await,
+        Command::Outlets => outlets::list(&global).await,
+        Command::Resume { id } => outlets::resume(&global, id).await,
+        Command::Demo { listen } => demo::demo(&global, listen).await,
+    }
+}
+
+/// The data folder: as given, else `./tidings-data`.
+fn data_dir(global: &Global) -> PathBuf {
+    global.data.clone().unwrap_or_else(|| PathBuf::from("tidings-data"))
+}
+
+/// Opens the database (creating the data folder for SQLite).
+async fn open_store(global: &Global, data: &Path) -> anyhow::Result<Store> {
+    if global.database.is_none() {
+        std::fs::create_dir_all(data).with_context(|| format!("could not create the data folder {}", data.display()))?;
+    }
+    let url = global.database_url(data);
+    Store::connect(&url).await.with_context(|| format!("could not open the database at {url}"))
+}
+
+fn fetch_config(global: &Global) -> FetchConfig {
+    FetchConfig {
+        network: NetworkPolicy { allow_private_networks: global.allow_private_networks, allowed_networks: vec![] },
+        ..FetchConfig::default()
+    }
+}
+
+async fn engine(global: &Global) -> anyhow::Result<Engine> {
+    let store = open_store(global, &data_dir(global)).await?;
+    let fetcher = Fetcher::new(fetch_config(global))?;
+    Ok(Engine::new(store, fetcher, EngineConfig::default()))
+}
+
+/// Runs one round over every outlet, with a progress bar on a terminal, and prints a summary.
+pub(crate) async fn round_with_progress(engine: &Engine) -> anyhow::Result<RoundReport> {
+    let now = Timestamp::now();
+    let total = engine.due_count(now, true).await?;
+    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(total as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} fetching outlets [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let round = engine
+        .run_round(now, true, &|report| {
+            bar.set_message(report.outlet.clone());
+            bar.inc(1);
+        })
+        .await?;
+    bar.finish_and_clear();
+    Ok(round)
+}
+
+pub(crate) fn print_summary(round: &RoundReport) {
+    let failed = round.outlets_failed();
+    println!(
+        "Fetched {} outlets: {} ok, {} failed; {} new articles.",
+        round.feeds.len(),
+        round.outlets_ok(),
+        failed.len(),
+        round.articles_new()
+    );
+    for (outlet, reason) in failed {
+        println!("  failed: {outlet}: {reason}");
+    }
+    for f in &round.feeds {
+        for w in &f.warnings {
+            println!("  note: {}: {w}", f.outlet);
+        }
+    }
+}
+
+async fn fetch(global: &Global, once: bool) -> anyhow::Result<()> {
+    let engine = engine(global).await?;
+    if once {
+        let round = round_with_progress(&engine).await?;
+        print_summary(&round);
+        engine.store().close().await;
+        return Ok(());
+    }
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let worker = {
+        let engine = engine.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move { engine.run_until(cancel).await })
+    };
+    tracing::info!("fetching due outlets until interrupted (Ctrl-C)");
+    serve::shutdown_signal().await;
+    cancel.cancel();
+    worker.await.context("the fetch worker stopped unexpectedly")?;
+    engine.store().close().await;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! `tidings serve`: the site and the workers in one process.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+use super::engine;
+use crate::cli::Global;
+use tidings_engine::Engine;
+
+pub(crate) async fn serve(global: &Global, listen: SocketAddr) -> anyhow::Result<()> {
+    let engine = engine(global).await?;
+    serve_with(engine, listen, None).await
+}
+
+/// Serves the site from `engine`'s store and runs its workers until Ctrl-C or SIGTERM.
+pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Option<&str>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let cancel = CancellationToken::new();
+    let worker = {
+        let engine = engine.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move { engine.run_until(cancel).await })
+    };
+    let app = tidings_web::router(tidings_web::AppState { store: engine.store().clone() });
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    println!("Tidings is serving at http://{addr}/ (Ctrl-C to stop)");
+    let stop = cancel.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            stop.cancel();
+        })
+        .await
+        .context("the web server stopped")?;
+    cancel.cancel();
+    worker.await.context("the fetch worker stopped unexpectedly")?;
+    engine.store().close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
