@@ -33,6 +33,12 @@ pub(crate) struct Global {
     /// Off by default: it protects the machine's network from being probed through feed URLs.
     #[arg(long, global = true, env = "TIDINGS_ALLOW_PRIVATE_NETWORKS")]
     pub(crate) allow_private_networks: bool,
+    /// Seconds one fetch (a feed or an article page, redirects included) may take.
+    #[arg(long, global = true, env = "TIDINGS_FETCH_TIMEOUT", default_value_t = 30)]
+    pub(crate) fetch_timeout: u64,
+    /// Seconds between two requests to the same host (politeness; robots.txt may ask for more).
+    #[arg(long, global = true, env = "TIDINGS_HOST_DELAY", default_value_t = 1.0)]
+    pub(crate) host_delay: f64,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,

@@ -28,7 +28,7 @@ pub(crate) async fn demo(global: &Global, listen: SocketAddr) -> anyhow::Result<
     let fetcher = Fetcher::new(FetchConfig {
         network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
         min_host_delay: Duration::ZERO,
-        ..FetchConfig::default()
+        ..super::fetch_config(global)
     })?;
     let engine = Engine::new(store, fetcher, EngineConfig::default());
     let known = engine.store().outlets().await?;

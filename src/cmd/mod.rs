@@ -45,9 +45,11 @@ async fn open_store(global: &Global, data: &Path) -> anyhow::Result<Store> {
     Store::connect(&url).await.with_context(|| format!("could not open the database at {url}"))
 }
 
-fn fetch_config(global: &Global) -> FetchConfig {
+pub(crate) fn fetch_config(global: &Global) -> FetchConfig {
     FetchConfig {
         network: NetworkPolicy { allow_private_networks: global.allow_private_networks, allowed_networks: vec![] },
+        total_timeout: Duration::from_secs(global.fetch_timeout.max(1)),
+        min_host_delay: Duration::try_from_secs_f64(global.host_delay).unwrap_or(Duration::from_secs(1)),
         ..FetchConfig::default()
     }
 }

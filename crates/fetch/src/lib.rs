@@ -231,17 +231,11 @@ impl Fetcher {
         &self.config
     }
 
-    /// Fetches `req`, following redirects, within the total timeout.
+    /// Fetches `req`, following redirects. The total timeout covers the network exchanges
+    /// (every hop and the body), not the wait for a polite turn at a busy host.
     pub async fn fetch(&self, req: FetchRequest) -> Result<FetchOutcome> {
-        let url = req.url.to_string();
-        let seconds = self.config.total_timeout.as_secs();
-        tokio::time::timeout(self.config.total_timeout, self.fetch_inner(req))
-            .await
-            .unwrap_or(Err(Error::Timeout { url, seconds }))
-    }
-
-    async fn fetch_inner(&self, req: FetchRequest) -> Result<FetchOutcome> {
         let original = req.url.to_string();
+        let mut deadline: Option<tokio::time::Instant> = None;
         let mut url = req.url.clone();
         let mut visited = HashSet::new();
         let mut all_permanent = true;
@@ -262,10 +256,10 @@ impl Fetcher {
                     headers.insert(header::IF_MODIFIED_SINCE, v);
                 }
             }
-            let response = {
-                let _turn = self.gate.wait_turn(&url).await;
-                self.send(&url, headers).await?
-            };
+            let turn = self.gate.wait_turn(&url).await;
+            let deadline = *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.config.total_timeout);
+            let timeout = || Error::Timeout { url: url.to_string(), seconds: self.config.total_timeout.as_secs() };
+            let response = tokio::time::timeout_at(deadline, self.send(&url, headers)).await.map_err(|_| timeout())??;
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let location = response
@@ -298,7 +292,8 @@ impl Fetcher {
             }
             let etag = header_text(header::ETAG);
             let last_modified = header_text(header::LAST_MODIFIED);
-            let body = self.read_body(&url, response).await?;
+            let body = tokio::time::timeout_at(deadline, self.read_body(&url, response)).await.map_err(|_| timeout())??;
+            drop(turn);
             let permanent_redirect = (all_permanent && url != req.url).then(|| url.clone());
             return Ok(FetchOutcome::Fetched(Fetched {
                 final_url: url,

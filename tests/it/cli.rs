@@ -1,0 +1,97 @@
+//! The binary against local outlets: subscribing, importing, fetching with failures, health,
+//! OPML export, serving, and restarting without losing anything.
+
+use jiff::Timestamp;
+use tidings_demo::DemoOutlets;
+use tidings_testkit::{free_port, http, BadOutlets};
+
+use crate::support::{stdout, tidings, Server};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
+    let demo = DemoOutlets::start(Timestamp::now()).await.unwrap();
+    let bad = BadOutlets::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    // Without the setting, a loopback outlet is refused in words.
+    let refused = tidings(&data, &["add", &demo.home_url("civic-signal")]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("loopback") && err.contains("allow private networks"), "{err}");
+
+    // A site URL: the feed is discovered.
+    let added = tidings(&data, &["add", &demo.home_url("civic-signal"), "--allow-private-networks"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(stdout(&added).contains("Following Civic Signal"), "{}", stdout(&added));
+
+    // An OPML list with the demo outlets and three broken ones.
+    let mut outlines = String::new();
+    for (name, url) in demo.feed_urls() {
+        outlines.push_str(&format!("<outline text=\"{name}\" xmlUrl=\"{url}\"/>\n"));
+    }
+    for (name, url) in [("Garbage Gazette", bad.garbage_url()), ("Hanging Herald", bad.hang_url()), ("Downtown Daily", bad.down_url.clone())] {
+        outlines.push_str(&format!("<outline text=\"Broken\"><outline text=\"{name}\" xmlUrl=\"{url}\"/></outline>\n"));
+    }
+    let opml = dir.path().join("subs.opml");
+    std::fs::write(&opml, format!("<opml version=\"2.0\"><body>{outlines}</body></opml>")).unwrap();
+    let imported = tidings(&data, &["import", opml.to_str().unwrap()]);
+    assert!(stdout(&imported).contains("Imported 8 outlets (1 were already followed"), "{}", stdout(&imported));
+
+    // One round: the good outlets are unaffected by the bad ones.
+    let round = tidings(&data, &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"]);
+    let summary = stdout(&round);
+    assert!(round.status.success(), "{}", String::from_utf8_lossy(&round.stderr));
+    assert!(summary.contains("Fetched 9 outlets: 6 ok, 3 failed; 60 new articles."), "{summary}");
+    assert!(summary.contains("Garbage Gazette: this is not a feed"), "{summary}");
+    assert!(summary.contains("Hanging Herald:") && summary.contains("did not answer within 3 seconds"), "{summary}");
+    assert!(summary.contains("Downtown Daily: could not fetch"), "{summary}");
+
+    // Health, in `tidings outlets`.
+    let list = stdout(&tidings(&data, &["outlets"]));
+    let line = |name: &str| list.lines().find(|l| l.contains(name)).unwrap_or_default().to_string();
+    assert!(line("Garbage Gazette").contains("failing"), "{list}");
+    assert!(line("Meridian Wire").contains(" ok ") && line("Meridian Wire").contains(" 10 "), "{list}");
+
+    // Export round-trips the subscriptions with their categories.
+    let exported = stdout(&tidings(&data, &["export-opml"]));
+    assert_eq!(exported.matches("xmlUrl=").count(), 9, "{exported}");
+    assert!(exported.contains("<outline text=\"Broken\" title=\"Broken\">"), "{exported}");
+
+    // The site.
+    let port = free_port().to_string();
+    let server = Server::spawn(&["serve", "--listen", &format!("127.0.0.1:{port}"), "--data", data.to_str().unwrap()]);
+    let client = http();
+    let front = client.get(format!("{}/", server.url)).send().await.unwrap();
+    let csp = front.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let front = front.text().await.unwrap();
+    assert!(front.contains("Top stories") && front.contains("5 outlets"), "front page lacks stories");
+    let article_path = front.split("href=\"/articles/").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    let article = client.get(format!("{}/articles/{article_path}", server.url)).send().await.unwrap().text().await.unwrap();
+    assert!(article.contains("Read the original at"), "no link to the original");
+    for chrome in ["Leave a Reply", "Accept all cookies", "Share on Facebook", "Post Comment", "Sign up to our newsletter"] {
+        assert!(!article.contains(chrome), "{chrome:?} leaked into the article page");
+    }
+    let outlets = client.get(format!("{}/outlets", server.url)).send().await.unwrap().text().await.unwrap();
+    assert!(outlets.contains("this is not a feed Tidings can read"), "outlet errors are not shown");
+    let missing = client.get(format!("{}/articles/999999", server.url)).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(server.stop().success(), "tidings did not exit cleanly on SIGTERM");
+
+    // Restarted, it has lost nothing and stores nothing twice.
+    let again = stdout(&tidings(&data, &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"]));
+    assert!(again.contains("6 ok, 3 failed; 0 new articles."), "{again}");
+    let list = stdout(&tidings(&data, &["outlets"]));
+    assert!(list.contains("Meridian Wire") && list.lines().filter(|l| l.contains(" ok ")).count() == 6, "{list}");
+}
+
+#[test]
+fn every_command_has_help_for_a_newcomer() {
+    for cmd in ["serve", "fetch", "add", "import", "export-opml", "outlets", "resume", "demo"] {
+        let out = std::process::Command::new(crate::support::BIN).args([cmd, "--help"]).output().unwrap();
+        let help = stdout(&out);
+        assert!(out.status.success() && help.contains("Usage: tidings"), "{cmd}: {help}");
+        assert!(help.contains("--data"), "{cmd} does not document --data");
+    }
+}
