@@ -109,6 +109,7 @@ pub(crate) fn init_logging(cli: &Cli) {
         _ => "warn",
     };
     let filter = cli.global.log.clone().unwrap_or_else(|| default.to_string());
-    let filter = tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

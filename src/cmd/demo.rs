@@ -38,7 +38,9 @@ pub(crate) async fn demo(global: &Global, listen: SocketAddr) -> anyhow::Result<
             Some(h) if h.feed.url != url => engine.store().set_feed_url(h.feed.id, &url).await?,
             Some(_) => {}
             None => {
-                engine.subscribe(&Subscription { url, name: Some(name), category: Some("Demo".to_string()) }, now).await?;
+                engine
+                    .subscribe(&Subscription { url, name: Some(name), category: Some("Demo".to_string()) }, now)
+                    .await?;
             }
         }
     }

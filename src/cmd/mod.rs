@@ -39,7 +39,8 @@ fn data_dir(global: &Global) -> PathBuf {
 /// Opens the database (creating the data folder for SQLite).
 async fn open_store(global: &Global, data: &Path) -> anyhow::Result<Store> {
     if global.database.is_none() {
-        std::fs::create_dir_all(data).with_context(|| format!("could not create the data folder {}", data.display()))?;
+        std::fs::create_dir_all(data)
+            .with_context(|| format!("could not create the data folder {}", data.display()))?;
     }
     let url = global.database_url(data);
     Store::connect(&url).await.with_context(|| format!("could not open the database at {url}"))

@@ -3,18 +3,23 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use indicatif::ProgressBar;
 use jiff::Timestamp;
 use tidings_core::OutletId;
 use tidings_engine::Subscription;
-use tidings_feed::{parse_opml, write_opml, OpmlOutline};
+use tidings_feed::{OpmlOutline, parse_opml, write_opml};
 use tidings_store::NewOutlet;
 
 use super::{data_dir, engine, open_store};
 use crate::cli::Global;
 
-pub(crate) async fn add(global: &Global, url: String, name: Option<String>, category: Option<String>) -> anyhow::Result<()> {
+pub(crate) async fn add(
+    global: &Global,
+    url: String,
+    name: Option<String>,
+    category: Option<String>,
+) -> anyhow::Result<()> {
     let engine = engine(global).await?;
     let added = engine.subscribe(&Subscription { url: url.clone(), name, category }, Timestamp::now()).await?;
     println!("Following {} (outlet {}), feed {}", added.outlet.name, added.outlet.id, added.feed.url);
@@ -27,7 +32,11 @@ pub(crate) async fn import(global: &Global, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("could not read {}", file.display()))?;
     let doc = parse_opml(&text).with_context(|| format!("could not import {}", file.display()))?;
     let store = open_store(global, &data_dir(global)).await?;
-    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(doc.outlines.len() as u64) } else { ProgressBar::hidden() };
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(doc.outlines.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     let (mut added, mut existing, mut skipped) = (0, 0, Vec::new());
     for o in &doc.outlines {
         bar.inc(1);
@@ -38,7 +47,12 @@ pub(crate) async fn import(global: &Global, file: &Path) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let new = NewOutlet { name: o.title.clone(), site_url: o.html_url.clone(), category: o.category.clone(), full_text: true };
+        let new = NewOutlet {
+            name: o.title.clone(),
+            site_url: o.html_url.clone(),
+            category: o.category.clone(),
+            full_text: true,
+        };
         match store.add_outlet(&new, url.as_str(), Timestamp::now()).await {
             Ok(_) => added += 1,
             Err(tidings_store::Error::Conflict(_)) => existing += 1,
@@ -60,7 +74,12 @@ pub(crate) async fn export(global: &Global, output: Option<&Path>) -> anyhow::Re
         .outlets()
         .await?
         .into_iter()
-        .map(|h| OpmlOutline { title: h.outlet.name, xml_url: h.feed.url, html_url: h.outlet.site_url, category: h.outlet.category })
+        .map(|h| OpmlOutline {
+            title: h.outlet.name,
+            xml_url: h.feed.url,
+            html_url: h.outlet.site_url,
+            category: h.outlet.category,
+        })
         .collect();
     let opml = write_opml("Tidings subscriptions", &outlines);
     match output {
@@ -78,8 +97,12 @@ pub(crate) async fn list(global: &Global) -> anyhow::Result<()> {
         println!("No outlets yet. Follow one with `tidings add URL`.");
         return Ok(());
     }
-    let when = |t: Option<Timestamp>| t.map_or_else(|| "never".to_string(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string());
-    println!("{:>4}  {:<28} {:<8} {:>8}  {:<20} {:<20} LAST ERROR", "ID", "OUTLET", "STATUS", "ARTICLES", "LAST FETCH", "NEXT FETCH");
+    let when =
+        |t: Option<Timestamp>| t.map_or_else(|| "never".to_string(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string());
+    println!(
+        "{:>4}  {:<28} {:<8} {:>8}  {:<20} {:<20} LAST ERROR",
+        "ID", "OUTLET", "STATUS", "ARTICLES", "LAST FETCH", "NEXT FETCH"
+    );
     for h in outlets {
         let status = if h.feed.paused_reason.is_some() {
             "paused"
@@ -95,7 +118,13 @@ pub(crate) async fn list(global: &Global) -> anyhow::Result<()> {
         let name: String = h.outlet.name.chars().take(28).collect();
         println!(
             "{:>4}  {:<28} {:<8} {:>8}  {:<20} {:<20} {}",
-            h.outlet.id, name, status, h.article_count, when(h.feed.last_fetch_at), next, error
+            h.outlet.id,
+            name,
+            status,
+            h.article_count,
+            when(h.feed.last_fetch_at),
+            next,
+            error
         );
     }
     store.close().await;

@@ -16,7 +16,8 @@ pub(crate) async fn serve(global: &Global, listen: SocketAddr) -> anyhow::Result
 
 /// Serves the site from `engine`'s store and runs its workers until Ctrl-C or SIGTERM.
 pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Option<&str>) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
     let worker = {

@@ -1,6 +1,6 @@
 //! The demo in a real browser: front page, a click through to an article, and what a reader sees.
 
-use tidings_testkit::{free_port, Browser};
+use tidings_testkit::{Browser, free_port};
 
 use crate::support::Server;
 
@@ -23,16 +23,27 @@ async fn demo_front_page_leads_to_a_clean_article() {
 
     // The article's own paragraphs are there, as the outlet wrote them.
     let catalog = tidings_demo::catalog().unwrap();
-    let source = catalog.articles.iter().find(|a| a.title == title).unwrap_or_else(|| panic!("{title:?} is not a demo article"));
+    let source =
+        catalog.articles.iter().find(|a| a.title == title).unwrap_or_else(|| panic!("{title:?} is not a demo article"));
     for p in &source.paragraphs {
         assert!(text.contains(p.as_str()), "missing paragraph {p:?} in {text:?}");
     }
     // The outlet's chrome is not.
     let outlet = catalog.outlet(&source.outlet).unwrap();
-    for chrome in ["Leave a Reply", "Required fields are marked", "Accept all cookies", "Share on Facebook", "Get the morning briefing", outlet.boilerplate] {
+    for chrome in [
+        "Leave a Reply",
+        "Required fields are marked",
+        "Accept all cookies",
+        "Share on Facebook",
+        "Get the morning briefing",
+        outlet.boilerplate,
+    ] {
         assert!(!text.contains(chrome), "{chrome:?} is on the article page: {text:?}");
     }
-    assert!(browser.text(".coverage-box").await.unwrap().contains("Full coverage"), "no coverage of story {first_story:?}");
+    assert!(
+        browser.text(".coverage-box").await.unwrap().contains("Full coverage"),
+        "no coverage of story {first_story:?}"
+    );
 
     let png = browser.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");

@@ -3,9 +3,9 @@
 
 use jiff::Timestamp;
 use tidings_demo::DemoOutlets;
-use tidings_testkit::{free_port, http, BadOutlets};
+use tidings_testkit::{BadOutlets, free_port, http};
 
-use crate::support::{stdout, tidings, Server};
+use crate::support::{Server, stdout, tidings};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
@@ -30,7 +30,11 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
     for (name, url) in demo.feed_urls() {
         outlines.push_str(&format!("<outline text=\"{name}\" xmlUrl=\"{url}\"/>\n"));
     }
-    for (name, url) in [("Garbage Gazette", bad.garbage_url()), ("Hanging Herald", bad.hang_url()), ("Downtown Daily", bad.down_url.clone())] {
+    for (name, url) in [
+        ("Garbage Gazette", bad.garbage_url()),
+        ("Hanging Herald", bad.hang_url()),
+        ("Downtown Daily", bad.down_url.clone()),
+    ] {
         outlines.push_str(&format!("<outline text=\"Broken\"><outline text=\"{name}\" xmlUrl=\"{url}\"/></outline>\n"));
     }
     let opml = dir.path().join("subs.opml");
@@ -39,7 +43,8 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
     assert!(stdout(&imported).contains("Imported 8 outlets (1 were already followed"), "{}", stdout(&imported));
 
     // One round: the good outlets are unaffected by the bad ones.
-    let round = tidings(&data, &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"]);
+    let round =
+        tidings(&data, &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"]);
     let summary = stdout(&round);
     assert!(round.status.success(), "{}", String::from_utf8_lossy(&round.stderr));
     assert!(summary.contains("Fetched 9 outlets: 6 ok, 3 failed; 60 new articles."), "{summary}");
@@ -63,14 +68,18 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
     let server = Server::spawn(&["serve", "--listen", &format!("127.0.0.1:{port}"), "--data", data.to_str().unwrap()]);
     let client = http();
     let front = client.get(format!("{}/", server.url)).send().await.unwrap();
-    let csp = front.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let csp =
+        front.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(csp.contains("default-src 'none'"), "{csp}");
     let front = front.text().await.unwrap();
     assert!(front.contains("Top stories") && front.contains("5 outlets"), "front page lacks stories");
     let article_path = front.split("href=\"/articles/").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
-    let article = client.get(format!("{}/articles/{article_path}", server.url)).send().await.unwrap().text().await.unwrap();
+    let article =
+        client.get(format!("{}/articles/{article_path}", server.url)).send().await.unwrap().text().await.unwrap();
     assert!(article.contains("Read the original at"), "no link to the original");
-    for chrome in ["Leave a Reply", "Accept all cookies", "Share on Facebook", "Post Comment", "Sign up to our newsletter"] {
+    for chrome in
+        ["Leave a Reply", "Accept all cookies", "Share on Facebook", "Post Comment", "Sign up to our newsletter"]
+    {
         assert!(!article.contains(chrome), "{chrome:?} leaked into the article page");
     }
     let outlets = client.get(format!("{}/outlets", server.url)).send().await.unwrap().text().await.unwrap();
@@ -80,7 +89,10 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
     assert!(server.stop().success(), "tidings did not exit cleanly on SIGTERM");
 
     // Restarted, it has lost nothing and stores nothing twice.
-    let again = stdout(&tidings(&data, &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"]));
+    let again = stdout(&tidings(
+        &data,
+        &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"],
+    ));
     assert!(again.contains("6 ok, 3 failed; 0 new articles."), "{again}");
     let list = stdout(&tidings(&data, &["outlets"]));
     assert!(list.contains("Meridian Wire") && list.lines().filter(|l| l.contains(" ok ")).count() == 6, "{list}");

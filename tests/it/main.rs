@@ -1,6 +1,8 @@
 //! End-to-end tests: the real `tidings` binary, a real SQLite database, real HTTP servers on
 //! loopback, and a real browser.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed assertion
+
 mod browser;
 mod cli;
 mod support;

@@ -9,14 +9,13 @@ pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_tidings");
 
 /// Runs `tidings ARGS --data DATA` to completion.
 pub(crate) fn tidings(data: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
+    Command::new(BIN)
         .args(args)
         .arg("--data")
         .arg(data)
         .env_remove("TIDINGS_DATABASE_URL")
         .output()
-        .unwrap_or_else(|e| panic!("could not run {BIN}: {e}"));
-    out
+        .unwrap_or_else(|e| panic!("could not run {BIN}: {e}"))
 }
 
 pub(crate) fn stdout(o: &Output) -> String {

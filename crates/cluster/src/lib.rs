@@ -88,10 +88,8 @@ pub fn assign_story(new: &Candidate, recent: &[Candidate], rules: StoryRules) ->
             .filter(|(c, _)| c.story_id.is_some() == with_story)
             .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)))
     };
-    if let Some((c, _)) = best(true) {
-        if let Some(story) = c.story_id {
-            return StoryMatch::Join(story);
-        }
+    if let Some(story) = best(true).and_then(|(c, _)| c.story_id) {
+        return StoryMatch::Join(story);
     }
     match best(false) {
         Some((c, _)) if c.outlet_id != new.outlet_id => StoryMatch::StartWith(c.id),
@@ -195,7 +193,14 @@ mod tests {
         let target = cand(1, 1, Some(1), 0, "Harbour bridge reopens", BRIDGE);
         let pool = vec![
             cand(2, 2, Some(1), 0, "Harbour bridge reopens", BRIDGE),
-            cand(3, 3, Some(2), 1, "Bridge tolls to rise next harbour season", "Tolls on the harbour bridge will rise, the city said."),
+            cand(
+                3,
+                3,
+                Some(2),
+                1,
+                "Bridge tolls to rise next harbour season",
+                "Tolls on the harbour bridge will rise, the city said.",
+            ),
             cand(4, 4, Some(2), 1, "Harbour bridge tolls going up", "The city said harbour bridge tolls rise."),
             cand(5, 5, None, 1, "Striker signs", FOOTBALL),
         ];

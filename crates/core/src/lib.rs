@@ -7,7 +7,7 @@ mod model;
 mod url_canon;
 
 pub use model::*;
-pub use url_canon::{canonical_url, CanonError};
+pub use url_canon::{CanonError, canonical_url};
 
 /// Times everywhere in Tidings are UTC instants.
 pub use jiff::Timestamp;

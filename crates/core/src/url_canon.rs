@@ -21,8 +21,20 @@ fn is_tracking_param(name: &str) -> bool {
     lower.starts_with("utm_")
         || matches!(
             lower.as_str(),
-            "fbclid" | "gclid" | "dclid" | "msclkid" | "mc_cid" | "mc_eid" | "igshid" | "ref_src"
-                | "cmpid" | "ncid" | "ocid" | "_ga" | "yclid" | "twclid"
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "ref_src"
+                | "cmpid"
+                | "ncid"
+                | "ocid"
+                | "_ga"
+                | "yclid"
+                | "twclid"
         )
 }
 
@@ -31,10 +43,8 @@ fn is_tracking_param(name: &str) -> bool {
 ///
 /// Canonicalising a canonical URL returns it unchanged.
 pub fn canonical_url(raw: &str) -> Result<String, CanonError> {
-    let mut url = Url::parse(raw.trim()).map_err(|e| CanonError::Invalid {
-        url: raw.to_string(),
-        reason: e.to_string(),
-    })?;
+    let mut url =
+        Url::parse(raw.trim()).map_err(|e| CanonError::Invalid { url: raw.to_string(), reason: e.to_string() })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(CanonError::Invalid {
             url: raw.to_string(),
@@ -68,10 +78,7 @@ mod tests {
 
     #[test]
     fn parameter_order_does_not_matter() {
-        assert_eq!(
-            canonical_url("http://e.com/p?b=2&a=1"),
-            canonical_url("http://e.com/p?a=1&b=2")
-        );
+        assert_eq!(canonical_url("http://e.com/p?b=2&a=1"), canonical_url("http://e.com/p?a=1&b=2"));
     }
 
     #[test]

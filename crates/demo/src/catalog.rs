@@ -112,12 +112,48 @@ impl Catalog {
 }
 
 const OUTLETS: &[DemoOutlet] = &[
-    DemoOutlet { slug: "harbour-herald", name: "The Harbour Herald", feed: FeedKind::Rss, boilerplate: "Herald Flash top headlines are here. Check out what's clicking on the Harbour Herald.", colour: "#0b3d5c" },
-    DemoOutlet { slug: "northgate-daily", name: "Northgate Daily", feed: FeedKind::Atom, boilerplate: "Northgate Daily: independent news since 1911. Support our journalism today.", colour: "#7a1f1f" },
-    DemoOutlet { slug: "meridian-wire", name: "Meridian Wire", feed: FeedKind::JsonFeed11, boilerplate: "Meridian Wire. The story as it breaks. Get the Meridian app for alerts.", colour: "#1d4d2b" },
-    DemoOutlet { slug: "valley-ledger", name: "The Valley Ledger", feed: FeedKind::RssContent, boilerplate: "Ledger Briefing: the five stories you need this morning, in your inbox.", colour: "#4b2e83" },
-    DemoOutlet { slug: "civic-signal", name: "Civic Signal", feed: FeedKind::Atom, boilerplate: "Civic Signal is reader-funded. Become a member for less than a coffee a week.", colour: "#8a5a00" },
-    DemoOutlet { slug: "plainsview-post", name: "Plainsview Post", feed: FeedKind::JsonFeed10, boilerplate: "Plainsview Post top stories, every hour. Tap to follow us for more.", colour: "#2f4f4f" },
+    DemoOutlet {
+        slug: "harbour-herald",
+        name: "The Harbour Herald",
+        feed: FeedKind::Rss,
+        boilerplate: "Herald Flash top headlines are here. Check out what's clicking on the Harbour Herald.",
+        colour: "#0b3d5c",
+    },
+    DemoOutlet {
+        slug: "northgate-daily",
+        name: "Northgate Daily",
+        feed: FeedKind::Atom,
+        boilerplate: "Northgate Daily: independent news since 1911. Support our journalism today.",
+        colour: "#7a1f1f",
+    },
+    DemoOutlet {
+        slug: "meridian-wire",
+        name: "Meridian Wire",
+        feed: FeedKind::JsonFeed11,
+        boilerplate: "Meridian Wire. The story as it breaks. Get the Meridian app for alerts.",
+        colour: "#1d4d2b",
+    },
+    DemoOutlet {
+        slug: "valley-ledger",
+        name: "The Valley Ledger",
+        feed: FeedKind::RssContent,
+        boilerplate: "Ledger Briefing: the five stories you need this morning, in your inbox.",
+        colour: "#4b2e83",
+    },
+    DemoOutlet {
+        slug: "civic-signal",
+        name: "Civic Signal",
+        feed: FeedKind::Atom,
+        boilerplate: "Civic Signal is reader-funded. Become a member for less than a coffee a week.",
+        colour: "#8a5a00",
+    },
+    DemoOutlet {
+        slug: "plainsview-post",
+        name: "Plainsview Post",
+        feed: FeedKind::JsonFeed10,
+        boilerplate: "Plainsview Post top stories, every hour. Tap to follow us for more.",
+        colour: "#2f4f4f",
+    },
 ];
 
 /// The outlets and the bundled articles.
@@ -130,10 +166,10 @@ fn parse(text: &str) -> Result<Vec<DemoArticle>> {
     let mut event = String::new();
     let mut paragraph = String::new();
     let flush = |paragraph: &mut String, articles: &mut Vec<DemoArticle>| {
-        if let Some(a) = articles.last_mut() {
-            if !paragraph.trim().is_empty() {
-                a.paragraphs.push(paragraph.trim().to_string());
-            }
+        if let Some(a) = articles.last_mut()
+            && !paragraph.trim().is_empty()
+        {
+            a.paragraphs.push(paragraph.trim().to_string());
         }
         paragraph.clear();
     };
@@ -147,7 +183,9 @@ fn parse(text: &str) -> Result<Vec<DemoArticle>> {
         } else if let Some(head) = line.strip_prefix("@ ") {
             flush(&mut paragraph, &mut articles);
             let parts: Vec<&str> = head.split('|').map(str::trim).collect();
-            let [outlet, hours, author, title] = parts[..] else { return Err(bad("expected OUTLET | HOURS | AUTHOR | TITLE")) };
+            let [outlet, hours, author, title] = parts[..] else {
+                return Err(bad("expected OUTLET | HOURS | AUTHOR | TITLE"));
+            };
             if !OUTLETS.iter().any(|o| o.slug == outlet) {
                 return Err(bad("unknown outlet"));
             }

@@ -9,15 +9,15 @@ mod pages;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use jiff::Timestamp;
 use tokio_util::sync::CancellationToken;
 
-pub use catalog::{catalog, Catalog, DemoArticle, DemoOutlet, FeedKind};
+pub use catalog::{Catalog, DemoArticle, DemoOutlet, FeedKind, catalog};
 
 /// What went wrong starting the demo outlets.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +68,11 @@ impl DemoOutlets {
 
     /// The feed URL of each outlet, with its name.
     pub fn feed_urls(&self) -> Vec<(String, String)> {
-        self.catalog.outlets.iter().map(|o| (o.name.to_string(), format!("http://{}{}", self.addr, o.feed_path()))).collect()
+        self.catalog
+            .outlets
+            .iter()
+            .map(|o| (o.name.to_string(), format!("http://{}{}", self.addr, o.feed_path())))
+            .collect()
     }
 
     /// The home page URL of an outlet (it advertises the feed, for discovery).

@@ -44,7 +44,10 @@ pub(crate) fn feed_document(c: &Catalog, o: &DemoOutlet, base: &str, now: Timest
                 ));
                 if o.feed == FeedKind::RssContent {
                     let body: String = a.paragraphs.iter().map(|p| format!("<p>{}</p>", esc(p))).collect();
-                    out.push_str(&format!("<dc:creator>{}</dc:creator>\n<content:encoded><![CDATA[{body}]]></content:encoded>\n", esc(&a.author)));
+                    out.push_str(&format!(
+                        "<dc:creator>{}</dc:creator>\n<content:encoded><![CDATA[{body}]]></content:encoded>\n",
+                        esc(&a.author)
+                    ));
                 } else {
                     out.push_str(&format!("<author>desk@{} ({})</author>\n", o.canonical_host(), esc(&a.author)));
                 }
@@ -113,7 +116,8 @@ fn head(o: &DemoOutlet, title: &str, extra: &str) -> String {
 }
 
 fn masthead(c: &Catalog, o: &DemoOutlet, base: &str) -> String {
-    let others: String = c.outlets.iter().map(|x| format!("<li><a href=\"{base}/{}/\">{}</a></li>", x.slug, esc(x.name))).collect();
+    let others: String =
+        c.outlets.iter().map(|x| format!("<li><a href=\"{base}/{}/\">{}</a></li>", x.slug, esc(x.name))).collect();
     format!(
         "<div class=\"consent-banner\" id=\"cookie-consent\"><p>We use cookies to personalise content and ads and to analyse our traffic. <button>Accept all cookies</button> <button>Manage preferences</button></p></div>\n\
          <header class=\"masthead\"><a class=\"logo\" href=\"{base}/{}/\">{}</a>\n<nav class=\"main-menu\"><ul><li><a href=\"#\">World</a></li><li><a href=\"#\">Business</a></li><li><a href=\"#\">Sport</a></li><li><a href=\"#\">Opinion</a></li></ul></nav>\n<ul class=\"network-links\">{others}</ul></header>\n",

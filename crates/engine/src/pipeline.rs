@@ -2,8 +2,8 @@
 
 use futures::stream::{self, StreamExt};
 use jiff::{SignedDuration, Timestamp};
-use tidings_cluster::{assign_story, Candidate, StoryMatch};
-use tidings_core::{canonical_url, excerpt, ArticleId, ExtractionStatus, OutletId};
+use tidings_cluster::{Candidate, StoryMatch, assign_story};
+use tidings_core::{ArticleId, ExtractionStatus, OutletId, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{FetchRecord, NewArticle, OutletHealth};
@@ -41,10 +41,7 @@ impl RoundReport {
 
     /// Outlets that failed, with the reason.
     pub fn outlets_failed(&self) -> Vec<(&str, &str)> {
-        self.feeds
-            .iter()
-            .filter_map(|f| f.result.as_ref().err().map(|e| (f.outlet.as_str(), e.as_str())))
-            .collect()
+        self.feeds.iter().filter_map(|f| f.result.as_ref().err().map(|e| (f.outlet.as_str(), e.as_str()))).collect()
     }
 
     /// Articles stored in the round.
@@ -59,7 +56,12 @@ struct ItemSkipped(String);
 impl Engine {
     /// Fetches every feed due at `now` (or every unpaused feed when `all` is set), calling
     /// `progress` as each finishes.
-    pub async fn run_round(&self, now: Timestamp, all: bool, progress: &(dyn Fn(&FeedReport) + Send + Sync)) -> Result<RoundReport> {
+    pub async fn run_round(
+        &self,
+        now: Timestamp,
+        all: bool,
+        progress: &(dyn Fn(&FeedReport) + Send + Sync),
+    ) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
         let feeds = self.store.due_feeds(due_at, 10_000).await?;
         let alone = std::sync::Mutex::new(Vec::new());
@@ -100,9 +102,8 @@ impl Engine {
             Ok(n) => Ok(n),
             Err((message, retry_after)) => {
                 let failures = h.feed.consecutive_failures + 1;
-                let pause = (failures >= self.config.pause_after_failures).then(|| {
-                    format!("paused after {failures} failed fetches in a row; the last: {message}")
-                });
+                let pause = (failures >= self.config.pause_after_failures)
+                    .then(|| format!("paused after {failures} failed fetches in a row; the last: {message}"));
                 let rec = FetchRecord {
                     at: Timestamp::now().max(now),
                     error: Some(message.clone()),
@@ -128,7 +129,8 @@ impl Engine {
         warnings: &mut Vec<String>,
         alone: &Alone,
     ) -> Result<usize, (String, Option<std::time::Duration>)> {
-        let url = Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
+        let url =
+            Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
         let request = FetchRequest {
             url,
             purpose: Purpose::Feed,
@@ -156,13 +158,16 @@ impl Engine {
                 self.store.record_fetch(h.feed.id, &rec).await.map_err(store_err)?;
                 return Ok(0);
             }
-            FetchOutcome::Fetched(f) => f,
+            FetchOutcome::Fetched(f) => *f,
         };
-        let feed = tidings_feed::parse_feed(&fetched.body, Some(&fetched.final_url)).map_err(|e| (e.to_string(), None))?;
+        let feed =
+            tidings_feed::parse_feed(&fetched.body, Some(&fetched.final_url)).map_err(|e| (e.to_string(), None))?;
         warnings.extend(feed.warnings.iter().cloned());
         if let Some(moved) = &fetched.permanent_redirect {
             match self.store.set_feed_url(h.feed.id, moved.as_str()).await {
-                Ok(()) => tracing::info!(outlet = %h.outlet.name, to = %moved, "feed moved permanently; address updated"),
+                Ok(()) => {
+                    tracing::info!(outlet = %h.outlet.name, to = %moved, "feed moved permanently; address updated")
+                }
                 Err(e) => warnings.push(format!("the feed moved to {moved} but the address could not be updated: {e}")),
             }
         }
@@ -180,27 +185,47 @@ impl Engine {
         Ok(new)
     }
 
-    async fn store_new_items(&self, h: &OutletHealth, feed: &ParsedFeed, now: Timestamp, warnings: &mut Vec<String>, alone: &Alone) -> Result<usize> {
+    async fn store_new_items(
+        &self,
+        h: &OutletHealth,
+        feed: &ParsedFeed,
+        now: Timestamp,
+        warnings: &mut Vec<String>,
+        alone: &Alone,
+    ) -> Result<usize> {
         let mut new = 0;
         // Oldest first, so that stories credit the first report.
         let mut items: Vec<&Item> = feed.items.iter().collect();
         items.sort_by_key(|i| i.published);
         for item in items {
             if new >= self.config.max_new_items_per_feed {
-                warnings.push(format!("more than {} new entries; the rest wait for the next round", self.config.max_new_items_per_feed));
+                warnings.push(format!(
+                    "more than {} new entries; the rest wait for the next round",
+                    self.config.max_new_items_per_feed
+                ));
                 break;
             }
             match self.new_article(h, item, now).await? {
                 Ok(Some(article)) => {
                     if let Some(id) = self.store.insert_article(&article).await? {
                         new += 1;
-                        if article.extraction == ExtractionStatus::FeedFallback {
-                            if let Some(note) = &article.extraction_note {
-                                warnings.push(format!("{}: {note}", article.url));
-                            }
+                        if article.extraction == ExtractionStatus::FeedFallback
+                            && let Some(note) = &article.extraction_note
+                        {
+                            warnings.push(format!("{}: {note}", article.url));
                         }
                         let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
-                        if !self.cluster(id, article.outlet_id, &article.title, &article.content_text, time, article.fetched_at).await? {
+                        if !self
+                            .cluster(
+                                id,
+                                article.outlet_id,
+                                &article.title,
+                                &article.content_text,
+                                time,
+                                article.fetched_at,
+                            )
+                            .await?
+                        {
                             alone.lock().unwrap_or_else(|p| p.into_inner()).push(id);
                         }
                     }
@@ -213,7 +238,12 @@ impl Engine {
     }
 
     /// Builds the article for a feed entry, or `None` when it is stored already.
-    async fn new_article(&self, h: &OutletHealth, item: &Item, now: Timestamp) -> Result<Result<Option<NewArticle>, ItemSkipped>> {
+    async fn new_article(
+        &self,
+        h: &OutletHealth,
+        item: &Item,
+        now: Timestamp,
+    ) -> Result<Result<Option<NewArticle>, ItemSkipped>> {
         let Some(link) = item.url.as_deref() else {
             let what = item.title.as_deref().or(item.guid.as_deref()).unwrap_or("an entry");
             return Ok(Err(ItemSkipped(format!("{what:?} has no link and was skipped"))));
@@ -260,7 +290,8 @@ impl Engine {
                     }
                     if let Some(reason) = page.looks_wrong() {
                         article.extraction = ExtractionStatus::FeedFallback;
-                        article.extraction_note = Some(format!("extraction looked wrong ({reason}); showing the feed's text"));
+                        article.extraction_note =
+                            Some(format!("extraction looked wrong ({reason}); showing the feed's text"));
                     } else {
                         article.extraction = ExtractionStatus::Extracted;
                         article.content_html = page.html;
@@ -284,7 +315,8 @@ impl Engine {
         }
         if article.content_text.trim().is_empty() {
             // Never a blank article: say what happened and point to the original.
-            article.content_text = "The outlet's feed gave no text for this article; read it at the original link.".to_string();
+            article.content_text =
+                "The outlet's feed gave no text for this article; read it at the original link.".to_string();
             article.content_html = format!("<p>{}</p>", article.content_text);
         }
         article.excerpt = excerpt(&article.content_text, EXCERPT_CHARS);
@@ -307,15 +339,25 @@ impl Engine {
         };
         let final_url = page.final_url.clone();
         let content_type = page.content_type.clone();
-        tokio::task::spawn_blocking(move || tidings_html::extract_article(&page.body, &final_url, content_type.as_deref()))
-            .await
-            .map_err(|e| format!("extraction stopped unexpectedly ({e})"))?
-            .map_err(|e| format!("extraction failed ({e})"))
+        tokio::task::spawn_blocking(move || {
+            tidings_html::extract_article(&page.body, &final_url, content_type.as_deref())
+        })
+        .await
+        .map_err(|e| format!("extraction stopped unexpectedly ({e})"))?
+        .map_err(|e| format!("extraction failed ({e})"))
     }
 
     /// Puts an article into a story with other outlets' reports of the same event; `false` when
     /// no other report matches yet.
-    async fn cluster(&self, id: ArticleId, outlet: OutletId, title: &str, text: &str, time: Timestamp, now: Timestamp) -> Result<bool> {
+    async fn cluster(
+        &self,
+        id: ArticleId,
+        outlet: OutletId,
+        title: &str,
+        text: &str,
+        time: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool> {
         // One clustering decision at a time in this process, so each sees the ones before it.
         let _turn = self.cluster_lock.lock().await;
         if self.store.article(id).await?.story_id.is_some() {

@@ -10,7 +10,11 @@ use crate::EngineConfig;
 /// Interval after a successful fetch: half the typical gap between the feed's recent entries
 /// (so a new post waits at most half a gap), at least what the server asked us to cache for,
 /// within the configured bounds.
-pub(crate) fn next_interval(config: &EngineConfig, entry_times: &[Timestamp], fresh_for: Option<Duration>) -> SignedDuration {
+pub(crate) fn next_interval(
+    config: &EngineConfig,
+    entry_times: &[Timestamp],
+    fresh_for: Option<Duration>,
+) -> SignedDuration {
     let mut times: Vec<Timestamp> = entry_times.to_vec();
     times.sort_unstable();
     times.dedup();
@@ -21,9 +25,7 @@ pub(crate) fn next_interval(config: &EngineConfig, entry_times: &[Timestamp], fr
     } else {
         config.default_interval
     };
-    let hinted = fresh_for
-        .and_then(|d| SignedDuration::try_from(d).ok())
-        .map_or(by_rate, |hint| by_rate.max(hint));
+    let hinted = fresh_for.and_then(|d| SignedDuration::try_from(d).ok()).map_or(by_rate, |hint| by_rate.max(hint));
     hinted.clamp(config.min_interval, config.max_interval)
 }
 
@@ -32,9 +34,7 @@ pub(crate) fn next_interval(config: &EngineConfig, entry_times: &[Timestamp], fr
 pub(crate) fn backoff(config: &EngineConfig, failures: i64, retry_after: Option<Duration>) -> SignedDuration {
     let exp = failures.clamp(0, 16) as u32;
     let doubled = config.min_interval.checked_mul(2_i32.saturating_pow(exp)).unwrap_or(config.max_interval);
-    let wait = retry_after
-        .and_then(|d| SignedDuration::try_from(d).ok())
-        .map_or(doubled, |r| doubled.max(r));
+    let wait = retry_after.and_then(|d| SignedDuration::try_from(d).ok()).map_or(doubled, |r| doubled.max(r));
     wait.clamp(config.min_interval, config.max_interval)
 }
 

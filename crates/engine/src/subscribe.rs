@@ -1,7 +1,7 @@
 //! Subscribing to an outlet by feed URL or site URL, and the scheduler loop.
 
 use jiff::Timestamp;
-use tidings_feed::{common_feed_paths, discover_feeds, ParsedFeed};
+use tidings_feed::{ParsedFeed, common_feed_paths, discover_feeds};
 use tidings_fetch::{FetchOutcome, FetchRequest, Fetched, Purpose};
 use tidings_store::{NewOutlet, OutletHealth};
 use tokio_util::sync::CancellationToken;
@@ -24,7 +24,8 @@ impl Engine {
     /// Adds the outlet behind `sub.url`: the URL itself if it is a feed, else a feed the page
     /// advertises, else one at a common path on the site.
     pub async fn subscribe(&self, sub: &Subscription, now: Timestamp) -> Result<OutletHealth> {
-        let url = Url::parse(sub.url.trim()).map_err(|e| Error::NoFeedFound { url: sub.url.clone(), reason: format!("it is not a URL ({e})") })?;
+        let url = Url::parse(sub.url.trim())
+            .map_err(|e| Error::NoFeedFound { url: sub.url.clone(), reason: format!("it is not a URL ({e})") })?;
         if let Some(existing) = self.store.outlet_by_feed_url(url.as_str()).await? {
             return Ok(existing);
         }
@@ -41,14 +42,18 @@ impl Engine {
             .clone()
             .or_else(|| feed.title.clone())
             .unwrap_or_else(|| feed_url.host_str().unwrap_or("Unnamed outlet").to_string());
-        let outlet = NewOutlet { name, site_url: feed.site_url.clone(), category: sub.category.clone(), full_text: true };
+        let outlet =
+            NewOutlet { name, site_url: feed.site_url.clone(), category: sub.category.clone(), full_text: true };
         Ok(self.store.add_outlet(&outlet, feed_url.as_str(), now).await?)
     }
 
     async fn get(&self, url: &Url, purpose: Purpose) -> Result<Fetched> {
         match self.fetcher.fetch(FetchRequest::new(url.clone(), purpose)).await? {
-            FetchOutcome::Fetched(f) => Ok(f),
-            FetchOutcome::NotModified { .. } => Err(Error::NoFeedFound { url: url.to_string(), reason: "it answered 'not modified' to a plain request".to_string() }),
+            FetchOutcome::Fetched(f) => Ok(*f),
+            FetchOutcome::NotModified { .. } => Err(Error::NoFeedFound {
+                url: url.to_string(),
+                reason: "it answered 'not modified' to a plain request".to_string(),
+            }),
         }
     }
 
@@ -75,7 +80,12 @@ impl Engine {
         loop {
             match self.run_round(Timestamp::now(), false, &|r| log_feed(r)).await {
                 Ok(round) if !round.feeds.is_empty() => {
-                    tracing::info!(feeds = round.feeds.len(), new = round.articles_new(), failed = round.outlets_failed().len(), "round done");
+                    tracing::info!(
+                        feeds = round.feeds.len(),
+                        new = round.articles_new(),
+                        failed = round.outlets_failed().len(),
+                        "round done"
+                    );
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "round failed; retrying at the next tick"),

@@ -25,11 +25,8 @@ const FEED_TYPES: &[&str] = &[
 /// resolved against `page_url`.
 pub fn discover_feeds(html: &str, page_url: &Url) -> Vec<DiscoveredFeed> {
     let doc = dom_query::Document::from(html);
-    let base = doc
-        .select("base[href]")
-        .attr("href")
-        .and_then(|b| page_url.join(&b).ok())
-        .unwrap_or_else(|| page_url.clone());
+    let base =
+        doc.select("base[href]").attr("href").and_then(|b| page_url.join(&b).ok()).unwrap_or_else(|| page_url.clone());
     let mut found: Vec<DiscoveredFeed> = Vec::new();
     for link in doc.select("link[href]").nodes() {
         let rel = link.attr("rel").map(|r| r.to_ascii_lowercase()).unwrap_or_default();
@@ -79,7 +76,10 @@ mod tests {
             </head></html>"#;
         let feeds = discover_feeds(html, &page());
         let urls: Vec<&str> = feeds.iter().map(|f| f.url.as_str()).collect();
-        assert_eq!(urls, ["https://news.example/rss.xml", "https://news.example/section/atom.xml", "https://cdn.example/f.json"]);
+        assert_eq!(
+            urls,
+            ["https://news.example/rss.xml", "https://news.example/section/atom.xml", "https://cdn.example/f.json"]
+        );
         assert_eq!(feeds[0].title.as_deref(), Some("All news"));
     }
 

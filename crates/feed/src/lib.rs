@@ -9,9 +9,9 @@ mod model;
 mod opml;
 mod parse;
 
-pub use discover::{common_feed_paths, discover_feeds, DiscoveredFeed};
+pub use discover::{DiscoveredFeed, common_feed_paths, discover_feeds};
 pub use model::{FeedFormat, Item, ParsedFeed};
-pub use opml::{parse_opml, write_opml, OpmlDocument, OpmlOutline};
+pub use opml::{OpmlDocument, OpmlOutline, parse_opml, write_opml};
 pub use parse::parse_feed;
 
 /// What went wrong with a feed or OPML document.

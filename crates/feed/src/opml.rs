@@ -1,7 +1,7 @@
 //! OPML subscription lists: tolerant import, export that round-trips.
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 use crate::{Error, Result};
 

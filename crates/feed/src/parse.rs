@@ -55,11 +55,7 @@ fn escape_stray_ampersands(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn starts_reference(rest: &[u8]) -> bool {
-    let name_len = rest
-        .iter()
-        .take(32)
-        .position(|&c| c == b';')
-        .unwrap_or(usize::MAX);
+    let name_len = rest.iter().take(32).position(|&c| c == b';').unwrap_or(usize::MAX);
     if name_len == 0 || name_len == usize::MAX {
         return false;
     }
@@ -93,12 +89,10 @@ fn adapt(feed: Feed, source_url: Option<&Url>, mut warnings: Vec<String>) -> Par
 }
 
 fn adapt_entry(entry: Entry, source_url: Option<&Url>) -> Item {
-    let url = pick_link(&entry.links, &["alternate"])
-        .and_then(|l| absolute(&l, source_url))
-        .or_else(|| {
-            // RSS guids that are permalinks are the article's address.
-            Url::parse(&entry.id).ok().filter(|u| matches!(u.scheme(), "http" | "https")).map(String::from)
-        });
+    let url = pick_link(&entry.links, &["alternate"]).and_then(|l| absolute(&l, source_url)).or_else(|| {
+        // RSS guids that are permalinks are the article's address.
+        Url::parse(&entry.id).ok().filter(|u| matches!(u.scheme(), "http" | "https")).map(String::from)
+    });
     let published = entry.published.and_then(|d| Timestamp::from_microsecond(d.timestamp_micros()).ok());
     // feed-rs copies `published` into `updated` when the feed has only one date: keep it once.
     let updated = entry

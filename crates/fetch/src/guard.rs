@@ -118,7 +118,9 @@ impl Resolve for GuardedResolver {
                 .collect();
             if allowed.is_empty() {
                 let msg = match refused {
-                    Some((ip, reason)) => format!("{host} resolves to {ip}, {reason}, which Tidings does not connect to"),
+                    Some((ip, reason)) => {
+                        format!("{host} resolves to {ip}, {reason}, which Tidings does not connect to")
+                    }
                     None => format!("{host} has no address"),
                 };
                 return Err(Box::new(GuardRefusal(msg)) as Box<dyn std::error::Error + Send + Sync>);
@@ -157,10 +159,31 @@ mod tests {
     #[test]
     fn internal_addresses_are_refused_in_every_spelling() {
         for host in [
-            "127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0x7f.0.0.1", "0.0.0.0", "0",
-            "10.0.0.5", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "224.0.0.1",
-            "255.255.255.255", "[::1]", "[::]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[fd00::1]",
-            "[fe80::1]", "[ff02::1]", "[64:ff9b::a9fe:a9fe]", "[2002:7f00:1::]", "[::127.0.0.1]",
+            "127.0.0.1",
+            "127.1",
+            "2130706433",
+            "0x7f000001",
+            "0177.0.0.1",
+            "0x7f.0.0.1",
+            "0.0.0.0",
+            "0",
+            "10.0.0.5",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "[::1]",
+            "[::]",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "[fd00::1]",
+            "[fe80::1]",
+            "[ff02::1]",
+            "[64:ff9b::a9fe:a9fe]",
+            "[2002:7f00:1::]",
+            "[::127.0.0.1]",
         ] {
             assert!(refused(host), "{host} was allowed");
         }
@@ -175,7 +198,10 @@ mod tests {
 
     #[test]
     fn allow_list_admits_only_its_networks() {
-        let policy = NetworkPolicy { allow_private_networks: false, allowed_networks: vec!["127.0.0.1/32".parse().unwrap_or_else(|_| unreachable!())] };
+        let policy = NetworkPolicy {
+            allow_private_networks: false,
+            allowed_networks: vec!["127.0.0.1/32".parse().unwrap_or_else(|_| unreachable!())],
+        };
         assert!(policy.refusal("127.0.0.1".parse().unwrap_or_else(|_| unreachable!())).is_none());
         assert!(policy.refusal("127.0.0.2".parse().unwrap_or_else(|_| unreachable!())).is_some());
     }

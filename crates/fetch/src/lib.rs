@@ -14,11 +14,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{self, HeaderMap};
 use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap};
 use url::Url;
 
-pub use guard::{non_public_reason, NetworkPolicy};
+pub use guard::{NetworkPolicy, non_public_reason};
 pub use ipnet::IpNet;
 use politeness::HostGate;
 
@@ -34,7 +34,9 @@ pub enum Error {
         reason: String,
     },
     /// The SSRF guard refused the address.
-    #[error("refused to fetch {url}: {reason}. If this is a feed on your own network, allow private networks in the settings")]
+    #[error(
+        "refused to fetch {url}: {reason}. If this is a feed on your own network, allow private networks in the settings"
+    )]
     Refused {
         /// The URL.
         url: String,
@@ -195,7 +197,7 @@ pub enum FetchOutcome {
         fresh_for: Option<Duration>,
     },
     /// A new body.
-    Fetched(Fetched),
+    Fetched(Box<Fetched>),
 }
 
 /// The outbound HTTP client of Tidings.
@@ -221,7 +223,10 @@ impl Fetcher {
             .pool_max_idle_per_host(1)
             .dns_resolver(Arc::new(guard::GuardedResolver { policy: policy.clone() }))
             .build()
-            .map_err(|e| Error::Network { url: String::new(), reason: format!("the HTTP client could not start: {e}") })?;
+            .map_err(|e| Error::Network {
+                url: String::new(),
+                reason: format!("the HTTP client could not start: {e}"),
+            })?;
         let gate = HostGate::new(config.min_host_delay);
         Ok(Self { client, config: Arc::new(config), policy, gate })
     }
@@ -259,7 +264,8 @@ impl Fetcher {
             let turn = self.gate.wait_turn(&url).await;
             let deadline = *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.config.total_timeout);
             let timeout = || Error::Timeout { url: url.to_string(), seconds: self.config.total_timeout.as_secs() };
-            let response = tokio::time::timeout_at(deadline, self.send(&url, headers)).await.map_err(|_| timeout())??;
+            let response =
+                tokio::time::timeout_at(deadline, self.send(&url, headers)).await.map_err(|_| timeout())??;
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let location = response
@@ -267,7 +273,10 @@ impl Fetcher {
                     .get(header::LOCATION)
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| url.join(l).ok())
-                    .ok_or_else(|| Error::Redirects { url: original.clone(), reason: format!("HTTP {} without a usable Location", status.as_u16()) })?;
+                    .ok_or_else(|| Error::Redirects {
+                        url: original.clone(),
+                        reason: format!("HTTP {} without a usable Location", status.as_u16()),
+                    })?;
                 all_permanent &= matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
                 url = location;
                 continue;
@@ -292,10 +301,11 @@ impl Fetcher {
             }
             let etag = header_text(header::ETAG);
             let last_modified = header_text(header::LAST_MODIFIED);
-            let body = tokio::time::timeout_at(deadline, self.read_body(&url, response)).await.map_err(|_| timeout())??;
+            let body =
+                tokio::time::timeout_at(deadline, self.read_body(&url, response)).await.map_err(|_| timeout())??;
             drop(turn);
             let permanent_redirect = (all_permanent && url != req.url).then(|| url.clone());
-            return Ok(FetchOutcome::Fetched(Fetched {
+            return Ok(FetchOutcome::Fetched(Box::new(Fetched {
                 final_url: url,
                 permanent_redirect,
                 content_type,
@@ -303,7 +313,7 @@ impl Fetcher {
                 etag,
                 last_modified,
                 fresh_for,
-            }));
+            })));
         }
         Err(Error::Redirects { url: original, reason: format!("more than {} redirects", self.config.max_redirects) })
     }
@@ -311,7 +321,10 @@ impl Fetcher {
     /// Checks scheme and IP literals (which skip DNS, so the resolver's guard does not see them).
     fn check_url(&self, url: &Url) -> Result<()> {
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::InvalidUrl { url: url.to_string(), reason: format!("the {} scheme is not fetched, only http and https", url.scheme()) });
+            return Err(Error::InvalidUrl {
+                url: url.to_string(),
+                reason: format!("the {} scheme is not fetched, only http and https", url.scheme()),
+            });
         }
         let ip: Option<IpAddr> = match url.host() {
             Some(url::Host::Ipv4(v4)) => Some(v4.into()),
@@ -319,10 +332,10 @@ impl Fetcher {
             Some(url::Host::Domain(_)) => None,
             None => return Err(Error::InvalidUrl { url: url.to_string(), reason: "it has no host".to_string() }),
         };
-        if let Some(ip) = ip {
-            if let Some(reason) = self.policy.refusal(ip) {
-                return Err(Error::Refused { url: url.to_string(), reason: format!("{ip} is {reason}") });
-            }
+        if let Some(ip) = ip
+            && let Some(reason) = self.policy.refusal(ip)
+        {
+            return Err(Error::Refused { url: url.to_string(), reason: format!("{ip} is {reason}") });
         }
         Ok(())
     }
@@ -330,17 +343,22 @@ impl Fetcher {
     async fn send(&self, url: &Url, headers: HeaderMap) -> Result<reqwest::Response> {
         let response = self.client.get(url.clone()).headers(headers).send().await.map_err(|e| self.describe(url, e))?;
         // Belt and braces: the peer we actually reached must be allowed too.
-        if let Some(peer) = response.remote_addr() {
-            if let Some(reason) = self.policy.refusal(peer.ip()) {
-                return Err(Error::Refused { url: url.to_string(), reason: format!("it connected to {}, {reason}", peer.ip()) });
-            }
+        if let Some(peer) = response.remote_addr()
+            && let Some(reason) = self.policy.refusal(peer.ip())
+        {
+            return Err(Error::Refused {
+                url: url.to_string(),
+                reason: format!("it connected to {}, {reason}", peer.ip()),
+            });
         }
         Ok(response)
     }
 
     async fn read_body(&self, url: &Url, mut response: reqwest::Response) -> Result<Bytes> {
         let limit = self.config.max_body_bytes;
-        if response.content_length().is_some_and(|n| n > limit) && response.headers().get(header::CONTENT_ENCODING).is_none() {
+        if response.content_length().is_some_and(|n| n > limit)
+            && response.headers().get(header::CONTENT_ENCODING).is_none()
+        {
             return Err(Error::TooLarge { url: url.to_string(), limit });
         }
         let mut body = BytesMut::new();
@@ -355,11 +373,7 @@ impl Fetcher {
 
     async fn check_robots(&self, url: &Url) -> Result<()> {
         let rules = self.gate.robots(url, |robots_url| self.fetch_robots(robots_url)).await;
-        if rules.allows(url.as_str()) {
-            Ok(())
-        } else {
-            Err(Error::DisallowedByRobots { url: url.to_string() })
-        }
+        if rules.allows(url.as_str()) { Ok(()) } else { Err(Error::DisallowedByRobots { url: url.to_string() }) }
     }
 
     /// Fetches robots.txt: its text, `None` when there is none (4xx), an error when the site is

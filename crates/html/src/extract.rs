@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use url::Url;
 
-use crate::{charset, sanitize, Error, Result};
+use crate::{Error, Result, charset, sanitize};
 
 /// Pages larger than this are not extracted.
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -64,11 +64,44 @@ impl ExtractedArticle {
 
 /// Class and id words that mark page chrome rather than article text.
 const CHROME_WORDS: &[&str] = &[
-    "ad", "ads", "advert", "advertisement", "banner", "breadcrumb", "breadcrumbs", "comment",
-    "comments", "consent", "cookie", "cookies", "flash", "masthead", "menu", "most-read", "nav",
-    "navbar", "newsletter", "outbrain", "popular", "promo", "recommended", "related", "reply",
-    "respond", "share", "sharing", "sidebar", "signup", "social", "sponsored", "subscribe",
-    "taboola", "teaser", "teasers", "trending", "you-may-also-like",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "banner",
+    "breadcrumb",
+    "breadcrumbs",
+    "comment",
+    "comments",
+    "consent",
+    "cookie",
+    "cookies",
+    "flash",
+    "masthead",
+    "menu",
+    "most-read",
+    "nav",
+    "navbar",
+    "newsletter",
+    "outbrain",
+    "popular",
+    "promo",
+    "recommended",
+    "related",
+    "reply",
+    "respond",
+    "share",
+    "sharing",
+    "sidebar",
+    "signup",
+    "social",
+    "sponsored",
+    "subscribe",
+    "taboola",
+    "teaser",
+    "teasers",
+    "trending",
+    "you-may-also-like",
 ];
 
 /// Elements that are never part of an article's text.
@@ -110,7 +143,10 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         title,
         authors,
         published,
-        updated: meta.updated.or_else(|| article.modified_time.as_deref().and_then(parse_time)).filter(|u| Some(*u) != published),
+        updated: meta
+            .updated
+            .or_else(|| article.modified_time.as_deref().and_then(parse_time))
+            .filter(|u| Some(*u) != published),
         lang: meta.lang.or(article.lang).filter(|l| !l.is_empty()),
         site_name: meta.site_name.or(article.site_name),
         canonical_url: meta.canonical_url,
@@ -141,7 +177,8 @@ fn remove_chrome(doc: &Document) {
             let attrs = format!("{} {}", n.attr("class").unwrap_or_default(), n.attr("id").unwrap_or_default())
                 .to_ascii_lowercase();
             attrs.split(|c: char| c.is_whitespace() || c == '_').any(|token| {
-                CHROME_WORDS.contains(&token) || token.split('-').any(|part| CHROME_WORDS.contains(&part) && part.len() > 3)
+                CHROME_WORDS.contains(&token)
+                    || token.split('-').any(|part| CHROME_WORDS.contains(&part) && part.len() > 3)
             })
         })
         .cloned()
@@ -186,10 +223,19 @@ impl PageMeta {
             authors,
             published: ld
                 .published
-                .or_else(|| meta(&["article:published_time", "datePublished", "date", "dc.date", "pubdate"]).and_then(|s| parse_time(&s)))
+                .or_else(|| {
+                    meta(&["article:published_time", "datePublished", "date", "dc.date", "pubdate"])
+                        .and_then(|s| parse_time(&s))
+                })
                 .or_else(|| doc.select("time[datetime]").attr("datetime").and_then(|s| parse_time(&s))),
-            updated: ld.modified.or_else(|| meta(&["article:modified_time", "dateModified", "og:updated_time"]).and_then(|s| parse_time(&s))),
-            lang: doc.select("html[lang]").attr("lang").map(|l| l.trim().to_string()).or_else(|| meta(&["og:locale"]).map(|l| l.replace('_', "-"))),
+            updated: ld.modified.or_else(|| {
+                meta(&["article:modified_time", "dateModified", "og:updated_time"]).and_then(|s| parse_time(&s))
+            }),
+            lang: doc
+                .select("html[lang]")
+                .attr("lang")
+                .map(|l| l.trim().to_string())
+                .or_else(|| meta(&["og:locale"]).map(|l| l.replace('_', "-"))),
             site_name: meta(&["og:site_name", "application-name"]),
             canonical_url: doc
                 .select("link[rel=canonical]")
@@ -305,7 +351,15 @@ mod tests {
         let a = extract("seed-shaped-aggregator-page.html");
         assert!(a.text.starts_with("Officials of the port authority"), "{}", a.text);
         assert!(a.text.contains("dredging will start"), "{}", a.text);
-        for chrome in ["Leave a Reply", "required fields", "You May Also Like", "Flash top headlines", "cookies", "Share on", "Subscribe to"] {
+        for chrome in [
+            "Leave a Reply",
+            "required fields",
+            "You May Also Like",
+            "Flash top headlines",
+            "cookies",
+            "Share on",
+            "Subscribe to",
+        ] {
             assert!(!a.text.to_lowercase().contains(&chrome.to_lowercase()), "{chrome:?} leaked into: {}", a.text);
         }
     }
@@ -315,7 +369,10 @@ mod tests {
         let a = extract("seed-shaped-aggregator-page.html");
         assert_eq!(a.authors, ["Mara Quinn", "Tom Ellery"]);
         assert_eq!(a.published.map(|t| t.to_string()).as_deref(), Some("2026-11-20T07:45:00Z"));
-        assert_eq!(a.canonical_url.as_deref(), Some("https://harbour.example/2026/11/dredging-approved?utm_source=rss"));
+        assert_eq!(
+            a.canonical_url.as_deref(),
+            Some("https://harbour.example/2026/11/dredging-approved?utm_source=rss")
+        );
         assert_eq!(a.lang.as_deref(), Some("en"));
         assert_eq!(a.site_name.as_deref(), Some("Harbour Herald"));
     }

@@ -9,7 +9,7 @@ mod extract;
 mod sanitize;
 
 pub use charset::decode_html;
-pub use extract::{extract_article, ExtractedArticle};
+pub use extract::{ExtractedArticle, extract_article};
 pub use sanitize::{html_to_text, sanitize_html};
 
 /// What went wrong with a page.

@@ -8,10 +8,51 @@ use url::Url;
 /// Tags kept in stored article HTML. Images and media are left out on purpose: showing them
 /// would make readers' browsers request third-party hosts, which the site never does.
 const ALLOWED_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol",
-    "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "time", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 ];
 
 /// Returns `html` with only safe tags and attributes, links made absolute against `base` and
@@ -22,9 +63,14 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     builder
         .tags(tags)
         .tag_attributes(
-            [("a", ["href", "title"].into_iter().collect()), ("td", ["colspan", "rowspan"].into_iter().collect()), ("th", ["colspan", "rowspan", "scope"].into_iter().collect()), ("time", ["datetime"].into_iter().collect())]
-                .into_iter()
-                .collect(),
+            [
+                ("a", ["href", "title"].into_iter().collect()),
+                ("td", ["colspan", "rowspan"].into_iter().collect()),
+                ("th", ["colspan", "rowspan", "scope"].into_iter().collect()),
+                ("time", ["datetime"].into_iter().collect()),
+            ]
+            .into_iter()
+            .collect(),
         )
         .generic_attributes(HashSet::new())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
@@ -46,7 +92,9 @@ pub fn html_to_text(html: &str) -> String {
     for node in blocks.nodes() {
         // Skip blocks nested in another block we already take (a <p> inside a <blockquote>).
         if node.ancestors_it(None).any(|a| {
-            a.node_name().is_some_and(|n| matches!(n.as_ref(), "p" | "li" | "blockquote" | "figcaption" | "td" | "th" | "pre" | "dd"))
+            a.node_name().is_some_and(|n| {
+                matches!(n.as_ref(), "p" | "li" | "blockquote" | "figcaption" | "td" | "th" | "pre" | "dd")
+            })
         }) {
             continue;
         }
@@ -75,7 +123,10 @@ mod tests {
 
     #[test]
     fn scripts_handlers_and_styles_are_removed() {
-        let out = sanitize_html(r#"<p onclick="x()" style="color:red">Hi<script>alert(1)</script><img src=x onerror=alert(1)></p>"#, None);
+        let out = sanitize_html(
+            r#"<p onclick="x()" style="color:red">Hi<script>alert(1)</script><img src=x onerror=alert(1)></p>"#,
+            None,
+        );
         assert_eq!(out, "<p>Hi</p>");
     }
 
@@ -89,7 +140,10 @@ mod tests {
 
     #[test]
     fn sanitizing_is_idempotent() {
-        let once = sanitize_html(r#"<figure><figcaption>A <em>b</em></figcaption></figure><table><tr><td colspan="2">x</td></tr></table><a href="/x">l</a>"#, Some(&base()));
+        let once = sanitize_html(
+            r#"<figure><figcaption>A <em>b</em></figcaption></figure><table><tr><td colspan="2">x</td></tr></table><a href="/x">l</a>"#,
+            Some(&base()),
+        );
         assert_eq!(sanitize_html(&once, Some(&base())), once);
     }
 

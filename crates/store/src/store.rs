@@ -4,13 +4,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use jiff::Timestamp;
+use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlSafeStr;
 use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId};
 
-use crate::rows::{join_authors, micros, ts, ArticleRow, BriefRow, OutletFeedRow, StoryRow};
+use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros, ts};
 use crate::{Error, Result};
 
 /// The database behind a [`Store`].
@@ -215,11 +215,8 @@ impl Store {
         let store = if url.starts_with("sqlite:") {
             Self::connect_sqlite(url).await?
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             Self { backend: Backend::Postgres(pool) }
         } else {
             return Err(Error::UnsupportedUrl(url.to_string()));
@@ -242,9 +239,12 @@ impl Store {
             Ok(pool) => pool,
             Err(_) => {
                 sqlx::query("SELECT 1").execute(&write).await?;
-                SqlitePoolOptions::new().max_connections(4).connect_with(
-                    SqliteConnectOptions::from_str(url)?.busy_timeout(Duration::from_secs(10)).read_only(true),
-                ).await?
+                SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(
+                        SqliteConnectOptions::from_str(url)?.busy_timeout(Duration::from_secs(10)).read_only(true),
+                    )
+                    .await?
             }
         };
         Ok(Self { backend: Backend::Sqlite { read, write } })
@@ -282,10 +282,8 @@ impl Store {
     /// Adds an outlet with its feed, due for fetching at `now`.
     pub async fn add_outlet(&self, new: &NewOutlet, feed_url: &str, now: Timestamp) -> Result<OutletHealth> {
         let id: i64 = write_tx!(self, |tx| {
-            let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM feeds WHERE url = $1")
-                .bind(feed_url)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let taken: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM feeds WHERE url = $1").bind(feed_url).fetch_optional(&mut *tx).await?;
             if taken.is_some() {
                 return Err(Error::Conflict(format!("a subscription to {feed_url}")));
             }
@@ -402,11 +400,13 @@ impl Store {
     /// Resumes a paused feed and makes it due at `now`.
     pub async fn resume_feed(&self, feed: FeedId, now: Timestamp) -> Result<()> {
         write_tx!(self, |tx| {
-            sqlx::query("UPDATE feeds SET paused_reason = NULL, consecutive_failures = 0, next_fetch_at = $1 WHERE id = $2")
-                .bind(micros(now))
-                .bind(feed.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE feeds SET paused_reason = NULL, consecutive_failures = 0, next_fetch_at = $1 WHERE id = $2",
+            )
+            .bind(micros(now))
+            .bind(feed.0)
+            .execute(&mut *tx)
+            .await?;
         });
         Ok(())
     }
@@ -494,11 +494,14 @@ impl Store {
     /// An outlet's newest articles.
     pub async fn outlet_articles(&self, outlet: OutletId, limit: i64) -> Result<Vec<Article>> {
         let rows: Vec<ArticleRow> = read!(self, |pool| {
-            sqlx::query_as(concat!(article_select!(), " WHERE a.outlet_id = $1 ORDER BY a.sort_at DESC, a.id DESC LIMIT $2"))
-                .bind(outlet.0)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as(concat!(
+                article_select!(),
+                " WHERE a.outlet_id = $1 ORDER BY a.sort_at DESC, a.id DESC LIMIT $2"
+            ))
+            .bind(outlet.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows.into_iter().map(Article::from).collect())
     }
@@ -595,11 +598,14 @@ impl Store {
     /// Stories updated since `since`, most recently updated first.
     pub async fn recent_stories(&self, since: Timestamp, limit: i64) -> Result<Vec<Story>> {
         let rows: Vec<StoryRow> = read!(self, |pool| {
-            sqlx::query_as(concat!(story_select!(), " WHERE s.updated_at >= $1 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2"))
-                .bind(micros(since))
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as(concat!(
+                story_select!(),
+                " WHERE s.updated_at >= $1 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2"
+            ))
+            .bind(micros(since))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
         });
         Ok(rows.into_iter().map(Story::from).collect())
     }

@@ -4,7 +4,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine as _;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// A headless Chromium session.
 #[derive(Debug)]
@@ -26,7 +26,9 @@ impl Browser {
     pub async fn start() -> Result<Self> {
         for bin in [CHROMIUM, CHROMEDRIVER] {
             if !std::path::Path::new(bin).exists() {
-                return Err(format!("{bin} is missing: run scripts/install-test-deps.sh (Debian packages chromium and chromium-driver)"));
+                return Err(format!(
+                    "{bin} is missing: run scripts/install-test-deps.sh (Debian packages chromium and chromium-driver)"
+                ));
             }
         }
         let port = crate::free_port();
@@ -54,7 +56,11 @@ impl Browser {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
-        let url = if path == "/session" { format!("{}{path}", self.base) } else { format!("{}/session/{}{path}", self.base, self.session) };
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
         let req = match method {
             "GET" => self.client.get(&url),
             "DELETE" => self.client.delete(&url),

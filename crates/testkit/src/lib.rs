@@ -6,10 +6,10 @@ mod browser;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 
 pub use browser::Browser;
 

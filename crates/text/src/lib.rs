@@ -9,17 +9,15 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// English function words that say nothing about what an article is about.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
-    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how",
-    "i", "if", "in", "into", "is", "it", "its", "itself", "just", "last", "more", "most", "my",
-    "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other",
-    "our", "out", "over", "own", "said", "same", "says", "she", "should", "so", "some", "such",
-    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "two", "under", "until", "up", "very", "was", "we", "were", "what",
-    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "year",
-    "years", "you", "your",
+    "a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing",
+    "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here",
+    "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "last", "more", "most",
+    "my", "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out",
+    "over", "own", "said", "same", "says", "she", "should", "so", "some", "such", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "two", "under", "until", "up",
+    "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+    "would", "year", "years", "you", "your",
 ];
 
 /// Lower-cased words of `text`, without punctuation, numbers-only tokens or stop words.
@@ -61,16 +59,8 @@ impl TermVector {
         if self.norm == 0.0 || other.norm == 0.0 {
             return 0.0;
         }
-        let (small, large) = if self.weights.len() <= other.weights.len() {
-            (self, other)
-        } else {
-            (other, self)
-        };
-        let dot: f64 = small
-            .weights
-            .iter()
-            .filter_map(|(k, v)| large.weights.get(k).map(|w| v * w))
-            .sum();
+        let (small, large) = if self.weights.len() <= other.weights.len() { (self, other) } else { (other, self) };
+        let dot: f64 = small.weights.iter().filter_map(|(k, v)| large.weights.get(k).map(|w| v * w)).sum();
         dot / (self.norm * other.norm)
     }
 
@@ -99,9 +89,21 @@ mod tests {
 
     #[test]
     fn same_event_scores_higher_than_unrelated_news() {
-        let a = TermVector::from_parts("Harbour bridge reopens", "The harbour bridge reopened to traffic after repairs.", 2.0);
-        let b = TermVector::from_parts("Bridge over harbour open again", "Traffic crossed the repaired harbour bridge on Monday.", 2.0);
-        let c = TermVector::from_parts("Striker signs for city club", "The club confirmed the striker's transfer fee.", 2.0);
+        let a = TermVector::from_parts(
+            "Harbour bridge reopens",
+            "The harbour bridge reopened to traffic after repairs.",
+            2.0,
+        );
+        let b = TermVector::from_parts(
+            "Bridge over harbour open again",
+            "Traffic crossed the repaired harbour bridge on Monday.",
+            2.0,
+        );
+        let c = TermVector::from_parts(
+            "Striker signs for city club",
+            "The club confirmed the striker's transfer fee.",
+            2.0,
+        );
         assert!(a.cosine(&b) > a.cosine(&c) + 0.2, "{} vs {}", a.cosine(&b), a.cosine(&c));
     }
 

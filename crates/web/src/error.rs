@@ -32,10 +32,18 @@ impl From<askama::Error> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, title, text) = match &self {
-            WebError::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is nothing at this address. It may have been removed, or the link may be mistyped."),
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing at this address. It may have been removed, or the link may be mistyped.",
+            ),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "The page could not be shown. The error has been logged; please try again in a moment.")
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The page could not be shown. The error has been logged; please try again in a moment.",
+                )
             }
         };
         let body = format!(

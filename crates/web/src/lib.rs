@@ -8,9 +8,9 @@ mod error;
 mod pages;
 mod views;
 
-use axum::http::{header, HeaderValue};
-use axum::routing::get;
 use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
 use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -49,9 +49,10 @@ pub fn router(state: AppState) -> Router {
     for (name, value) in headers {
         app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
-    app.layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+    app.layer(tower_http::catch_panic::CatchPanicLayer::new()).layer(
+        tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(30),
-        ))
+        ),
+    )
 }

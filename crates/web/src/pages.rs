@@ -2,14 +2,14 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use rust_embed::Embed;
-use tidings_cluster::{related, Candidate};
+use tidings_cluster::{Candidate, related};
 use tidings_core::{ArticleId, OutletId, StoryId};
 
-use crate::views::{extraction_note, ArticleItem, OutletRow, StoryItem};
+use crate::views::{ArticleItem, OutletRow, StoryItem, extraction_note};
 use crate::{AppState, WebError};
 
 /// Stories considered for the front page.
@@ -83,14 +83,23 @@ fn rank(outlets: i64, articles: i64, updated: Timestamp, now: Timestamp) -> f64 
 
 pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, WebError> {
     let now = Timestamp::now();
-    let mut stories = state.store.recent_stories(now - SignedDuration::from_hours(FRONT_STORY_WINDOW_HOURS), 200).await?;
-    stories.sort_by(|a, b| rank(b.outlet_count, b.article_count, b.updated_at, now).total_cmp(&rank(a.outlet_count, a.article_count, a.updated_at, now)));
+    let mut stories =
+        state.store.recent_stories(now - SignedDuration::from_hours(FRONT_STORY_WINDOW_HOURS), 200).await?;
+    stories.sort_by(|a, b| {
+        rank(b.outlet_count, b.article_count, b.updated_at, now).total_cmp(&rank(
+            a.outlet_count,
+            a.article_count,
+            a.updated_at,
+            now,
+        ))
+    });
     let mut items = Vec::new();
     for story in stories.into_iter().take(FRONT_STORIES) {
         let articles = state.store.story_articles(story.id).await?;
         items.push(StoryItem::new(&story, &articles, now));
     }
-    let latest: Vec<ArticleItem> = state.store.latest_articles(FRONT_LATEST).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
+    let latest: Vec<ArticleItem> =
+        state.store.latest_articles(FRONT_LATEST).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
     page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest })
 }
 
@@ -139,7 +148,8 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
 /// "You may also like": the most related other stories and articles of the last weeks.
 async fn related_items(state: &AppState, target: &Candidate, now: Timestamp) -> Result<Vec<ArticleItem>, WebError> {
     let briefs = state.store.recent_briefs(now - SignedDuration::from_hours(30 * 24), 1_000).await?;
-    let pool: Vec<Candidate> = briefs.iter().map(|b| Candidate::new(b.id, b.outlet_id, b.story_id, b.time, &b.title, &b.text)).collect();
+    let pool: Vec<Candidate> =
+        briefs.iter().map(|b| Candidate::new(b.id, b.outlet_id, b.story_id, b.time, &b.title, &b.text)).collect();
     let mut items = Vec::new();
     for id in related(target, &pool, RELATED) {
         items.push(ArticleItem::new(&state.store.article(id).await?, now));
@@ -165,7 +175,8 @@ pub(crate) async fn asset(Path(file): Path<String>) -> Response {
     match Assets::get(&file) {
         Some(content) => {
             let mime = if file.ends_with(".css") { "text/css; charset=utf-8" } else { "application/octet-stream" };
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], content.data.into_owned()).into_response()
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], content.data.into_owned())
+                .into_response()
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }

@@ -89,7 +89,11 @@ impl OutletRow {
             site_url: h.outlet.site_url.clone(),
             articles: h.article_count,
             last_fetch: h.feed.last_fetch_at.map_or_else(|| "never".to_string(), |t| ago(t, now)),
-            next_fetch: if h.feed.paused_reason.is_some() { "paused".to_string() } else { until(h.feed.next_fetch_at, now) },
+            next_fetch: if h.feed.paused_reason.is_some() {
+                "paused".to_string()
+            } else {
+                until(h.feed.next_fetch_at, now)
+            },
             last_error: h.feed.last_error.clone(),
             paused: h.feed.paused_reason.clone(),
             status,
@@ -101,10 +105,15 @@ impl OutletRow {
 pub(crate) fn extraction_note(a: &Article) -> Option<String> {
     match a.extraction {
         ExtractionStatus::Extracted => None,
-        ExtractionStatus::FeedOnly => Some("This is the text the outlet's feed provides; read the full article at the original link.".to_string()),
+        ExtractionStatus::FeedOnly => {
+            Some("This is the text the outlet's feed provides; read the full article at the original link.".to_string())
+        }
         ExtractionStatus::FeedFallback => Some(format!(
             "The article page could not be read cleanly{}, so this is the text from the outlet's feed.",
-            a.extraction_note.as_deref().map(|n| format!(" ({})", n.trim_end_matches("; showing the feed's text"))).unwrap_or_default()
+            a.extraction_note
+                .as_deref()
+                .map(|n| format!(" ({})", n.trim_end_matches("; showing the feed's text")))
+                .unwrap_or_default()
         )),
     }
 }

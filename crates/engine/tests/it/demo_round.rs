@@ -36,7 +36,16 @@ async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
     let articles = store.latest_articles(100).await.unwrap();
     for a in &articles {
         assert_eq!(a.extraction, ExtractionStatus::Extracted, "{}: {:?}", a.title, a.extraction_note);
-        for chrome in ["Leave a Reply", "You May Also Like", "cookies", "Share on", "newsletter", "Flash top headlines", "reader-funded", "Post Comment"] {
+        for chrome in [
+            "Leave a Reply",
+            "You May Also Like",
+            "cookies",
+            "Share on",
+            "newsletter",
+            "Flash top headlines",
+            "reader-funded",
+            "Post Comment",
+        ] {
             assert!(!a.content_text.contains(chrome), "{chrome:?} leaked into {:?}: {}", a.title, a.content_text);
         }
         assert!(!a.authors.is_empty(), "{} has no author", a.title);
@@ -77,7 +86,10 @@ async fn site_url_subscription_discovers_the_advertised_feed() {
     let demo = DemoOutlets::start(now).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&dir).await;
-    let added = engine.subscribe(&Subscription { url: demo.home_url("civic-signal"), ..Default::default() }, now).await.unwrap();
+    let added = engine
+        .subscribe(&Subscription { url: demo.home_url("civic-signal"), ..Default::default() }, now)
+        .await
+        .unwrap();
     assert_eq!(added.outlet.name, "Civic Signal");
     assert!(added.feed.url.ends_with("/civic-signal/atom.xml"), "{}", added.feed.url);
 }

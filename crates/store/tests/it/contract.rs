@@ -7,7 +7,12 @@ fn t(hours: i64) -> Timestamp {
 }
 
 fn outlet(name: &str) -> NewOutlet {
-    NewOutlet { name: name.to_string(), site_url: Some(format!("https://{name}.example/")), category: None, full_text: true }
+    NewOutlet {
+        name: name.to_string(),
+        site_url: Some(format!("https://{name}.example/")),
+        category: None,
+        full_text: true,
+    }
 }
 
 fn article(outlet: OutletId, feed: FeedId, n: u32, hours: i64, title: &str) -> NewArticle {
@@ -45,9 +50,23 @@ async fn story(store: Store) {
 
     // Scheduling and health.
     assert_eq!(store.due_feeds(t(0), 10).await.unwrap().len(), 2);
-    let ok = FetchRecord { at: t(1), error: None, etag: Some("\"v1\"".into()), last_modified: None, next_fetch_at: t(2), pause: None };
+    let ok = FetchRecord {
+        at: t(1),
+        error: None,
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        next_fetch_at: t(2),
+        pause: None,
+    };
     store.record_fetch(herald.feed.id, &ok).await.unwrap();
-    let failed = FetchRecord { at: t(1), error: Some("wire.example did not answer".into()), etag: None, last_modified: None, next_fetch_at: t(3), pause: None };
+    let failed = FetchRecord {
+        at: t(1),
+        error: Some("wire.example did not answer".into()),
+        etag: None,
+        last_modified: None,
+        next_fetch_at: t(3),
+        pause: None,
+    };
     store.record_fetch(wire.feed.id, &failed).await.unwrap();
     let due: Vec<String> = store.due_feeds(t(2), 10).await.unwrap().into_iter().map(|h| h.outlet.name).collect();
     assert_eq!(due, ["herald"]);
@@ -66,17 +85,29 @@ async fn story(store: Store) {
     // Permanent redirect moves the feed; taking another feed's address is refused.
     store.set_feed_url(herald.feed.id, "https://herald.example/rss").await.unwrap();
     assert!(store.outlet_by_feed_url("https://herald.example/rss").await.unwrap().is_some());
-    assert!(matches!(store.set_feed_url(herald.feed.id, "https://wire.example/feed.json").await, Err(Error::Conflict(_))));
+    assert!(matches!(
+        store.set_feed_url(herald.feed.id, "https://wire.example/feed.json").await,
+        Err(Error::Conflict(_))
+    ));
 
     // Articles, deduplicated by canonical URL and by guid.
-    let a1 = store.insert_article(&article(herald.outlet.id, herald.feed.id, 1, 10, "Bridge reopens")).await.unwrap().unwrap();
+    let a1 = store
+        .insert_article(&article(herald.outlet.id, herald.feed.id, 1, 10, "Bridge reopens"))
+        .await
+        .unwrap()
+        .unwrap();
     let dup = article(herald.outlet.id, herald.feed.id, 1, 10, "Bridge reopens (copy)");
     assert_eq!(store.insert_article(&dup).await.unwrap(), None);
     assert!(store.article_known(herald.feed.id, Some("guid-1"), "https://other.example/").await.unwrap());
     assert!(store.article_known(wire.feed.id, None, "https://o1.example/1").await.unwrap());
     assert!(!store.article_known(wire.feed.id, Some("guid-1"), "https://nowhere.example/").await.unwrap());
-    let a2 = store.insert_article(&article(wire.outlet.id, wire.feed.id, 2, 12, "Harbour bridge open again")).await.unwrap().unwrap();
-    let a3 = store.insert_article(&article(wire.outlet.id, wire.feed.id, 3, 14, "Striker signs")).await.unwrap().unwrap();
+    let a2 = store
+        .insert_article(&article(wire.outlet.id, wire.feed.id, 2, 12, "Harbour bridge open again"))
+        .await
+        .unwrap()
+        .unwrap();
+    let a3 =
+        store.insert_article(&article(wire.outlet.id, wire.feed.id, 3, 14, "Striker signs")).await.unwrap().unwrap();
 
     let got = store.article(a1).await.unwrap();
     assert_eq!(got.title, "Bridge reopens");
@@ -136,4 +167,3 @@ async fn contract_postgres() {
     story(store).await;
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)"))).execute(&admin).await.unwrap();
 }
-
