@@ -104,15 +104,7 @@ pub(crate) async fn list(global: &Global) -> anyhow::Result<()> {
         "ID", "OUTLET", "STATUS", "ARTICLES", "LAST FETCH", "NEXT FETCH"
     );
     for h in outlets {
-        let status = if h.feed.paused_reason.is_some() {
-            "paused"
-        } else if h.feed.last_error.is_some() {
-            "failing"
-        } else if h.feed.last_fetch_at.is_some() {
-            "ok"
-        } else {
-            "new"
-        };
+        let status = h.feed.status().as_str();
         let next = if h.feed.paused_reason.is_some() { "paused".to_string() } else { when(Some(h.feed.next_fetch_at)) };
         let error = h.feed.paused_reason.as_deref().or(h.feed.last_error.as_deref()).unwrap_or("-");
         let name: String = h.outlet.name.chars().take(28).collect();

@@ -76,6 +76,46 @@ pub struct Feed {
     pub paused_reason: Option<String>,
 }
 
+/// An outlet's health at a glance, from its feed's fetch state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FeedStatus {
+    /// Not fetched yet.
+    New,
+    /// The last fetch succeeded.
+    Ok,
+    /// The last fetch failed; fetching goes on with backoff.
+    Failing,
+    /// Fetching stopped after repeated failures until an operator resumes it.
+    Paused,
+}
+
+impl FeedStatus {
+    /// The word shown to operators.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Ok => "ok",
+            Self::Failing => "failing",
+            Self::Paused => "paused",
+        }
+    }
+}
+
+impl Feed {
+    /// The feed's health at a glance.
+    pub fn status(&self) -> FeedStatus {
+        if self.paused_reason.is_some() {
+            FeedStatus::Paused
+        } else if self.last_error.is_some() {
+            FeedStatus::Failing
+        } else if self.last_fetch_at.is_some() {
+            FeedStatus::Ok
+        } else {
+            FeedStatus::New
+        }
+    }
+}
+
 /// How an article's text was obtained, shown on the article so a reader knows what they see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ExtractionStatus {

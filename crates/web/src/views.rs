@@ -73,15 +73,6 @@ pub(crate) struct OutletRow {
 
 impl OutletRow {
     pub(crate) fn new(h: &OutletHealth, now: Timestamp) -> Self {
-        let status = if h.feed.paused_reason.is_some() {
-            "paused"
-        } else if h.feed.last_error.is_some() {
-            "failing"
-        } else if h.feed.last_fetch_at.is_some() {
-            "ok"
-        } else {
-            "new"
-        };
         Self {
             id: h.outlet.id.0,
             name: h.outlet.name.clone(),
@@ -96,7 +87,7 @@ impl OutletRow {
             },
             last_error: h.feed.last_error.clone(),
             paused: h.feed.paused_reason.clone(),
-            status,
+            status: h.feed.status().as_str(),
         }
     }
 }
