@@ -178,7 +178,8 @@ impl Engine {
             error: None,
             etag: fetched.etag,
             last_modified: fetched.last_modified,
-            next_fetch_at: now + next_interval(&self.config, &times, fetched.fresh_for),
+            // The longer of the server's cache lifetime and the feed's own <ttl>.
+            next_fetch_at: now + next_interval(&self.config, &times, fetched.fresh_for.max(feed.ttl_minutes.map(|m| std::time::Duration::from_secs(u64::from(m) * 60)))),
             pause: None,
         };
         self.store.record_fetch(h.feed.id, &rec).await.map_err(store_err)?;

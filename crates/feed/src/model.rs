@@ -23,6 +23,8 @@ pub struct ParsedFeed {
     pub title: Option<String>,
     /// The site the feed belongs to.
     pub site_url: Option<String>,
+    /// RSS `<ttl>`: minutes the publisher asks readers to wait between fetches.
+    pub ttl_minutes: Option<u32>,
     /// Entries in document order.
     pub items: Vec<Item>,
     /// What was wrong but could be read past, in words.

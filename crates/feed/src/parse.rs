@@ -85,7 +85,14 @@ fn adapt(feed: Feed, source_url: Option<&Url>, mut warnings: Vec<String>) -> Par
         }
         items.push(item);
     }
-    ParsedFeed { format, title: feed.title.map(plain_text).filter(|t| !t.is_empty()), site_url, items, warnings }
+    ParsedFeed {
+        format,
+        title: feed.title.map(plain_text).filter(|t| !t.is_empty()),
+        site_url,
+        ttl_minutes: feed.ttl,
+        items,
+        warnings,
+    }
 }
 
 fn adapt_entry(entry: Entry, source_url: Option<&Url>) -> Item {
@@ -165,6 +172,7 @@ mod tests {
         assert_eq!(first.authors, ["Ada Byrne"]);
         assert_eq!(first.published.map(|t| t.to_string()).as_deref(), Some("2026-11-20T08:30:00Z"));
         assert_eq!(first.updated, None, "a single date must not be copied into updated");
+        assert_eq!(feed.ttl_minutes, Some(45));
     }
 
     #[test]

@@ -1,0 +1,286 @@
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use futures::{StreamExt, stream};
+use tidings_fetch::{Error, FetchConfig, FetchOutcome, FetchRequest, Fetcher, NetworkPolicy, Purpose};
+use url::Url;
+
+use crate::server::{Counters, counting_listener, fetcher_for, serve_on};
+
+fn req(url: String, purpose: Purpose) -> FetchRequest {
+    FetchRequest::new(Url::parse(&url).unwrap(), purpose)
+}
+
+#[tokio::test]
+async fn conditional_get_turns_304_into_unchanged() {
+    let app = Router::new().route(
+        "/feed.xml",
+        get(|headers: HeaderMap| async move {
+            if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+                return StatusCode::NOT_MODIFIED.into_response();
+            }
+            ([(header::ETAG, "\"v1\""), (header::LAST_MODIFIED, "Fri, 20 Nov 2026 08:00:00 GMT")], "<rss/>").into_response()
+        }),
+    );
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = fetcher_for(addr);
+    let first = f.fetch(req(format!("http://{addr}/feed.xml"), Purpose::Feed)).await.unwrap();
+    let FetchOutcome::Fetched(body) = first else { panic!("first fetch must return the body") };
+    assert_eq!(body.etag.as_deref(), Some("\"v1\""));
+    let mut again = req(format!("http://{addr}/feed.xml"), Purpose::Feed);
+    again.etag = body.etag.clone();
+    again.last_modified = body.last_modified.clone();
+    assert!(matches!(f.fetch(again).await.unwrap(), FetchOutcome::NotModified { .. }));
+}
+
+#[tokio::test]
+async fn retry_after_is_reported_on_429_and_503() {
+    let app = Router::new()
+        .route("/busy", get(|| async { (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "120")], "slow down") }))
+        .route("/down", get(|| async { (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "7200")], "maintenance") }));
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = fetcher_for(addr);
+    for (path, secs) in [("busy", 120), ("down", 7200)] {
+        match f.fetch(req(format!("http://{addr}/{path}"), Purpose::Feed)).await {
+            Err(Error::Status { retry_after, .. }) => assert_eq!(retry_after, Some(Duration::from_secs(secs))),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_drip_body_hits_the_total_timeout() {
+    let app = Router::new().route(
+        "/drip",
+        get(|| async {
+            let drip = stream::unfold(0u32, |n| async move {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Some((Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"<")), n + 1))
+            });
+            Body::from_stream(drip)
+        }),
+    );
+    let addr = serve_on("127.0.0.1", app).await;
+    let started = Instant::now();
+    let err = fetcher_for(addr).fetch(req(format!("http://{addr}/drip"), Purpose::Feed)).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn endless_body_is_cut_at_the_cap() {
+    let app = Router::new().route(
+        "/endless",
+        get(|| async {
+            let chunk = bytes::Bytes::from(vec![b'x'; 64 * 1024]);
+            Body::from_stream(stream::repeat(chunk).map(Ok::<_, std::io::Error>))
+        }),
+    );
+    let addr = serve_on("127.0.0.1", app).await;
+    let err = fetcher_for(addr).fetch(req(format!("http://{addr}/endless"), Purpose::Feed)).await.unwrap_err();
+    assert!(matches!(err, Error::TooLarge { limit: 1_048_576, .. }), "{err}");
+}
+
+fn vm_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn gzip_bomb_of_one_gib_is_refused_within_bounded_memory() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..1024 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = bytes::Bytes::from(gz.finish().unwrap());
+    drop(zeros);
+    let compressed = bomb.len();
+    let app = Router::new().route(
+        "/bomb.xml",
+        get(move || {
+            let bomb = bomb.clone();
+            async move { ([(header::CONTENT_ENCODING, "gzip"), (header::CONTENT_TYPE, "application/rss+xml")], bomb).into_response() }
+        }),
+    );
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = Fetcher::new(FetchConfig {
+        total_timeout: Duration::from_secs(20),
+        min_host_delay: Duration::ZERO,
+        network: NetworkPolicy { allow_private_networks: false, allowed_networks: vec![addr.ip().into()] },
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    let before = vm_kib("VmRSS:");
+    let err = f.fetch(req(format!("http://{addr}/bomb.xml"), Purpose::Feed)).await.unwrap_err();
+    let growth_mib = vm_kib("VmHWM:").saturating_sub(before) / 1024;
+    assert!(matches!(err, Error::TooLarge { limit, .. } if limit == 16 * 1024 * 1024), "{err}");
+    assert!(growth_mib < 64, "peak memory grew by {growth_mib} MiB for a {compressed}-byte bomb");
+}
+
+#[tokio::test]
+async fn redirect_loop_is_refused() {
+    let app = Router::new()
+        .route("/a", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/b")]) }))
+        .route("/b", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/a")]) }));
+    let addr = serve_on("127.0.0.1", app).await;
+    let err = fetcher_for(addr).fetch(req(format!("http://{addr}/a"), Purpose::Feed)).await.unwrap_err();
+    assert!(err.to_string().contains("a loop back to"), "{err}");
+}
+
+#[tokio::test]
+async fn more_than_five_redirects_are_refused() {
+    let app = Router::new().route(
+        "/hop/{n}",
+        get(|axum::extract::Path(n): axum::extract::Path<u32>| async move { (StatusCode::FOUND, [(header::LOCATION, format!("/hop/{}", n + 1))]) }),
+    );
+    let addr = serve_on("127.0.0.1", app).await;
+    let err = fetcher_for(addr).fetch(req(format!("http://{addr}/hop/0"), Purpose::Feed)).await.unwrap_err();
+    assert!(err.to_string().contains("more than 5 redirects"), "{err}");
+}
+
+#[tokio::test]
+async fn permanent_redirects_report_the_new_address_and_temporary_ones_do_not() {
+    let app = Router::new()
+        .route("/old", get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/new")]) }))
+        .route("/moved-for-now", get(|| async { (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, "/new")]) }))
+        .route("/new", get(|| async { "<rss/>" }));
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = fetcher_for(addr);
+    let FetchOutcome::Fetched(p) = f.fetch(req(format!("http://{addr}/old"), Purpose::Feed)).await.unwrap() else { panic!() };
+    assert_eq!(p.permanent_redirect.map(String::from), Some(format!("http://{addr}/new")));
+    let FetchOutcome::Fetched(t) = f.fetch(req(format!("http://{addr}/moved-for-now"), Purpose::Feed)).await.unwrap() else { panic!() };
+    assert_eq!(t.permanent_redirect, None);
+    assert_eq!(t.final_url.path(), "/new");
+}
+
+#[tokio::test]
+async fn redirect_to_an_internal_address_is_refused_before_connecting() {
+    // The internal target: a listener that proves no connection reached it.
+    let (inside, accepted) = counting_listener("127.0.0.2").await;
+    let port = inside.port();
+    let targets = vec![
+        format!("http://127.0.0.2:{port}/"),
+        format!("http://2130706434:{port}/"),
+        format!("http://0x7f.0.0.2:{port}/"),
+        format!("http://[::ffff:127.0.0.2]:{port}/"),
+        format!("http://[::1]:{port}/"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+    ];
+    let list = Arc::new(targets.clone());
+    let app = Router::new().route(
+        "/go/{n}",
+        get(move |axum::extract::Path(n): axum::extract::Path<usize>| {
+            let list = list.clone();
+            async move { (StatusCode::FOUND, [(header::LOCATION, list[n].clone())]).into_response() }
+        }),
+    );
+    let outside = serve_on("127.0.0.1", app).await;
+    // The guard admits only the redirecting server's own address, 127.0.0.1.
+    let f = fetcher_for(outside);
+    for (n, target) in targets.iter().enumerate() {
+        let err = f.fetch(req(format!("http://{outside}/go/{n}"), Purpose::Feed)).await.unwrap_err();
+        assert!(matches!(err, Error::Refused { .. }), "{target}: {err}");
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(accepted.load(Ordering::SeqCst), 0, "a connection reached the internal address");
+}
+
+#[tokio::test]
+async fn names_resolving_to_loopback_are_refused_without_the_setting() {
+    let (addr, accepted) = counting_listener("127.0.0.1").await;
+    let f = Fetcher::new(FetchConfig { min_host_delay: Duration::ZERO, ..FetchConfig::default() }).unwrap();
+    let err = f.fetch(req(format!("http://localhost:{}/feed", addr.port()), Purpose::Feed)).await.unwrap_err();
+    assert!(matches!(err, Error::Refused { .. }), "{err}");
+    assert!(err.to_string().contains("localhost resolves to"), "{err}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 0);
+}
+
+fn robots_app(counters: Arc<Counters>) -> Router {
+    Router::new()
+        .route(
+            "/robots.txt",
+            get(move || {
+                counters.enter();
+                counters.leave();
+                async { "User-agent: *\nDisallow: /private/\n" }
+            }),
+        )
+        .route("/private/{p}", get(|| async { "<html>secret</html>" }))
+        .route("/news/{p}", get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<html>news</html>") }))
+}
+
+#[tokio::test]
+async fn robots_txt_is_honoured_for_articles_and_fetched_once() {
+    let robots = Arc::new(Counters::default());
+    let addr = serve_on("127.0.0.1", robots_app(robots.clone())).await;
+    let f = fetcher_for(addr);
+    let err = f.fetch(req(format!("http://{addr}/private/a"), Purpose::Article)).await.unwrap_err();
+    assert!(matches!(err, Error::DisallowedByRobots { .. }), "{err}");
+    for p in ["a", "b", "c"] {
+        assert!(f.fetch(req(format!("http://{addr}/news/{p}"), Purpose::Article)).await.is_ok());
+    }
+    // Feeds are fetched on the subscriber's behalf, as feed readers do.
+    assert!(f.fetch(req(format!("http://{addr}/private/feed"), Purpose::Feed)).await.is_ok());
+    assert_eq!(robots.requests(), 1, "robots.txt must be fetched once and cached");
+}
+
+#[tokio::test]
+async fn one_host_never_gets_more_than_one_request_at_a_time() {
+    let counters = Arc::new(Counters::default());
+    let c = counters.clone();
+    let app = Router::new().route(
+        "/feed/{n}",
+        get(move || {
+            let c = c.clone();
+            async move {
+                c.enter();
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                c.leave();
+                "<rss/>"
+            }
+        }),
+    );
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = fetcher_for(addr);
+    let all = (0..10).map(|n| {
+        let f = f.clone();
+        async move { f.fetch(req(format!("http://{addr}/feed/{n}"), Purpose::Feed)).await }
+    });
+    let results = futures::future::join_all(all).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(counters.requests(), 10);
+    assert_eq!(counters.max_in_flight.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn minimum_delay_separates_requests_to_one_host() {
+    let app = Router::new().route("/f", get(|| async { "<rss/>" }));
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = Fetcher::new(FetchConfig {
+        min_host_delay: Duration::from_millis(300),
+        network: NetworkPolicy { allow_private_networks: false, allowed_networks: vec![addr.ip().into()] },
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    let started = Instant::now();
+    for _ in 0..3 {
+        f.fetch(req(format!("http://{addr}/f"), Purpose::Feed)).await.unwrap();
+    }
+    assert!(started.elapsed() >= Duration::from_millis(600), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn non_web_schemes_are_refused_in_words() {
+    let f = Fetcher::new(FetchConfig::default()).unwrap();
+    let err = f.fetch(req("file:///etc/passwd".to_string(), Purpose::Feed)).await.unwrap_err();
+    assert!(err.to_string().contains("scheme is not fetched"), "{err}");
+}
