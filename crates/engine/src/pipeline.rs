@@ -179,7 +179,12 @@ impl Engine {
             etag: fetched.etag,
             last_modified: fetched.last_modified,
             // The longer of the server's cache lifetime and the feed's own <ttl>.
-            next_fetch_at: now + next_interval(&self.config, &times, fetched.fresh_for.max(feed.ttl_minutes.map(|m| std::time::Duration::from_secs(u64::from(m) * 60)))),
+            next_fetch_at: now
+                + next_interval(
+                    &self.config,
+                    &times,
+                    fetched.fresh_for.max(feed.ttl_minutes.map(|m| std::time::Duration::from_secs(u64::from(m) * 60))),
+                ),
             pause: None,
         };
         self.store.record_fetch(h.feed.id, &rec).await.map_err(store_err)?;

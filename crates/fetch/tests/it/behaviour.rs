@@ -26,7 +26,8 @@ async fn conditional_get_turns_304_into_unchanged() {
             if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
                 return StatusCode::NOT_MODIFIED.into_response();
             }
-            ([(header::ETAG, "\"v1\""), (header::LAST_MODIFIED, "Fri, 20 Nov 2026 08:00:00 GMT")], "<rss/>").into_response()
+            ([(header::ETAG, "\"v1\""), (header::LAST_MODIFIED, "Fri, 20 Nov 2026 08:00:00 GMT")], "<rss/>")
+                .into_response()
         }),
     );
     let addr = serve_on("127.0.0.1", app).await;
@@ -44,7 +45,10 @@ async fn conditional_get_turns_304_into_unchanged() {
 async fn retry_after_is_reported_on_429_and_503() {
     let app = Router::new()
         .route("/busy", get(|| async { (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "120")], "slow down") }))
-        .route("/down", get(|| async { (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "7200")], "maintenance") }));
+        .route(
+            "/down",
+            get(|| async { (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "7200")], "maintenance") }),
+        );
     let addr = serve_on("127.0.0.1", app).await;
     let f = fetcher_for(addr);
     for (path, secs) in [("busy", 120), ("down", 7200)] {
@@ -108,7 +112,10 @@ async fn gzip_bomb_of_one_gib_is_refused_within_bounded_memory() {
         "/bomb.xml",
         get(move || {
             let bomb = bomb.clone();
-            async move { ([(header::CONTENT_ENCODING, "gzip"), (header::CONTENT_TYPE, "application/rss+xml")], bomb).into_response() }
+            async move {
+                ([(header::CONTENT_ENCODING, "gzip"), (header::CONTENT_TYPE, "application/rss+xml")], bomb)
+                    .into_response()
+            }
         }),
     );
     let addr = serve_on("127.0.0.1", app).await;
@@ -140,7 +147,9 @@ async fn redirect_loop_is_refused() {
 async fn more_than_five_redirects_are_refused() {
     let app = Router::new().route(
         "/hop/{n}",
-        get(|axum::extract::Path(n): axum::extract::Path<u32>| async move { (StatusCode::FOUND, [(header::LOCATION, format!("/hop/{}", n + 1))]) }),
+        get(|axum::extract::Path(n): axum::extract::Path<u32>| async move {
+            (StatusCode::FOUND, [(header::LOCATION, format!("/hop/{}", n + 1))])
+        }),
     );
     let addr = serve_on("127.0.0.1", app).await;
     let err = fetcher_for(addr).fetch(req(format!("http://{addr}/hop/0"), Purpose::Feed)).await.unwrap_err();
@@ -155,9 +164,14 @@ async fn permanent_redirects_report_the_new_address_and_temporary_ones_do_not() 
         .route("/new", get(|| async { "<rss/>" }));
     let addr = serve_on("127.0.0.1", app).await;
     let f = fetcher_for(addr);
-    let FetchOutcome::Fetched(p) = f.fetch(req(format!("http://{addr}/old"), Purpose::Feed)).await.unwrap() else { panic!() };
+    let FetchOutcome::Fetched(p) = f.fetch(req(format!("http://{addr}/old"), Purpose::Feed)).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(p.permanent_redirect.map(String::from), Some(format!("http://{addr}/new")));
-    let FetchOutcome::Fetched(t) = f.fetch(req(format!("http://{addr}/moved-for-now"), Purpose::Feed)).await.unwrap() else { panic!() };
+    let FetchOutcome::Fetched(t) = f.fetch(req(format!("http://{addr}/moved-for-now"), Purpose::Feed)).await.unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(t.permanent_redirect, None);
     assert_eq!(t.final_url.path(), "/new");
 }
