@@ -87,11 +87,27 @@ pub(crate) enum Command {
         /// The outlet's id, as `tidings outlets` shows it.
         id: i64,
     },
+    /// Work with feed files.
+    #[command(subcommand)]
+    Feed(FeedCommand),
     /// Run everything on bundled sample outlets, with no network needed, and serve the site.
     Demo {
         /// Address to serve the site on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FeedCommand {
+    /// Parse feed files (RSS, Atom, JSON Feed) and show what Tidings reads in them.
+    Parse {
+        /// Print one JSON line per file: {"file": …, "actual": …} or {"file": …, "error": …}.
+        #[arg(long)]
+        json: bool,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 

@@ -1,6 +1,7 @@
 //! One function per command.
 
 mod demo;
+mod feed;
 mod outlets;
 mod serve;
 
@@ -15,7 +16,7 @@ use tidings_engine::{Engine, EngineConfig, RoundReport};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, Global};
+use crate::cli::{Cli, Command, FeedCommand, Global};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -28,6 +29,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Outlets => outlets::list(&global).await,
         Command::Resume { id } => outlets::resume(&global, id).await,
         Command::Demo { listen } => demo::demo(&global, listen).await,
+        Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
     }
 }
 

@@ -172,7 +172,7 @@ impl Engine {
             }
         }
         let new = self.store_new_items(h, &feed, now, warnings, alone).await.map_err(|e| (e.to_string(), None))?;
-        let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published).collect();
+        let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published.or(i.updated)).collect();
         let rec = FetchRecord {
             at: Timestamp::now().max(now),
             error: None,
@@ -202,7 +202,7 @@ impl Engine {
         let mut new = 0;
         // Oldest first, so that stories credit the first report.
         let mut items: Vec<&Item> = feed.items.iter().collect();
-        items.sort_by_key(|i| i.published);
+        items.sort_by_key(|i| i.published.or(i.updated));
         for item in items {
             if new >= self.config.max_new_items_per_feed {
                 warnings.push(format!(
@@ -272,9 +272,14 @@ impl Engine {
             guid: item.guid.clone(),
             url: link.to_string(),
             canonical_url: canonical,
-            title: item.title.clone().unwrap_or_else(|| excerpt(&feed_text, 80)),
+            title: item
+                .title
+                .as_deref()
+                .map(tidings_feed::plain_text)
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| excerpt(&feed_text, 80)),
             authors: item.authors.clone(),
-            published_at: item.published,
+            published_at: item.published.or(item.updated),
             updated_at: item.updated,
             fetched_at: now,
             content_html: feed_clean,

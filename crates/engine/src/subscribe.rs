@@ -42,8 +42,12 @@ impl Engine {
             .clone()
             .or_else(|| feed.title.clone())
             .unwrap_or_else(|| feed_url.host_str().unwrap_or("Unnamed outlet").to_string());
-        let outlet =
-            NewOutlet { name, site_url: feed.site_url.clone(), category: sub.category.clone(), full_text: true };
+        let outlet = NewOutlet {
+            name: tidings_feed::plain_text(&name),
+            site_url: feed.link.clone(),
+            category: sub.category.clone(),
+            full_text: true,
+        };
         Ok(self.store.add_outlet(&outlet, feed_url.as_str(), now).await?)
     }
 

@@ -2,17 +2,33 @@
 //! feed discovery from a site's HTML, and OPML import and export.
 //!
 //! Pure: bytes and URLs in, values plus warnings out. Parsing a feed fails only when the bytes are
-//! not a feed at all; anything less is a warning. Depends on `tidings-core` only among our crates.
+//! not a feed at all; anything less is a warning. The XML reader is our own and tolerant
+//! (`xml.rs`), because real feeds are often not well-formed; it expands no external entities.
+//! Depends on `tidings-core` only among our crates.
 
+mod dates;
 mod discover;
+mod entities;
+mod json_feed;
 mod model;
 mod opml;
 mod parse;
+mod xml;
 
 pub use discover::{DiscoveredFeed, common_feed_paths, discover_feeds};
-pub use model::{FeedFormat, Item, ParsedFeed};
+pub use model::{Enclosure, FeedFormat, Item, ParsedFeed};
 pub use opml::{OpmlDocument, OpmlOutline, parse_opml, write_opml};
-pub use parse::parse_feed;
+pub use parse::{parse_feed, parse_feed_http};
+
+/// Plain text of a feed value that may hold markup (an HTML title): tags dropped, entities
+/// decoded, whitespace folded.
+pub fn plain_text(markup: &str) -> String {
+    let folded = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !markup.contains('<') && !markup.contains('&') {
+        return folded(markup);
+    }
+    folded(&dom_query::Document::fragment(markup).text())
+}
 
 /// What went wrong with a feed or OPML document.
 #[derive(Debug, thiserror::Error)]
