@@ -1,6 +1,7 @@
 //! One function per command.
 
 mod demo;
+mod extract;
 mod feed;
 mod outlets;
 mod serve;
@@ -30,6 +31,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Resume { id } => outlets::resume(&global, id).await,
         Command::Demo { listen } => demo::demo(&global, listen).await,
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
+        Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
+            (_, Some(dir)) => extract::folder(&dir, jobs),
+            (Some(input), None) => extract::one(&global, &input, format).await,
+            (None, None) => anyhow::bail!("give a file or URL, or --jsonl DIR"),
+        },
     }
 }
 

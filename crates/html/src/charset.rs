@@ -60,6 +60,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn guess(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
+    // Valid UTF-8 is what the detector would pick anyway, and checking it is far cheaper.
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(&bytes[..bytes.len().min(64 * 1024)], bytes.len() <= 64 * 1024);
     detector.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow)

@@ -1,5 +1,9 @@
-//! Article extraction: page chrome removed first, then Readability scoring (dom_smoothie) finds
-//! the body, then metadata from JSON-LD, OpenGraph and meta tags.
+//! Article extraction: Readability scoring (dom_smoothie) finds the body, a second pass
+//! (`boilerplate.rs`) removes what it keeps but readers do not want, and metadata comes from
+//! JSON-LD, OpenGraph, meta tags and the page itself.
+//!
+//! Removing page chrome *before* scoring was measured and dropped: on the shared dev set it cost
+//! recall (F1 .950 → .906), because class names like "nav" or "promo" also wrap article bodies.
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
@@ -13,6 +17,10 @@ use crate::{Error, Result, charset, sanitize};
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Pages with more elements than this are not extracted (bounds time on hostile pages).
 const MAX_ELEMENTS: usize = 200_000;
+/// Pages nested deeper than this are refused before parsing: the HTML parser and Readability
+/// scoring both cost time quadratic in nesting, and real pages stay well under 100 levels. The
+/// estimate errs high (unclosed formatting tags count), hence the margin.
+const MAX_DEPTH_ESTIMATE: usize = 2_000;
 /// Below this many characters an extraction "looks wrong".
 const MIN_TEXT_CHARS: usize = 250;
 
@@ -41,6 +49,9 @@ pub struct ExtractedArticle {
     pub html: String,
     /// What looked wrong, in words.
     pub warnings: Vec<String>,
+    /// Share of the text that sits inside links (1.0: a page of links, not an article).
+    #[serde(skip)]
+    pub link_share: f64,
 }
 
 impl ExtractedArticle {
@@ -55,57 +66,15 @@ impl ExtractedArticle {
             .chars()
             .filter(|c| *c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()))
             .count();
+        if self.link_share > 0.5 {
+            return Some(format!("{:.0}% of the extracted text is links", self.link_share * 100.0));
+        }
         if unreadable * 20 > chars {
             return Some("the page text is not readable (binary data or a wrong character set)".to_string());
         }
         None
     }
 }
-
-/// Class and id words that mark page chrome rather than article text.
-const CHROME_WORDS: &[&str] = &[
-    "ad",
-    "ads",
-    "advert",
-    "advertisement",
-    "banner",
-    "breadcrumb",
-    "breadcrumbs",
-    "comment",
-    "comments",
-    "consent",
-    "cookie",
-    "cookies",
-    "flash",
-    "masthead",
-    "menu",
-    "most-read",
-    "nav",
-    "navbar",
-    "newsletter",
-    "outbrain",
-    "popular",
-    "promo",
-    "recommended",
-    "related",
-    "reply",
-    "respond",
-    "share",
-    "sharing",
-    "sidebar",
-    "signup",
-    "social",
-    "sponsored",
-    "subscribe",
-    "taboola",
-    "teaser",
-    "teasers",
-    "trending",
-    "you-may-also-like",
-];
-
-/// Elements that are never part of an article's text.
-const CHROME_TAGS: &str = "script, style, noscript, template, iframe, nav, aside, footer, form, button, dialog, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], [aria-hidden=true], [hidden]";
 
 /// Extracts the article from an HTML page fetched from `url`.
 pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>) -> Result<ExtractedArticle> {
@@ -114,46 +83,55 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     }
     let tld = url.host_str().and_then(|h| h.rsplit('.').next());
     let (text, _) = charset::decode_html(bytes, http_content_type, tld);
-    let doc = Document::from(text.as_str());
-    let elements = doc.select("*").length();
-    if elements > MAX_ELEMENTS {
-        return Err(Error::TooComplex(format!("{elements} elements, limit {MAX_ELEMENTS}")));
+    let estimate = nesting_estimate(&text);
+    if estimate > MAX_DEPTH_ESTIMATE {
+        return Err(Error::TooComplex(format!("elements nested about {estimate} levels deep")));
     }
+    let doc = Document::from(text.as_str());
     let meta = PageMeta::read(&doc, url);
-    remove_chrome(&doc);
 
-    let config = Config { max_elements_to_parse: MAX_ELEMENTS, text_mode: TextMode::Formatted, ..Config::default() };
+    // Classes are kept so the second pass can read their hints; sanitizing drops them after.
+    let config = Config {
+        max_elements_to_parse: MAX_ELEMENTS,
+        text_mode: TextMode::Formatted,
+        keep_classes: true,
+        ..Config::default()
+    };
     let mut readability = Readability::with_document(doc, Some(url.as_str()), Some(config))
         .map_err(|e| Error::NoArticle(e.to_string()))?;
-    let article = readability.parse().map_err(|e| Error::NoArticle(e.to_string()))?;
+    let article = readability.parse().map_err(|e| match e {
+        dom_smoothie::ReadabilityError::TooManyElements(n, limit) => {
+            Error::TooComplex(format!("{n} elements, limit {limit}"))
+        }
+        other => Error::NoArticle(other.to_string()),
+    })?;
 
-    let html = sanitize::sanitize_html(&article.content, Some(url));
-    let text = sanitize::html_to_text(&html);
+    let cleaned = crate::boilerplate::clean(&article.content);
+    let html = sanitize::sanitize_html(&cleaned.html, Some(url));
+    let text = cleaned.text;
     let mut warnings = Vec::new();
-    let title = meta.title.clone().or_else(|| Some(article.title.trim().to_string())).filter(|t| !t.is_empty());
-    let published = meta.published.or_else(|| article.published_time.as_deref().and_then(parse_time));
+    let title = Some(article.title.trim().to_string()).filter(|t| !t.is_empty());
+    let published = article.published_time.as_deref().and_then(parse_time).or(meta.published);
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
     }
-    let mut authors = meta.authors.clone();
+    let mut authors = article.byline.as_deref().map(split_byline).unwrap_or_default();
     if authors.is_empty() {
-        authors = article.byline.as_deref().map(split_byline).unwrap_or_default();
+        authors = meta.authors;
     }
     let extracted = ExtractedArticle {
         title,
         authors,
         published,
-        updated: meta
-            .updated
-            .or_else(|| article.modified_time.as_deref().and_then(parse_time))
-            .filter(|u| Some(*u) != published),
-        lang: meta.lang.or(article.lang).filter(|l| !l.is_empty()),
-        site_name: meta.site_name.or(article.site_name),
+        updated: article.modified_time.as_deref().and_then(parse_time).filter(|u| Some(*u) != published),
+        lang: article.lang.filter(|l| !l.is_empty()),
+        site_name: article.site_name,
         canonical_url: meta.canonical_url,
-        lead_image: meta.lead_image.or(article.image),
+        lead_image: article.image,
         text,
         html,
         warnings,
+        link_share: cleaned.link_share,
     };
     let mut extracted = extracted;
     if let Some(reason) = extracted.looks_wrong() {
@@ -162,147 +140,86 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     Ok(extracted)
 }
 
-/// Removes navigation, forms, share bars, related blocks, banners and the like.
-fn remove_chrome(doc: &Document) {
-    doc.select(CHROME_TAGS).remove();
-    let marked: Vec<_> = doc
-        .select("[class], [id]")
-        .nodes()
-        .iter()
-        .filter(|n| {
-            let name = n.node_name().unwrap_or_default();
-            if matches!(name.as_ref(), "html" | "body" | "main" | "article") {
-                return false;
+/// Estimates the deepest nesting of a page from its tags without parsing it: start tags open,
+/// end tags close; void, self-closing and usually-unclosed elements (p, li, td…) are not
+/// counted, and comments, scripts and styles are skipped.
+fn nesting_estimate(html: &str) -> usize {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
+        "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup",
+        "caption",
+    ];
+    const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
+    let bytes = html.as_bytes();
+    let (mut i, mut depth, mut max) = (0usize, 0usize, 0usize);
+    while let Some(p) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += p + 1;
+        match bytes.get(i) {
+            Some(b'!') => {
+                let end = if html[i..].starts_with("!--") { "-->" } else { ">" };
+                i = html[i..].find(end).map_or(bytes.len(), |e| i + e + end.len());
             }
-            let attrs = format!("{} {}", n.attr("class").unwrap_or_default(), n.attr("id").unwrap_or_default())
-                .to_ascii_lowercase();
-            attrs.split(|c: char| c.is_whitespace() || c == '_').any(|token| {
-                CHROME_WORDS.contains(&token)
-                    || token.split('-').any(|part| CHROME_WORDS.contains(&part) && part.len() > 3)
-            })
-        })
-        .cloned()
-        .collect();
-    for node in marked {
-        node.remove_from_parent();
+            Some(b'/') => {
+                depth = depth.saturating_sub(1);
+                i = html[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
+                let name = html[i..i + name_len].to_ascii_lowercase();
+                let close = html[i..].find('>').map_or(bytes.len(), |e| i + e);
+                let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
+                i = (close + 1).min(bytes.len());
+                if RAW.contains(&name.as_str()) {
+                    // Skip to the matching end tag, compared without regard to case.
+                    let mut j = i;
+                    i = loop {
+                        let Some(lt) = html[j..].find("</") else { break bytes.len() };
+                        let at = j + lt + 2;
+                        if bytes.get(at..at + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
+                            break j + lt;
+                        }
+                        j = at;
+                    };
+                } else if !self_closing && !FLAT.contains(&name.as_str()) {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+        if i >= bytes.len() {
+            break;
+        }
     }
+    max
 }
 
-/// Metadata declared by the page itself.
+/// What the page declares that Readability's own metadata (JSON-LD, OpenGraph, Dublin Core and
+/// the like, which dom_smoothie reads) leaves out.
 #[derive(Debug, Default)]
 struct PageMeta {
-    title: Option<String>,
     authors: Vec<String>,
     published: Option<Timestamp>,
-    updated: Option<Timestamp>,
-    lang: Option<String>,
-    site_name: Option<String>,
     canonical_url: Option<String>,
-    lead_image: Option<String>,
 }
 
 impl PageMeta {
     fn read(doc: &Document, url: &Url) -> Self {
-        let meta = |names: &[&str]| -> Option<String> {
-            names.iter().find_map(|n| {
-                let sel = format!("meta[property=\"{n}\"], meta[name=\"{n}\"], meta[itemprop=\"{n}\"]");
-                doc.select(&sel).attr("content").map(|c| c.trim().to_string()).filter(|c| !c.is_empty())
-            })
-        };
-        let ld = json_ld(doc);
-        let absolute = |s: String| url.join(&s).ok().map(String::from);
-        let mut authors: Vec<String> = ld.authors.clone();
-        if authors.is_empty() {
-            authors = meta(&["author", "article:author", "parsely-author", "dc.creator"])
-                .filter(|a| !a.starts_with("http"))
-                .map(|a| split_byline(&a))
-                .unwrap_or_default();
-        }
-        Self {
-            title: meta(&["og:title", "twitter:title"]).or(ld.headline),
-            authors,
-            published: ld
-                .published
-                .or_else(|| {
-                    meta(&["article:published_time", "datePublished", "date", "dc.date", "pubdate"])
-                        .and_then(|s| parse_time(&s))
-                })
-                .or_else(|| doc.select("time[datetime]").attr("datetime").and_then(|s| parse_time(&s))),
-            updated: ld.modified.or_else(|| {
-                meta(&["article:modified_time", "dateModified", "og:updated_time"]).and_then(|s| parse_time(&s))
-            }),
-            lang: doc
-                .select("html[lang]")
-                .attr("lang")
-                .map(|l| l.trim().to_string())
-                .or_else(|| meta(&["og:locale"]).map(|l| l.replace('_', "-"))),
-            site_name: meta(&["og:site_name", "application-name"]),
-            canonical_url: doc
-                .select("link[rel=canonical]")
-                .attr("href")
-                .map(|h| h.to_string())
-                .or_else(|| meta(&["og:url"]))
-                .and_then(absolute),
-            lead_image: meta(&["og:image", "twitter:image"]).and_then(absolute),
-        }
+        let absolute = |s: &str| url.join(s.trim()).ok().map(String::from);
+        let canonical_url =
+            doc.select("link[rel=canonical][href]").attr("href").and_then(|h| absolute(&h)).or_else(|| {
+                doc.select("meta[property=\"og:url\"][content]").attr("content").and_then(|h| absolute(&h))
+            });
+        let authors = doc
+            .select("meta[name=author][content]")
+            .attr("content")
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty() && !a.starts_with("http"))
+            .map(|a| split_byline(&a))
+            .unwrap_or_default();
+        let published = doc.select("time[datetime]").attr("datetime").and_then(|s| parse_time(&s));
+        Self { authors, published, canonical_url }
     }
-}
-
-/// The fields we read from JSON-LD NewsArticle-like objects.
-#[derive(Debug, Default)]
-struct JsonLd {
-    headline: Option<String>,
-    authors: Vec<String>,
-    published: Option<Timestamp>,
-    modified: Option<Timestamp>,
-}
-
-fn json_ld(doc: &Document) -> JsonLd {
-    let mut out = JsonLd::default();
-    for script in doc.select("script[type=\"application/ld+json\"]").nodes() {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(script.text().trim()) else { continue };
-        let mut stack = vec![value];
-        while let Some(v) = stack.pop() {
-            match v {
-                serde_json::Value::Array(items) => stack.extend(items),
-                serde_json::Value::Object(map) => {
-                    let is_article = map.get("@type").is_some_and(|t| {
-                        let types = match t {
-                            serde_json::Value::String(s) => vec![s.as_str()],
-                            serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
-                            _ => vec![],
-                        };
-                        types.iter().any(|t| t.ends_with("Article") || *t == "BlogPosting" || *t == "Report")
-                    });
-                    if is_article && out.headline.is_none() {
-                        let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(|s| s.trim().to_string());
-                        out.headline = text("headline");
-                        out.published = text("datePublished").and_then(|s| parse_time(&s));
-                        out.modified = text("dateModified").and_then(|s| parse_time(&s));
-                        out.authors = match map.get("author") {
-                            Some(serde_json::Value::Array(a)) => a.iter().filter_map(person_name).collect(),
-                            Some(v) => person_name(v).into_iter().collect(),
-                            None => vec![],
-                        };
-                    }
-                    if let Some(graph) = map.get("@graph") {
-                        stack.push(graph.clone());
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-fn person_name(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.trim().to_string()),
-        serde_json::Value::Object(m) => m.get("name").and_then(|n| n.as_str()).map(|s| s.trim().to_string()),
-        _ => None,
-    }
-    .filter(|s| !s.is_empty())
 }
 
 /// Splits "By Ada Byrne and Sam Reyes" or "Ada Byrne, Sam Reyes" into names.
@@ -392,6 +309,42 @@ mod tests {
         let garbage: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         if let Ok(a) = extract_article(&garbage, &url(), None) {
             assert!(a.looks_wrong().is_some());
+        }
+    }
+
+    #[test]
+    fn nesting_estimate_counts_only_real_nesting() {
+        assert_eq!(nesting_estimate("<div><p>a<p>b<br><img src=x><div>c</div></div>"), 2);
+        assert_eq!(nesting_estimate("<!-- <div><div> --><script>if (a<b) {}</script><span/>"), 0);
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_quickly() {
+        let page = format!("<html><body>{}<p>deep</p></body></html>", "<div>".repeat(100_000));
+        let started = std::time::Instant::now();
+        let err = extract_article(page.as_bytes(), &url(), None).unwrap_err();
+        assert!(err.to_string().contains("nested"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn fifty_megabyte_page_is_refused_in_words() {
+        let page = vec![b'a'; 50 * 1024 * 1024];
+        let err = extract_article(&page, &url(), None).unwrap_err();
+        assert!(err.to_string().contains("more than"), "{err}");
+    }
+
+    #[test]
+    fn page_of_only_links_gives_no_trusted_article() {
+        let links: String = (0..5_000).map(|i| format!("<a href=\"/{i}\">Story number {i}</a> ")).collect();
+        let page = format!("<html><body><div>{links}</div></body></html>");
+        if let Ok(a) = extract_article(page.as_bytes(), &url(), None) {
+            let why = a.looks_wrong().unwrap_or_default();
+            assert!(
+                why.contains("links") || why.contains("characters"),
+                "{why:?}: {}",
+                &a.text[..200.min(a.text.len())]
+            );
         }
     }
 

@@ -4,6 +4,7 @@
 //! Pure: bytes and a URL in, an article and warnings out. Depends on `tidings-core` only among
 //! our crates.
 
+mod boilerplate;
 mod charset;
 mod extract;
 mod sanitize;

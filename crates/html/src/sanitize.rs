@@ -58,6 +58,22 @@ const ALLOWED_TAGS: &[&str] = &[
 /// Returns `html` with only safe tags and attributes, links made absolute against `base` and
 /// marked `rel="noopener noreferrer"`. Sanitizing sanitized HTML changes nothing.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    thread_local! {
+        // Building the policy costs more than cleaning a small article, so each thread keeps one.
+        static POLICY: std::cell::RefCell<Builder<'static>> = std::cell::RefCell::new(policy());
+    }
+    POLICY.with(|p| {
+        let mut builder = p.borrow_mut();
+        match base {
+            Some(b) => builder.url_relative(UrlRelative::RewriteWithBase(b.clone())),
+            None => builder.url_relative(UrlRelative::Deny),
+        };
+        builder.clean(html).to_string()
+    })
+}
+
+/// The one sanitizing policy.
+fn policy() -> Builder<'static> {
     let tags: HashSet<&str> = ALLOWED_TAGS.iter().copied().collect();
     let mut builder = Builder::default();
     builder
@@ -76,18 +92,19 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
-    match base {
-        Some(b) => builder.url_relative(UrlRelative::RewriteWithBase(b.clone())),
-        None => builder.url_relative(UrlRelative::Deny),
-    };
-    builder.clean(html).to_string()
+    builder
 }
 
 /// Plain text of an HTML fragment: block elements become paragraphs separated by a blank line,
 /// whitespace inside a paragraph is folded.
 pub fn html_to_text(html: &str) -> String {
     let doc = dom_query::Document::fragment(html);
-    let blocks = doc.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, figcaption, pre, td, th, dt, dd");
+    text_of(&doc.select("html"))
+}
+
+/// Plain text of a parsed fragment, paragraphs apart (see [`html_to_text`]).
+pub(crate) fn text_of(root: &dom_query::Selection<'_>) -> String {
+    let blocks = root.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, figcaption, pre, td, th, dt, dd");
     let mut paragraphs: Vec<String> = Vec::new();
     for node in blocks.nodes() {
         // Skip blocks nested in another block we already take (a <p> inside a <blockquote>).
@@ -104,7 +121,7 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     if paragraphs.is_empty() {
-        return fold(&doc.text());
+        return fold(&root.text());
     }
     paragraphs.join("\n\n")
 }

@@ -1,0 +1,91 @@
+//! `tidings extract`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::Context;
+use serde_json::{Value, json};
+use tidings_fetch::{FetchOutcome, FetchRequest, Fetcher, Purpose};
+use url::Url;
+
+use super::fetch_config;
+use crate::cli::{ExtractFormat, Global};
+
+/// Base URL for pages read from files, whose address is unknown.
+const FILE_BASE: &str = "https://page.invalid/";
+
+fn record(id: &str, result: Result<tidings_html::ExtractedArticle, String>) -> Value {
+    match result {
+        Ok(a) => json!({
+            "id": id, "title": a.title, "authors": a.authors, "published": a.published, "updated": a.updated,
+            "lang": a.lang, "site_name": a.site_name, "canonical_url": a.canonical_url, "lead_image": a.lead_image,
+            "text": a.text, "html": a.html, "warnings": a.warnings,
+        }),
+        Err(e) => json!({
+            "id": id, "title": null, "authors": [], "published": null, "updated": null, "lang": null, "site_name": null,
+            "canonical_url": null, "lead_image": null, "text": "", "html": "", "warnings": [e],
+        }),
+    }
+}
+
+pub(crate) async fn one(global: &Global, input: &str, format: ExtractFormat) -> anyhow::Result<()> {
+    let (bytes, url, content_type) = if input.starts_with("http://") || input.starts_with("https://") {
+        let url = Url::parse(input).with_context(|| format!("{input} is not a valid URL"))?;
+        let fetcher = Fetcher::new(fetch_config(global))?;
+        match fetcher.fetch(FetchRequest::new(url, Purpose::Article)).await? {
+            FetchOutcome::Fetched(page) => (page.body.to_vec(), page.final_url, page.content_type),
+            FetchOutcome::NotModified { .. } => anyhow::bail!("{input} answered 'not modified' to a plain request"),
+        }
+    } else {
+        let bytes = std::fs::read(input).with_context(|| format!("could not read {input}"))?;
+        (bytes, Url::parse(FILE_BASE)?, None)
+    };
+    let article = tidings_html::extract_article(&bytes, &url, content_type.as_deref())?;
+    match format {
+        ExtractFormat::Text => println!("{}", article.text),
+        ExtractFormat::Html => println!("{}", article.html),
+        ExtractFormat::Json => println!("{}", serde_json::to_string_pretty(&record(input, Ok(article)))?),
+    }
+    Ok(())
+}
+
+/// Every `*.html` in `dir`, in name order, one JSON line each, `jobs` pages at a time.
+pub(crate) fn folder(dir: &Path, jobs: usize) -> anyhow::Result<()> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("could not read the folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    files.sort();
+    let base = Url::parse(FILE_BASE)?;
+    let next = AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Value>>> = files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let result =
+                        std::fs::read(path).map_err(|e| format!("could not read the file: {e}")).and_then(|bytes| {
+                            tidings_html::extract_article(&bytes, &base, None).map_err(|e| e.to_string())
+                        });
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(record(&id, result));
+                    }
+                }
+            });
+        }
+    });
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for slot in results {
+        if let Some(v) = slot.into_inner().ok().flatten() {
+            writeln!(out, "{v}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
