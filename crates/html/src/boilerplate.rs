@@ -95,6 +95,11 @@ const FURNITURE_STARTS: &[&str] = &[
     "leave a reply",
     "leave a comment",
     "we use cookies",
+    "this slideshow",
+    "tell us what you think",
+    "want more stories",
+    "reach the reporter",
+    "tags:",
 ];
 
 /// What the second pass leaves.
@@ -212,6 +217,14 @@ fn is_furniture(b: &NodeRef<'_>) -> bool {
         return true;
     }
     if matches!(lower.as_str(), "caption" | "close" | "comments" | "advertisement" | "share" | "print" | "email") {
+        return true;
+    }
+    // Slideshow counters: "1 of 8", "Image 3 of 12".
+    let counter: Vec<&str> = lower.trim_start_matches("image ").trim_start_matches("photo ").split(' ').collect();
+    if let [a, "of", b] = counter.as_slice()
+        && a.chars().all(|c| c.is_ascii_digit())
+        && b.chars().all(|c| c.is_ascii_digit())
+    {
         return true;
     }
     if chars < 90 && looks_like_dateline(&lower) {
