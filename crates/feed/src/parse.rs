@@ -338,13 +338,7 @@ impl Reader<'_, '_> {
             .doc
             .children(id)
             .filter(|(_, n)| n.is("", "enclosure"))
-            .filter_map(|(c, n)| {
-                Some(Enclosure {
-                    url: self.url(c, n.attr("", "url")?)?,
-                    media_type: n.attr("", "type").and_then(|t| non_empty(t.to_string())),
-                    length: n.attr("", "length").and_then(|l| l.trim().parse().ok()),
-                })
-            })
+            .filter_map(|(c, _)| self.enclosure(c, "url"))
             .collect();
         // feedparser files the first of <description>/<summary> as the summary and the
         // second as the content.
@@ -409,6 +403,16 @@ impl Reader<'_, '_> {
         self.first(id, &[("atom", local), ("", local)])
     }
 
+    /// An enclosure from an element whose address is in attribute `url_attr`.
+    fn enclosure(&self, id: usize, url_attr: &str) -> Option<Enclosure> {
+        let n = self.node(id);
+        Some(Enclosure {
+            url: self.url(id, n.attr("", url_attr)?)?,
+            media_type: n.attr("", "type").and_then(|t| non_empty(t.to_string())),
+            length: n.attr("", "length").and_then(|l| l.trim().parse().ok()),
+        })
+    }
+
     /// Categories from every element feeds use for them.
     fn categories(&self, id: usize, out: &mut Vec<String>) {
         for (c, n) in self.doc.children(id) {
@@ -459,13 +463,7 @@ impl Reader<'_, '_> {
             .children(id)
             .filter(|(_, n)| n.local == "link" && (n.ns == "atom" || n.ns.is_empty()))
             .filter(|(_, n)| n.attr("", "rel").is_some_and(|r| r.trim().eq_ignore_ascii_case("enclosure")))
-            .filter_map(|(c, n)| {
-                Some(Enclosure {
-                    url: self.url(c, n.attr("", "href")?)?,
-                    media_type: n.attr("", "type").and_then(|t| non_empty(t.to_string())),
-                    length: n.attr("", "length").and_then(|l| l.trim().parse().ok()),
-                })
-            })
+            .filter_map(|(c, _)| self.enclosure(c, "href"))
             .collect();
         Item {
             guid: self.plain(self.atom_child(id, "id")),

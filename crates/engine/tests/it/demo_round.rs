@@ -1,30 +1,18 @@
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use jiff::Timestamp;
 use tidings_core::ExtractionStatus;
 use tidings_demo::DemoOutlets;
 use tidings_engine::{Engine, EngineConfig, Subscription};
-use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
+use tidings_fetch::{FetchConfig, Fetcher};
 use tidings_store::Store;
-
-async fn engine(dir: &tempfile::TempDir) -> Engine {
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    let fetcher = Fetcher::new(FetchConfig {
-        min_host_delay: Duration::ZERO,
-        network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
-        ..FetchConfig::default()
-    })
-    .unwrap();
-    Engine::new(store, fetcher, EngineConfig::default())
-}
 
 #[tokio::test]
 async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
     let now = Timestamp::now();
     let demo = DemoOutlets::start(now).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(&dir).await;
+    let engine = crate::local_engine(&dir).await;
     for (name, url) in demo.feed_urls() {
         engine.subscribe(&Subscription { url, name: Some(name), category: None }, now).await.unwrap();
     }
@@ -85,7 +73,7 @@ async fn site_url_subscription_discovers_the_advertised_feed() {
     let now = Timestamp::now();
     let demo = DemoOutlets::start(now).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let engine = engine(&dir).await;
+    let engine = crate::local_engine(&dir).await;
     let added = engine
         .subscribe(&Subscription { url: demo.home_url("civic-signal"), ..Default::default() }, now)
         .await

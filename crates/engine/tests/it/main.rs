@@ -4,3 +4,22 @@
 
 mod demo_round;
 mod scheduling;
+
+use std::time::Duration;
+
+use tidings_engine::{Engine, EngineConfig};
+use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
+use tidings_store::Store;
+
+/// An engine on a fresh SQLite database in `dir`, allowed to reach loopback, with no
+/// per-host delay (test servers share one host).
+pub(crate) async fn local_engine(dir: &tempfile::TempDir) -> Engine {
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    let fetcher = Fetcher::new(FetchConfig {
+        min_host_delay: Duration::ZERO,
+        network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    Engine::new(store, fetcher, EngineConfig::default())
+}

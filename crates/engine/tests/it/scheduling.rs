@@ -1,13 +1,9 @@
-use std::time::Duration;
-
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use jiff::{SignedDuration, Timestamp};
-use tidings_engine::{Engine, EngineConfig, Subscription};
-use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
-use tidings_store::Store;
+use tidings_engine::{Engine, Subscription};
 
 const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Quay Courier</title><link>http://x/</link><ttl>180</ttl>
 <item><title>Ferry timetable changes</title><link>/ferry</link><guid>qc-1</guid><description>The ferry timetable changes on Monday, with two extra sailings in the morning and one fewer in the evening, the operator said.</description></item>
@@ -18,14 +14,7 @@ async fn setup(app: Router) -> (Engine, String, tempfile::TempDir) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    let fetcher = Fetcher::new(FetchConfig {
-        min_host_delay: Duration::ZERO,
-        network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
-        ..FetchConfig::default()
-    })
-    .unwrap();
-    (Engine::new(store, fetcher, EngineConfig::default()), format!("http://{addr}"), dir)
+    (crate::local_engine(&dir).await, format!("http://{addr}"), dir)
 }
 
 #[tokio::test]
