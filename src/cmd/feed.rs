@@ -32,7 +32,7 @@ pub(crate) fn parse(as_json: bool, files: &[PathBuf]) -> anyhow::Result<()> {
                     feed.items.len()
                 )?;
                 for item in &feed.items {
-                    let title = item.title.as_deref().map(tidings_feed::plain_text).unwrap_or_default();
+                    let title = item.title.as_deref().map(tidings_html::html_to_text).unwrap_or_default();
                     writeln!(out, "  - {title} <{}>", item.url.as_deref().unwrap_or("no link"))?;
                 }
                 for w in &feed.warnings {

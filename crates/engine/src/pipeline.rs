@@ -275,7 +275,7 @@ impl Engine {
             title: item
                 .title
                 .as_deref()
-                .map(tidings_feed::plain_text)
+                .map(tidings_html::html_to_text)
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| excerpt(&feed_text, 80)),
             authors: item.authors.clone(),

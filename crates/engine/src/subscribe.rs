@@ -43,7 +43,7 @@ impl Engine {
             .or_else(|| feed.title.clone())
             .unwrap_or_else(|| feed_url.host_str().unwrap_or("Unnamed outlet").to_string());
         let outlet = NewOutlet {
-            name: tidings_feed::plain_text(&name),
+            name: tidings_html::html_to_text(&name),
             site_url: feed.link.clone(),
             category: sub.category.clone(),
             full_text: true,

@@ -20,16 +20,6 @@ pub use model::{Enclosure, FeedFormat, Item, ParsedFeed};
 pub use opml::{OpmlDocument, OpmlOutline, parse_opml, write_opml};
 pub use parse::{parse_feed, parse_feed_http};
 
-/// Plain text of a feed value that may hold markup (an HTML title): tags dropped, entities
-/// decoded, whitespace folded.
-pub fn plain_text(markup: &str) -> String {
-    let folded = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !markup.contains('<') && !markup.contains('&') {
-        return folded(markup);
-    }
-    folded(&dom_query::Document::fragment(markup).text())
-}
-
 /// What went wrong with a feed or OPML document.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
