@@ -25,7 +25,7 @@ pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Optio
         let cancel = cancel.clone();
         tokio::spawn(async move { engine.run_until(cancel).await })
     };
-    let app = tidings_web::router(tidings_web::AppState { store: engine.store().clone() });
+    let app = tidings_web::router(tidings_web::AppState::new(engine.store().clone()));
     if let Some(b) = banner {
         println!("{b}");
     }

@@ -6,6 +6,7 @@
 
 mod error;
 mod pages;
+mod related_pool;
 mod views;
 
 use axum::Router;
@@ -26,6 +27,14 @@ pub const CONTENT_SECURITY_POLICY: &str =
 pub struct AppState {
     /// The database.
     pub store: Store,
+    related: related_pool::RelatedPool,
+}
+
+impl AppState {
+    /// State for a site reading `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store, related: related_pool::RelatedPool::default() }
+    }
 }
 
 /// The site's routes with their security headers.

@@ -147,9 +147,7 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
 
 /// "You may also like": the most related other stories and articles of the last weeks.
 async fn related_items(state: &AppState, target: &Candidate, now: Timestamp) -> Result<Vec<ArticleItem>, WebError> {
-    let briefs = state.store.recent_briefs(now - SignedDuration::from_hours(30 * 24), 1_000).await?;
-    let pool: Vec<Candidate> =
-        briefs.iter().map(|b| Candidate::new(b.id, b.outlet_id, b.story_id, b.time, &b.title, &b.text)).collect();
+    let pool = state.related.get(&state.store).await?;
     let mut items = Vec::new();
     for id in related(target, &pool, RELATED) {
         items.push(ArticleItem::new(&state.store.article(id).await?, now));
