@@ -5,6 +5,7 @@
 //! `tidings-core` and `tidings-text` only.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, OutletId, StoryId};
@@ -21,8 +22,8 @@ pub struct Candidate {
     pub story_id: Option<StoryId>,
     /// When it was published.
     pub time: Timestamp,
-    /// Its words.
-    pub vector: TermVector,
+    /// Its words (shared: an article's words never change, so callers may keep them).
+    pub vector: Arc<TermVector>,
 }
 
 impl Candidate {
@@ -35,8 +36,13 @@ impl Candidate {
         title: &str,
         text: &str,
     ) -> Self {
-        Self { id, outlet_id, story_id, time, vector: TermVector::from_parts(title, text, TITLE_WEIGHT) }
+        Self { id, outlet_id, story_id, time, vector: Arc::new(words(title, text)) }
     }
+}
+
+/// The words of an article as clustering weighs them.
+pub fn words(title: &str, text: &str) -> TermVector {
+    TermVector::from_parts(title, text, TITLE_WEIGHT)
 }
 
 /// Title words weigh this many body words: headlines name the event.

@@ -80,13 +80,18 @@ impl Default for EngineConfig {
     }
 }
 
+/// Term vectors of recently clustered articles, by article.
+type WordCache = std::collections::HashMap<tidings_core::ArticleId, std::sync::Arc<tidings_cluster::TermVector>>;
+
 /// The pipeline, with its store and fetcher.
 #[derive(Debug, Clone)]
 pub struct Engine {
     store: Store,
     fetcher: Fetcher,
     config: EngineConfig,
-    cluster_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Held for each clustering decision; keeps the words of the articles in the story window,
+    /// so each is tokenised once rather than once per new article.
+    cluster_lock: std::sync::Arc<tokio::sync::Mutex<WordCache>>,
 }
 
 impl Engine {

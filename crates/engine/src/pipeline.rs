@@ -1,5 +1,8 @@
 //! One round of fetching: every due feed, its new entries, their pages.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use futures::stream::{self, StreamExt};
 use jiff::{SignedDuration, Timestamp};
 use tidings_cluster::{Candidate, StoryMatch, assign_story};
@@ -370,17 +373,25 @@ impl Engine {
         now: Timestamp,
     ) -> Result<bool> {
         // One clustering decision at a time in this process, so each sees the ones before it.
-        let _turn = self.cluster_lock.lock().await;
+        let mut words = self.cluster_lock.lock().await;
         if self.store.article(id).await?.story_id.is_some() {
             return Ok(true);
         }
         let window = self.config.story_rules.window;
         let briefs = self.store.recent_briefs(time - window, 2_000).await?;
+        let mut kept = HashMap::with_capacity(briefs.len());
         let candidates: Vec<Candidate> = briefs
             .iter()
             .filter(|b| b.time <= time + window)
-            .map(|b| Candidate::new(b.id, b.outlet_id, b.story_id, b.time, &b.title, &b.text))
+            .map(|b| {
+                let vector =
+                    words.get(&b.id).cloned().unwrap_or_else(|| Arc::new(tidings_cluster::words(&b.title, &b.text)));
+                kept.insert(b.id, vector.clone());
+                Candidate { id: b.id, outlet_id: b.outlet_id, story_id: b.story_id, time: b.time, vector }
+            })
             .collect();
+        // Only the articles in this window stay cached, so the cache is as small as the window.
+        *words = kept;
         let me = Candidate::new(id, outlet, None, time, title, text);
         let decision = assign_story(&me, &candidates, self.config.story_rules);
         tracing::debug!(article = %id, %title, ?decision, "story decision");
