@@ -3,12 +3,8 @@
 # and pages/s on one core, beside dom_smoothie alone, measured in the same run.
 #   bench/extraction.sh           Tidings (and dom_smoothie, which it builds on)
 #   bench/extraction.sh --peers   also trafilatura (pip, in a venv under ~/.cache), same run
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tidings/target}"
-BENCH="${TIDINGS_SHARED:-$(cd .. && pwd)/shared}/bench/extraction"
-[ -d "$BENCH/dev" ] || { echo "extraction bench: $BENCH/dev not found (set TIDINGS_SHARED)" >&2; exit 1; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/lib.sh"
+shared_bench extraction
 
 cargo build -q --release
 bin="$CARGO_TARGET_DIR/release/tidings"
@@ -21,9 +17,7 @@ echo "tidings: $pages pages in $(python3 -c "print(f'{$end-$start:.2f} s = {$pag
 TIDINGS_BENCH_PAGES="$BENCH/dev" cargo bench -q -p tidings-html --bench extract_pages 2>/dev/null | grep '^extraction speed'
 
 if [ "${1:-}" = "--peers" ]; then
-  venv="$HOME/.cache/tidings/bench-venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "trafilatura==2.3.1" lxml_html_clean
+  py=$(peer_python "trafilatura==2.3.1" lxml_html_clean)
   cat > "$tmp/traf.py" <<'PY'
 import json, os, sys, time
 import trafilatura
@@ -38,7 +32,7 @@ with open(sys.argv[2], "w") as fh:
         fh.write(json.dumps(o) + "\n")
 print(f"{len(pages)} pages in {dt:.2f} s = {len(pages)/dt:.0f} pages/s (one core)")
 PY
-  speed=$("$venv/bin/python" "$tmp/traf.py" "$BENCH/dev" "$tmp/traf.jsonl")
+  speed=$("$py" "$tmp/traf.py" "$BENCH/dev" "$tmp/traf.jsonl")
   python3 "$BENCH/score.py" "$BENCH/dev/truth.jsonl" "$tmp/traf.jsonl" | grep -E '^precision' | sed 's/^/trafilatura: /'
   echo "trafilatura: $speed"
 fi

@@ -3,12 +3,8 @@
 # throughput on the 5 MB, 2,000-item RSS of make_big_rss.py, one core.
 #   bench/feeds.sh            Tidings only
 #   bench/feeds.sh --peers    also feedparser 6.0.14 (pip, in a venv under ~/.cache), same run
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tidings/target}"
-BENCH="${TIDINGS_SHARED:-$(cd .. && pwd)/shared}/bench/feeds"
-[ -d "$BENCH/dev" ] || { echo "feeds bench: $BENCH/dev not found (set TIDINGS_SHARED)" >&2; exit 1; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/lib.sh"
+shared_bench feeds
 
 cargo build -q --release
 bin="$CARGO_TARGET_DIR/release/tidings"
@@ -20,10 +16,8 @@ python3 "$BENCH/tools/make_big_rss.py" "$tmp/big.xml"
 TIDINGS_BENCH_FEED="$tmp/big.xml" cargo bench -q -p tidings-feed --bench throughput 2>/dev/null | grep '^feed throughput' | sed 's/^/tidings: /'
 
 if [ "${1:-}" = "--peers" ]; then
-  venv="$HOME/.cache/tidings/bench-venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "feedparser==6.0.14"
-  (cd "$BENCH/dev" && "$venv/bin/python" "$BENCH/tools/emit_py.py" feedparser . < "$tmp/files") > "$tmp/fp.jsonl"
+  py=$(peer_python "feedparser==6.0.14")
+  (cd "$BENCH/dev" && "$py" "$BENCH/tools/emit_py.py" feedparser . < "$tmp/files") > "$tmp/fp.jsonl"
   echo "feedparser 6.0.14: $(python3 "$BENCH/compare.py" "$BENCH/dev/expected.jsonl" "$tmp/fp.jsonl" | tail -n1) on dev (the reference)"
-  "$venv/bin/python" "$BENCH/tools/bench_py.py" feedparser 3 "$tmp/big.xml" 2>&1 | sed 's/^/feedparser 6.0.14: /'
+  "$py" "$BENCH/tools/bench_py.py" feedparser 3 "$tmp/big.xml" 2>&1 | sed 's/^/feedparser 6.0.14: /'
 fi
