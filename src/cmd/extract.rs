@@ -15,16 +15,19 @@ use crate::cli::{ExtractFormat, Global};
 /// Base URL for pages read from files, whose address is unknown.
 const FILE_BASE: &str = "https://page.invalid/";
 
+/// One page's JSON record. `author` and `date` give `authors` and the publication date as the
+/// page shows it in the shape the shared extraction scorer reads (one string each).
 fn record(id: &str, result: Result<tidings_html::ExtractedArticle, String>) -> Value {
     match result {
         Ok(a) => json!({
             "id": id, "title": a.title, "authors": a.authors, "published": a.published, "updated": a.updated,
             "lang": a.lang, "site_name": a.site_name, "canonical_url": a.canonical_url, "lead_image": a.lead_image,
             "text": a.text, "html": a.html, "warnings": a.warnings,
+            "author": (!a.authors.is_empty()).then(|| a.authors.join(", ")), "date": a.published_date().map(|d| d.to_string()),
         }),
         Err(e) => json!({
             "id": id, "title": null, "authors": [], "published": null, "updated": null, "lang": null, "site_name": null,
-            "canonical_url": null, "lead_image": null, "text": "", "html": "", "warnings": [e],
+            "canonical_url": null, "lead_image": null, "text": "", "html": "", "warnings": [e], "author": null, "date": null,
         }),
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! This crate is pure: no clock, no network, no SQL. It depends on nothing of ours.
 
+mod dates;
 mod model;
 mod url_canon;
 
+pub use dates::{parse_date, parse_date_with_offset};
 pub use model::*;
 pub use url_canon::{CanonError, canonical_url};
 

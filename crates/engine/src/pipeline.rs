@@ -317,8 +317,8 @@ impl Engine {
                     if article.authors.is_empty() {
                         article.authors = page.authors;
                     }
-                    article.published_at = article.published_at.or(page.published);
-                    article.updated_at = article.updated_at.or(page.updated);
+                    article.published_at = article.published_at.or(page.published.map(|p| p.at));
+                    article.updated_at = article.updated_at.or(page.updated.map(|p| p.at));
                     article.lang = page.lang;
                 }
                 Err(reason) => {

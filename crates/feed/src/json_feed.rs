@@ -3,9 +3,9 @@
 use serde_json::Value;
 use url::Url;
 
-use crate::dates::parse_date;
 use crate::model::{Enclosure, FeedFormat, Item, ParsedFeed};
 use crate::{Error, Result};
+use tidings_core::parse_date;
 
 fn string(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)

@@ -6,7 +6,6 @@
 //! (`xml.rs`), because real feeds are often not well-formed; it expands no external entities.
 //! Depends on `tidings-core` only among our crates.
 
-mod dates;
 mod discover;
 mod entities;
 mod json_feed;

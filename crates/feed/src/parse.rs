@@ -4,10 +4,10 @@
 use base64::Engine as _;
 use url::Url;
 
-use crate::dates::parse_date;
 use crate::model::{Enclosure, FeedFormat, Item, ParsedFeed};
 use crate::xml::Doc;
 use crate::{Error, Result, json_feed};
+use tidings_core::parse_date;
 
 /// Feeds larger than this are refused; the fetcher caps bodies lower already.
 const MAX_FEED_BYTES: usize = 32 * 1024 * 1024;

@@ -1,11 +1,12 @@
 //! The second pass over an extracted article: what Readability keeps but readers do not want.
-//! Media and captions, photo credits, bylines and time stamps, breadcrumbs, "related" and
-//! "read more" link lists, calls to action and copyright lines.
+//! Media, photo credits, bylines and time stamps, breadcrumbs, "related" and "read more" link
+//! lists, calls to action and copyright lines. Figures keep their captions in the HTML (the
+//! images themselves are not kept; see ARCHITECTURE.md); the plain text leaves captions out.
 
 use dom_query::{Document, NodeRef};
 
 /// Elements that are never article text once the body is found.
-const MEDIA: &str = "figure, figcaption, picture, img, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
+const MEDIA: &str = "picture, img, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
 
 /// Class or id words of caption, credit and similar blocks inside an article body.
 /// Each was measured on the shared dev set; all of them only ever remove small blocks.
@@ -110,36 +111,55 @@ pub(crate) struct Cleaned {
     pub(crate) text: String,
     /// Share of the text that sits inside links.
     pub(crate) link_share: f64,
+    /// A byline the pass removed ("By Ada Byrne"), for pages that name their authors nowhere else.
+    pub(crate) byline: Option<String>,
 }
 
 /// Cleans the article HTML Readability produced.
 pub(crate) fn clean(html: &str) -> Cleaned {
     let doc = Document::fragment(html);
     doc.select(MEDIA).remove();
-    let hinted: Vec<NodeRef<'_>> = doc
+    for figure in doc.select("figure").nodes() {
+        let captioned = figure.descendants_it().any(|d| d.node_name().is_some_and(|n| n.as_ref() == "figcaption"));
+        if !captioned || capped_text(figure, 0).is_some() {
+            figure.remove_from_parent();
+        }
+    }
+    let mut byline = None;
+    let hinted: Vec<(NodeRef<'_>, bool)> = doc
         .select("[class], [id]")
         .nodes()
         .iter()
-        .filter(|n| {
+        .filter(|n| !n.node_name().is_some_and(|name| matches!(name.as_ref(), "figure" | "figcaption")))
+        .filter_map(|n| {
             let attrs = format!("{} {}", n.attr("class").unwrap_or_default(), n.attr("id").unwrap_or_default())
                 .to_ascii_lowercase();
-            attrs
+            let hint = attrs
                 .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-                .any(|t| CHROME_HINTS.iter().any(|h| is_hint(t, h)))
+                .find_map(|t| CHROME_HINTS.iter().find(|h| is_hint(t, h)))?;
+            Some((*n, matches!(*hint, "byline" | "author")))
         })
-        .filter(|n| capped_text(n, 600).is_some())
-        .cloned()
+        .filter(|(n, _)| capped_text(n, 600).is_some())
         .collect();
-    for n in hinted {
+    for (n, names_author) in hinted {
+        if names_author && byline.is_none() {
+            byline = capped_text(&n, 120).map(|t| fold(&t)).filter(|t| !t.is_empty());
+        }
         n.remove_from_parent();
     }
     let blocks: Vec<NodeRef<'_>> =
         doc.select("p, li, h1, h2, h3, h4, h5, h6, dt, dd, td, th, blockquote, div, span, section").nodes().to_vec();
+    let mut byline_line = None;
     for b in blocks.iter().rev() {
-        if is_furniture(b) {
+        if let Some(kind) = furniture(b) {
+            if kind == Furniture::Byline {
+                // Walking backwards, the last one seen is the first on the page.
+                byline_line = capped_text(b, 1000).map(|t| fold(&t));
+            }
             b.remove_from_parent();
         }
     }
+    let byline = byline.or(byline_line);
     // Lists and tables that are mostly links are navigation or "related" boxes.
     let lists: Vec<NodeRef<'_>> = doc.select("ul, ol, table, div, section").nodes().to_vec();
     for l in lists.iter().rev() {
@@ -152,7 +172,16 @@ pub(crate) fn clean(html: &str) -> Cleaned {
     let root = doc.select("html");
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
-    Cleaned { html: root.inner_html().to_string(), text, link_share }
+    Cleaned { html: root.inner_html().to_string(), text, link_share, byline }
+}
+
+/// Why a block is page furniture.
+#[derive(Debug, PartialEq, Eq)]
+enum Furniture {
+    /// "By Ada Byrne": furniture in the text, but it names the authors.
+    Byline,
+    /// Anything else.
+    Other,
 }
 
 /// True when class token `t` is `h`, or starts with `h-` or ends with `-h`.
@@ -194,30 +223,30 @@ fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
     linked as f64 / total as f64
 }
 
-fn is_furniture(b: &NodeRef<'_>) -> bool {
-    let Some(raw) = capped_text(b, 1000) else { return false };
+fn furniture(b: &NodeRef<'_>) -> Option<Furniture> {
+    let raw = capped_text(b, 1000)?;
     let text = fold(&raw);
     if text.is_empty() {
-        return false;
+        return None;
     }
     let chars = text.chars().count();
     if chars > 250 {
-        return false;
+        return None;
     }
     let lower = text.to_lowercase();
     if FURNITURE_STARTS.iter().any(|s| lower.starts_with(s)) {
-        return true;
+        return Some(Furniture::Other);
     }
     // A short line that is one link (a teaser), or a byline.
     let words = text.split(' ').count();
     if words <= 12 && (lower.starts_with("by ") || lower.starts_with("por ") || lower.starts_with("von ")) {
-        return true;
+        return Some(Furniture::Byline);
     }
     if chars < 120 && link_density(b, &raw) > 0.8 {
-        return true;
+        return Some(Furniture::Other);
     }
     if matches!(lower.as_str(), "caption" | "close" | "comments" | "advertisement" | "share" | "print" | "email") {
-        return true;
+        return Some(Furniture::Other);
     }
     // Slideshow counters: "1 of 8", "Image 3 of 12".
     let counter: Vec<&str> = lower.trim_start_matches("image ").trim_start_matches("photo ").split(' ').collect();
@@ -225,10 +254,10 @@ fn is_furniture(b: &NodeRef<'_>) -> bool {
         && a.chars().all(|c| c.is_ascii_digit())
         && b.chars().all(|c| c.is_ascii_digit())
     {
-        return true;
+        return Some(Furniture::Other);
     }
     if chars < 90 && looks_like_dateline(&lower) {
-        return true;
+        return Some(Furniture::Other);
     }
     if words <= 3
         && (lower.contains('@')
@@ -236,9 +265,9 @@ fn is_furniture(b: &NodeRef<'_>) -> bool {
             || lower.starts_with("twitter.com")
             || lower.starts_with("www."))
     {
-        return true;
+        return Some(Furniture::Other);
     }
-    false
+    None
 }
 
 /// A short line carrying a date or time: "Updated Nov 19, 6:55 AM", "05/10/2018 - Publicado por".

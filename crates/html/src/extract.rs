@@ -7,10 +7,10 @@
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
-use jiff::Timestamp;
 use serde::Serialize;
 use url::Url;
 
+use crate::metadata::{PageMeta, PageTime, parse_page_date, split_byline};
 use crate::{Error, Result, charset, sanitize};
 
 /// Pages larger than this are not extracted.
@@ -31,10 +31,12 @@ pub struct ExtractedArticle {
     pub title: Option<String>,
     /// Bylines.
     pub authors: Vec<String>,
-    /// Publication time.
-    pub published: Option<Timestamp>,
-    /// Last update time.
-    pub updated: Option<Timestamp>,
+    /// Publication time, in the page's own UTC offset.
+    pub published: Option<PageTime>,
+    /// Last update time, in the page's own UTC offset.
+    pub updated: Option<PageTime>,
+    /// The date the page shows readers in its URL or text, if any.
+    pub shown_date: Option<jiff::civil::Date>,
     /// Language tag.
     pub lang: Option<String>,
     /// Name of the site.
@@ -55,6 +57,18 @@ pub struct ExtractedArticle {
 }
 
 impl ExtractedArticle {
+    /// The publication date as readers of the page see it: the date of `published` in the
+    /// page's offset, except that a time declared in UTC that falls the day after the date the
+    /// page shows (an evening story west of Greenwich) gives the shown date.
+    pub fn published_date(&self) -> Option<jiff::civil::Date> {
+        let published = self.published?;
+        let local = published.local_date();
+        match self.shown_date {
+            Some(shown) if published.offset_minutes == 0 && shown.tomorrow().ok() == Some(local) => Some(shown),
+            _ => Some(local),
+        }
+    }
+
     /// Why this extraction should not be trusted over the feed's content, if it should not.
     pub fn looks_wrong(&self) -> Option<String> {
         let chars = self.text.chars().count();
@@ -110,8 +124,9 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
-    let title = Some(article.title.trim().to_string()).filter(|t| !t.is_empty());
-    let published = article.published_time.as_deref().and_then(parse_time).or(meta.published);
+    let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
+    let title = meta.headline(&article.title, site_name.as_deref(), url);
+    let published = article.published_time.as_deref().and_then(parse_page_date).or(meta.published);
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
     }
@@ -119,13 +134,18 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     if authors.is_empty() {
         authors = meta.authors;
     }
+    if authors.is_empty() {
+        authors = cleaned.byline.as_deref().map(split_byline).unwrap_or_default();
+    }
+    let updated = article.modified_time.as_deref().and_then(parse_page_date).or(meta.updated);
     let extracted = ExtractedArticle {
         title,
         authors,
         published,
-        updated: article.modified_time.as_deref().and_then(parse_time).filter(|u| Some(*u) != published),
+        updated: updated.filter(|u| Some(u.at) != published.map(|p| p.at)),
+        shown_date: meta.shown_date,
         lang: article.lang.filter(|l| !l.is_empty()),
-        site_name: article.site_name,
+        site_name,
         canonical_url: meta.canonical_url,
         lead_image: article.image,
         text,
@@ -192,61 +212,6 @@ fn nesting_estimate(html: &str) -> usize {
         }
     }
     max
-}
-
-/// What the page declares that Readability's own metadata (JSON-LD, OpenGraph, Dublin Core and
-/// the like, which dom_smoothie reads) leaves out.
-#[derive(Debug, Default)]
-struct PageMeta {
-    authors: Vec<String>,
-    published: Option<Timestamp>,
-    canonical_url: Option<String>,
-}
-
-impl PageMeta {
-    fn read(doc: &Document, url: &Url) -> Self {
-        let absolute = |s: &str| url.join(s.trim()).ok().map(String::from);
-        let canonical_url =
-            doc.select("link[rel=canonical][href]").attr("href").and_then(|h| absolute(&h)).or_else(|| {
-                doc.select("meta[property=\"og:url\"][content]").attr("content").and_then(|h| absolute(&h))
-            });
-        let authors = doc
-            .select("meta[name=author][content]")
-            .attr("content")
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty() && !a.starts_with("http"))
-            .map(|a| split_byline(&a))
-            .unwrap_or_default();
-        let published = doc.select("time[datetime]").attr("datetime").and_then(|s| parse_time(&s));
-        Self { authors, published, canonical_url }
-    }
-}
-
-/// Splits "By Ada Byrne and Sam Reyes" or "Ada Byrne, Sam Reyes" into names.
-fn split_byline(byline: &str) -> Vec<String> {
-    let trimmed = byline.trim();
-    let trimmed = trimmed.strip_prefix("By ").or_else(|| trimmed.strip_prefix("by ")).unwrap_or(trimmed);
-    trimmed
-        .split([',', '|', ';'])
-        .flat_map(|p| p.split(" and "))
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty() && p.len() < 80)
-        .collect()
-}
-
-/// Parses the date forms pages use: RFC 3339, ISO 8601 without seconds or zone, or a bare date.
-pub(crate) fn parse_time(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    if let Ok(t) = s.parse::<Timestamp>() {
-        return Some(t);
-    }
-    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-        return jiff::tz::TimeZone::UTC.to_timestamp(dt).ok();
-    }
-    if let Ok(d) = s.get(..10).unwrap_or(s).parse::<jiff::civil::Date>() {
-        return jiff::tz::TimeZone::UTC.to_timestamp(d.at(0, 0, 0, 0)).ok();
-    }
-    None
 }
 
 #[cfg(test)]
@@ -346,19 +311,5 @@ mod tests {
                 &a.text[..200.min(a.text.len())]
             );
         }
-    }
-
-    #[test]
-    fn dates_in_common_forms_parse() {
-        for s in ["2026-11-20T07:45:00Z", "2026-11-20T08:45:00+01:00", "2026-11-20T07:45:00", "2026-11-20"] {
-            assert!(parse_time(s).is_some(), "{s}");
-        }
-        assert!(parse_time("yesterday").is_none());
-    }
-
-    #[test]
-    fn bylines_split_into_names() {
-        assert_eq!(split_byline("By Ada Byrne and Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
-        assert_eq!(split_byline("Ada Byrne, Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
     }
 }

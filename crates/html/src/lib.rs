@@ -7,10 +7,12 @@
 mod boilerplate;
 mod charset;
 mod extract;
+mod metadata;
 mod sanitize;
 
 pub use charset::decode_html;
 pub use extract::{ExtractedArticle, extract_article};
+pub use metadata::PageTime;
 pub use sanitize::{html_to_text, sanitize_html};
 
 /// What went wrong with a page.

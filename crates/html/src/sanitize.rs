@@ -102,20 +102,30 @@ pub fn html_to_text(html: &str) -> String {
     text_of(&doc.select("html"))
 }
 
-/// Plain text of a parsed fragment, paragraphs apart (see [`html_to_text`]).
+/// Plain text of a parsed fragment, paragraphs apart (see [`html_to_text`]). A table row is one
+/// line with its cells separated by " | "; figures (their captions) are left out.
 pub(crate) fn text_of(root: &dom_query::Selection<'_>) -> String {
-    let blocks = root.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, figcaption, pre, td, th, dt, dd");
+    let blocks = root.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, tr, dt, dd");
     let mut paragraphs: Vec<String> = Vec::new();
     for node in blocks.nodes() {
         // Skip blocks nested in another block we already take (a <p> inside a <blockquote>).
         if node.ancestors_it(None).any(|a| {
             a.node_name().is_some_and(|n| {
-                matches!(n.as_ref(), "p" | "li" | "blockquote" | "figcaption" | "td" | "th" | "pre" | "dd")
+                matches!(n.as_ref(), "p" | "li" | "blockquote" | "figure" | "figcaption" | "tr" | "pre" | "dd")
             })
         }) {
             continue;
         }
-        let text = fold(&node.text());
+        let text = if node.node_name().is_some_and(|n| n.as_ref() == "tr") {
+            node.children_it(false)
+                .filter(|c| c.is_element())
+                .map(|c| fold(&text_without_captions(&c)))
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        } else {
+            fold(&text_without_captions(node))
+        };
         if !text.is_empty() {
             paragraphs.push(text);
         }
@@ -124,6 +134,19 @@ pub(crate) fn text_of(root: &dom_query::Selection<'_>) -> String {
         return fold(&root.text());
     }
     paragraphs.join("\n\n")
+}
+
+/// The text under `node`, leaving out figures and captions inside it.
+fn text_without_captions(node: &dom_query::NodeRef<'_>) -> String {
+    let is_caption =
+        |n: &dom_query::NodeRef<'_>| n.node_name().is_some_and(|n| matches!(n.as_ref(), "figure" | "figcaption"));
+    if !node.descendants_it().any(|d| is_caption(&d)) {
+        return node.text().to_string();
+    }
+    node.descendants_it()
+        .filter(|d| d.is_text() && !d.ancestors_it(None).take_while(|a| a.id != node.id).any(|a| is_caption(&a)))
+        .map(|d| d.text().to_string())
+        .collect()
 }
 
 fn fold(s: &str) -> String {
@@ -168,5 +191,15 @@ mod tests {
     fn text_keeps_paragraphs_apart() {
         let text = html_to_text("<p>One  two</p><blockquote><p>Three</p></blockquote><ul><li>Four</li></ul>");
         assert_eq!(text, "One two\n\nThree\n\nFour");
+    }
+
+    #[test]
+    fn table_rows_are_lines_and_captions_stay_out_of_text() {
+        let text = html_to_text(
+            "<figure><figcaption>The bridge</figcaption></figure><figcaption><p>Lost</p></figcaption>\
+             <ul><li>Kept<figure><figcaption>Not</figcaption></figure></li></ul><table><tr><th>Year</th><th>Ships</th></tr>\
+             <tr><td>2025</td><td><p>410</p></td></tr></table>",
+        );
+        assert_eq!(text, "Kept\n\nYear | Ships\n\n2025 | 410");
     }
 }

@@ -1,12 +1,20 @@
-//! Lenient feed dates: RFC 822 (with or without weekday and seconds, named or numeric zones,
-//! two-digit years), W3CDTF / ISO 8601 (extended or basic, partial dates), and asctime.
+//! Lenient dates as feeds and pages write them: RFC 822 (with or without weekday and seconds,
+//! named or numeric zones, two-digit years), W3CDTF / ISO 8601 (extended or basic, partial
+//! dates), and asctime. Feeds use exactly these forms; pages add looser ones on top (see
+//! `tidings-html`).
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-/// Parses a feed date; `None` when it is not one.
-pub(crate) fn parse_date(s: &str) -> Option<Timestamp> {
+/// Parses a feed or page date; `None` when it is not one. A time without a zone is UTC.
+pub fn parse_date(s: &str) -> Option<Timestamp> {
+    parse_date_with_offset(s).map(|(t, _)| t)
+}
+
+/// Like [`parse_date`], and also the UTC offset in minutes the date was written in, so a page's
+/// local date ("published on the 18th", late in the evening) can be shown as the page shows it.
+pub fn parse_date_with_offset(s: &str) -> Option<(Timestamp, i32)> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -83,11 +91,11 @@ fn zone(z: &str) -> Option<i32> {
     Some(sign * (h * 60 + m))
 }
 
-fn build(y: i16, mo: i8, d: i8, h: i8, mi: i8, sec: i8, offset_min: i32) -> Option<Timestamp> {
+fn build(y: i16, mo: i8, d: i8, h: i8, mi: i8, sec: i8, offset_min: i32) -> Option<(Timestamp, i32)> {
     let date = Date::new(y, mo, d).ok()?;
     let time = Time::new(h, mi, sec.min(59), 0).ok()?;
     let utc = TimeZone::UTC.to_timestamp(DateTime::from_parts(date, time)).ok()?;
-    utc.checked_sub(SignedDuration::from_mins(i64::from(offset_min))).ok()
+    Some((utc.checked_sub(SignedDuration::from_mins(i64::from(offset_min))).ok()?, offset_min))
 }
 
 fn hms(t: &str) -> Option<(i8, i8, i8)> {
@@ -113,7 +121,7 @@ fn year(y: &str) -> Option<i16> {
     })
 }
 
-fn rfc822(s: &str) -> Option<Timestamp> {
+fn rfc822(s: &str) -> Option<(Timestamp, i32)> {
     let cleaned = s.replace(',', " ");
     let mut tokens: Vec<&str> = cleaned.split_whitespace().collect();
     if tokens
@@ -149,7 +157,7 @@ fn rfc822(s: &str) -> Option<Timestamp> {
     build(y, mo, d, h, mi, sec, off)
 }
 
-fn iso8601(s: &str) -> Option<Timestamp> {
+fn iso8601(s: &str) -> Option<(Timestamp, i32)> {
     let s = s.trim();
     let (date_part, time_part) = match s.find(['T', 't', ' ']) {
         Some(p) => (&s[..p], Some(s[p + 1..].trim())),

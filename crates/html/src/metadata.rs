@@ -1,0 +1,595 @@
+//! Article metadata beyond what Readability reads: the headline as the page shows it, dates
+//! from every place pages put them, bylines cleaned to names, and the canonical URL.
+//!
+//! Readability (dom_smoothie) already reads JSON-LD, OpenGraph and Dublin Core; its values come
+//! first here, and what it leaves out or cannot parse is looked up in the page.
+
+use std::fmt;
+
+use dom_query::Document;
+use jiff::Timestamp;
+use jiff::tz::Offset;
+use serde::{Serialize, Serializer};
+use url::Url;
+
+/// A time as a page wrote it: the instant and the UTC offset the page used, so the date a
+/// reader saw on the page ("18 November", late in the evening in New York) is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageTime {
+    /// The instant.
+    pub at: Timestamp,
+    /// The page's UTC offset, in minutes east of Greenwich.
+    pub offset_minutes: i32,
+}
+
+impl PageTime {
+    fn new((at, offset_minutes): (Timestamp, i32)) -> Self {
+        Self { at, offset_minutes }
+    }
+
+    /// The calendar date in the page's own offset.
+    pub fn local_date(&self) -> jiff::civil::Date {
+        let offset = Offset::from_seconds(self.offset_minutes.saturating_mul(60)).unwrap_or(Offset::UTC);
+        offset.to_datetime(self.at).date()
+    }
+}
+
+impl fmt::Display for PageTime {
+    /// RFC 3339 in the page's own offset: `2019-11-18T23:03:25-08:00`, or `…Z` at UTC.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.offset_minutes == 0 {
+            return write!(f, "{}", self.at);
+        }
+        let offset = Offset::from_seconds(self.offset_minutes.saturating_mul(60)).unwrap_or(Offset::UTC);
+        write!(f, "{}", self.at.display_with_offset(offset))
+    }
+}
+
+impl Serialize for PageTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Meta elements that carry a publication time, most trusted first.
+const PUBLISHED_METAS: &[&str] = &[
+    "meta[property=\"article:published_time\"]",
+    "meta[property=\"article:published\"]",
+    "meta[itemprop~=datePublished]",
+    "meta[name=\"article:published_time\"]",
+    "meta[property=\"og:pubdate\"]",
+    "meta[name=pubdate]",
+    "meta[name=publishdate]",
+    "meta[name=\"publish-date\"]",
+    "meta[name=\"parsely-pub-date\"]",
+    "meta[name=\"sailthru.date\"]",
+    "meta[name=\"dc.date.issued\" i]",
+    "meta[name=\"dcterms.created\" i]",
+    "meta[name=\"dc.date\" i]",
+    "meta[name=date]",
+    "meta[name=pdate]",
+];
+
+/// Meta elements that carry an update time.
+const UPDATED_METAS: &[&str] = &[
+    "meta[property=\"article:modified_time\"]",
+    "meta[property=\"article:modified\"]",
+    "meta[itemprop~=dateModified]",
+    "meta[property=\"og:updated_time\"]",
+    "meta[name=\"dcterms.modified\" i]",
+];
+
+/// Characters pages put between a headline and the site's name.
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / "];
+
+/// What the page declares, read once before Readability takes the document.
+#[derive(Debug, Default)]
+pub(crate) struct PageMeta {
+    pub(crate) authors: Vec<String>,
+    pub(crate) published: Option<PageTime>,
+    pub(crate) updated: Option<PageTime>,
+    pub(crate) canonical_url: Option<String>,
+    pub(crate) site_name: Option<String>,
+    /// The date the page shows readers in its URL or its text, when it shows one.
+    pub(crate) shown_date: Option<jiff::civil::Date>,
+    /// The visible headlines (`<h1>` texts), in page order.
+    headlines: Vec<String>,
+}
+
+impl PageMeta {
+    pub(crate) fn read(doc: &Document, url: &Url) -> Self {
+        let absolute = |s: &str| url.join(s.trim()).ok().map(String::from);
+        let content = |selector: &str| {
+            doc.select(selector)
+                .iter()
+                .find_map(|m| m.attr("content").map(|c| c.trim().to_string()))
+                .filter(|c| !c.is_empty())
+        };
+        let canonical_url = doc
+            .select("link[rel=canonical][href]")
+            .attr("href")
+            .and_then(|h| absolute(&h))
+            .or_else(|| content("meta[property=\"og:url\"]").and_then(|h| absolute(&h)));
+        let authors = content("meta[name=author]")
+            .filter(|a| !a.starts_with("http"))
+            .map(|a| split_byline(&a))
+            .unwrap_or_default();
+        let json_ld: Vec<String> =
+            doc.select("script[type=\"application/ld+json\"]").iter().map(|s| s.text().to_string()).collect();
+        let from_json_ld =
+            |key: &str| json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d));
+        let path_date = canonical_url
+            .as_deref()
+            .and_then(|c| Url::parse(c).ok())
+            .and_then(|u| date_in_path(&u))
+            .or_else(|| date_in_path(url));
+        let declared = from_json_ld("datePublished")
+            .or_else(|| PUBLISHED_METAS.iter().find_map(|s| content(s).and_then(|c| parse_page_date(&c))))
+            .or_else(|| {
+                doc.select("[itemprop~=datePublished]")
+                    .iter()
+                    .find_map(|n| n.attr("datetime").or_else(|| n.attr("content")).and_then(|d| parse_page_date(&d)))
+            })
+            .or_else(|| {
+                let in_article = doc.select("article time[datetime], main time[datetime]");
+                let times = if in_article.exists() { in_article } else { doc.select("time[datetime]") };
+                times.iter().find_map(|t| t.attr("datetime").and_then(|d| parse_page_date(&d)))
+            })
+            .or_else(|| from_json_ld("dateCreated"))
+            .or_else(|| {
+                // Any other meta whose name speaks of a publication or post date.
+                doc.select("meta[content]").iter().find_map(|m| {
+                    let name = m.attr("name").or_else(|| m.attr("property"))?.to_ascii_lowercase();
+                    let dated = name.contains("date") && (name.contains("pub") || name.contains("post"));
+                    if dated { m.attr("content").and_then(|c| parse_page_date(&c)) } else { None }
+                })
+            });
+        // A time declared in UTC early in the day may be the evening before where the page is
+        // published; the date it shows readers tells which.
+        let maybe_evening_before =
+            declared.is_some_and(|d| d.offset_minutes == 0 && d.at.as_second().rem_euclid(86_400) < 12 * 3600);
+        let text_date =
+            if declared.is_none() || (maybe_evening_before && path_date.is_none()) { date_in_text(doc) } else { None };
+        let shown_date = path_date.or(text_date).map(|d| d.local_date());
+        let published = declared.or(path_date).or(text_date);
+        let updated = from_json_ld("dateModified")
+            .or_else(|| UPDATED_METAS.iter().find_map(|s| content(s).and_then(|c| parse_page_date(&c))));
+        let site_name =
+            content("meta[property=\"og:site_name\"]").or_else(|| content("meta[name=\"application-name\"]"));
+        let headlines = doc
+            .select("h1")
+            .iter()
+            .map(|h| fold(&h.text()))
+            .filter(|h| !h.is_empty() && h.chars().count() <= 300)
+            .collect();
+        Self { authors, published, updated, canonical_url, site_name, shown_date, headlines }
+    }
+
+    /// The headline: the page's visible `<h1>` when it tells the same story as the declared
+    /// title (pages shorten or rephrase one of the two), else the declared title without the
+    /// site's name around it.
+    pub(crate) fn headline(&self, declared: &str, site_name: Option<&str>, url: &Url) -> Option<String> {
+        let declared = fold(declared);
+        let best = self
+            .headlines
+            .iter()
+            .map(|h| (similarity(h, &declared), h))
+            .filter(|(s, _)| *s >= 0.6)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, h)) = best {
+            return Some(h.clone());
+        }
+        let stripped = strip_site_name(&declared, site_name, url);
+        if stripped.is_empty() {
+            return self.headlines.first().cloned();
+        }
+        Some(stripped)
+    }
+}
+
+/// Lower-cased word tokens.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Share of the shorter text's words that the other has too (0 when either has fewer than two).
+fn similarity(a: &str, b: &str) -> f64 {
+    let (wa, wb) = (words(a), words(b));
+    let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
+    if short.len() < 2 {
+        return 0.0;
+    }
+    let shared = short.iter().filter(|w| long.contains(w)).count();
+    shared as f64 / short.len() as f64
+}
+
+/// Letters and digits only, lower-cased: "The Hill" and "thehill.com" compare as "thehill…".
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Removes a leading or trailing part naming the site: "Headline | Site", "Site - Headline".
+fn strip_site_name(title: &str, site_name: Option<&str>, url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
+    let host_label = squash(host.split('.').next().unwrap_or_default());
+    let names: Vec<String> = [site_name.map(squash), Some(squash(host)), Some(host_label)]
+        .into_iter()
+        .flatten()
+        .filter(|n| n.len() >= 3)
+        .collect();
+    let is_site = |part: &str| {
+        let p = squash(part);
+        !p.is_empty()
+            && names.iter().any(|n| p == *n || (p.len() >= 4 && (n.starts_with(&p) || p.starts_with(n.as_str()))))
+    };
+    let mut title = title.trim().to_string();
+    if let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) {
+        for sep in TITLE_SEPARATORS {
+            if let Some(rest) = title.strip_suffix(&format!("{sep}{site}")) {
+                return rest.trim().to_string();
+            }
+            if let Some(rest) = title.strip_prefix(&format!("{site}{sep}")) {
+                return rest.trim().to_string();
+            }
+        }
+    }
+    for sep in TITLE_SEPARATORS {
+        if let Some((head, tail)) = title.rsplit_once(sep)
+            && is_site(tail)
+        {
+            title = head.trim().to_string();
+            break;
+        }
+        if let Some((head, tail)) = title.split_once(sep)
+            && is_site(head)
+        {
+            title = tail.trim().to_string();
+            break;
+        }
+    }
+    title
+}
+
+/// Whitespace runs (including no-break spaces) become one space.
+pub(crate) fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Splits "By Ada Byrne and Sam Reyes" or "Ada Byrne, Sam Reyes" into names, leaving out dates,
+/// roles and words that are not names.
+pub(crate) fn split_byline(byline: &str) -> Vec<String> {
+    let mut trimmed = fold(byline);
+    for prefix in ["by ", "por ", "von ", "par ", "text: ", "текст: ", "words: ", "reporting by "] {
+        let n = prefix.chars().count();
+        let head: String = trimmed.chars().take(n).flat_map(char::to_lowercase).collect();
+        if head == prefix {
+            trimmed = trimmed.chars().skip(n).collect();
+        }
+    }
+    trimmed
+        .split([',', '|', ';', '·'])
+        .flat_map(|p| p.split(" and "))
+        .map(|p| {
+            // "Associated Press November 19" or "admin - 2018-09-16": keep the name.
+            let cut = p.find(|c: char| c.is_ascii_digit()).map_or(p, |at| &p[..at]);
+            let cut = cut.trim().trim_end_matches(['-', '–', '—']).trim();
+            let name_words: Vec<&str> = cut.split(' ').collect();
+            match name_words.last() {
+                Some(w) if name_words.len() > 1 && is_month(w) => name_words[..name_words.len() - 1].join(" "),
+                _ => cut.to_string(),
+            }
+        })
+        .filter(|p| {
+            p.chars().any(char::is_alphabetic) && p.chars().count() < 60 && !p.contains('(') && !p.contains('@')
+        })
+        .collect()
+}
+
+fn is_month(w: &str) -> bool {
+    month_number(w).is_some()
+}
+
+/// Month number of an English month name or its three-letter abbreviation.
+fn month_number(w: &str) -> Option<i8> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = w.trim_end_matches('.').to_lowercase();
+    let at = MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september"))?;
+    i8::try_from(at + 1).ok()
+}
+
+/// Parses a date as pages write it: the forms feeds use, then looser ones such as
+/// "November 19, 2019, 07:47 PM EST", "Tue Nov 19 2019 03:05:46 GMT+0000" or
+/// "01:38:07 PM IST Nov 20, 2019". Implausible years are refused.
+pub(crate) fn parse_page_date(s: &str) -> Option<PageTime> {
+    // 1995-01-01 to 2100-01-01: earlier is a misreading or a placeholder such as year 1.
+    let plausible = |t: &(Timestamp, i32)| (788_918_400..4_102_444_800).contains(&t.0.as_second());
+    tidings_core::parse_date_with_offset(s)
+        .filter(plausible)
+        .or_else(|| loose_date(s).filter(plausible))
+        .map(PageTime::new)
+}
+
+/// Picks a year, a month name, a day, a clock time, AM/PM and a zone out of any order.
+fn loose_date(s: &str) -> Option<(Timestamp, i32)> {
+    let (mut year, mut month, mut day, mut clock, mut pm, mut am, mut offset) =
+        (None, None, None, None, false, false, 0);
+    let spaced = s.replace("GMT+", "GMT +").replace("GMT-", "GMT -").replace("UTC+", "UTC +").replace("UTC-", "UTC -");
+    let tokens: Vec<&str> = spaced.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let lower = token.trim_end_matches('.').to_lowercase();
+        if token.contains(':') && clock.is_none() {
+            let mut parts = token.split(':').map(|p| p.parse::<i8>().ok());
+            clock = Some((parts.next()??, parts.next()??, parts.next().flatten().unwrap_or(0)));
+        } else if lower == "pm" || lower == "p.m" {
+            pm = true;
+        } else if lower == "am" || lower == "a.m" {
+            am = true;
+        } else if let Some(m) = month_number(&lower).filter(|_| month.is_none()) {
+            month = Some(m);
+        } else if token.len() == 4 && token.chars().all(|c| c.is_ascii_digit()) && year.is_none() {
+            year = token.parse::<i16>().ok();
+        } else if let Some(d) = lower
+            .trim_end_matches("st")
+            .trim_end_matches("nd")
+            .trim_end_matches("rd")
+            .trim_end_matches("th")
+            .parse::<i8>()
+            .ok()
+            .filter(|d| (1..=31).contains(d) && token.len() <= 4 && day.is_none())
+        {
+            day = Some(d);
+        } else if (token.starts_with('+') || token.starts_with('-')) && clock.is_some() {
+            offset = zone_offset(token).unwrap_or(0);
+        } else if clock.is_some()
+            && i > 0
+            && let Some(o) = named_zone(&lower)
+        {
+            offset = o;
+        }
+    }
+    let (mut h, mi, sec) = clock.unwrap_or((0, 0, 0));
+    if pm && h < 12 {
+        h += 12;
+    } else if am && h == 12 {
+        h = 0;
+    }
+    let date = jiff::civil::Date::new(year?, month?, day?).ok()?;
+    let time = jiff::civil::Time::new(h, mi, sec.min(59), 0).ok()?;
+    let utc = jiff::tz::TimeZone::UTC.to_timestamp(jiff::civil::DateTime::from_parts(date, time)).ok()?;
+    Some((utc.checked_sub(jiff::SignedDuration::from_mins(i64::from(offset))).ok()?, offset))
+}
+
+fn named_zone(z: &str) -> Option<i32> {
+    Some(match z {
+        "gmt" | "utc" | "z" => 0,
+        "est" => -300,
+        "edt" => -240,
+        "cst" => -360,
+        "cdt" => -300,
+        "mst" => -420,
+        "mdt" => -360,
+        "pst" => -480,
+        "pdt" => -420,
+        "bst" | "cet" => 60,
+        "cest" => 120,
+        "ist" => 330,
+        "jst" => 540,
+        _ => return None,
+    })
+}
+
+fn zone_offset(z: &str) -> Option<i32> {
+    let sign = if z.starts_with('-') { -1 } else { 1 };
+    let digits: String = z[1..].chars().filter(char::is_ascii_digit).collect();
+    let (h, m) = match digits.len() {
+        1 | 2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    Some(sign * (h * 60 + m))
+}
+
+fn midnight(date: jiff::civil::Date) -> Option<PageTime> {
+    jiff::tz::TimeZone::UTC.to_timestamp(date.at(0, 0, 0, 0)).ok().map(|at| PageTime { at, offset_minutes: 0 })
+}
+
+/// The first date written out in the page's visible text ("Nov 19, 2019", "19 NOV 2019",
+/// "20.11.2019", "2019-11-20"), for pages that declare none anywhere else.
+fn date_in_text(doc: &Document) -> Option<PageTime> {
+    const MAX_SCAN_BYTES: usize = 64 * 1024;
+    let mut text = String::new();
+    for node in doc.select("body").nodes().iter().flat_map(|b| b.descendants_it()) {
+        if text.len() > MAX_SCAN_BYTES {
+            break;
+        }
+        let raw = node
+            .parent()
+            .and_then(|p| p.node_name())
+            .is_some_and(|n| matches!(n.as_ref(), "script" | "style" | "noscript"));
+        if node.is_text() && !raw {
+            text.push_str(&node.text());
+            text.push(' ');
+        }
+    }
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    tokens.iter().enumerate().find_map(|(i, token)| {
+        numeric_date(token).or_else(|| {
+            let window = tokens.get(i..(i + 3).min(tokens.len()))?;
+            let named = month_number(window.first()?.trim_end_matches([',', '.'])).is_some()
+                || month_number(window.get(1)?.trim_end_matches([',', '.'])).is_some();
+            if named { loose_date(&window.join(" ")).map(PageTime::new) } else { None }
+        })
+    })
+}
+
+/// `2019-11-20`, `20.11.2019` or `20/11/2019` (`11/20/2019` when the first number cannot be a
+/// month, and a month-first reading when the second cannot).
+fn numeric_date(token: &str) -> Option<PageTime> {
+    let token = token.trim_matches(|c: char| !c.is_ascii_digit());
+    let parts: Vec<&str> = token.split(['-', '.', '/']).collect();
+    let [a, b, c] = parts.as_slice() else { return None };
+    let num = |p: &str| p.parse::<i16>().ok();
+    let (y, m, d) = match (a.len(), b.len(), c.len()) {
+        (4, 1..=2, 1..=2) => (num(a)?, num(b)?, num(c)?),
+        (1..=2, 1..=2, 4) => {
+            let (first, second) = (num(a)?, num(b)?);
+            if second > 12 { (num(c)?, first, second) } else { (num(c)?, second, first) }
+        }
+        _ => return None,
+    };
+    let date = jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
+    midnight(date).filter(|t| (788_918_400..4_102_444_800).contains(&t.at.as_second()))
+}
+
+/// The string value of the first `"key": "value"` in a JSON-LD block, read as text so that the
+/// invalid JSON pages often carry (trailing commas, raw newlines) still gives its dates.
+fn json_string(json: &str, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    let mut rest = json;
+    while let Some(at) = rest.find(&quoted) {
+        rest = &rest[at + quoted.len()..];
+        let after = rest.trim_start();
+        if let Some(value) = after.strip_prefix(':').map(str::trim_start).and_then(|v| v.strip_prefix('"'))
+            && let Some(end) = value.find('"')
+        {
+            return Some(value[..end].to_string()).filter(|v| !v.trim().is_empty());
+        }
+    }
+    None
+}
+
+/// A date in a URL's path: `/2019/11/19/`, `/2019/nov/18/`, `/2019-11-19/` or `-20191115/`.
+pub(crate) fn date_in_path(url: &Url) -> Option<PageTime> {
+    let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        if seg.len() == 4
+            && let Ok(year) = seg.parse::<i16>()
+            && (1995..=2100).contains(&year)
+        {
+            let month = segments.get(i + 1).and_then(|m| m.parse::<i8>().ok().or_else(|| month_number(m)));
+            let day = segments.get(i + 2).and_then(|d| d.get(..2).unwrap_or(d).parse::<i8>().ok());
+            if let (Some(month), Some(day)) = (month, day)
+                && let Ok(date) = jiff::civil::Date::new(year, month, day)
+            {
+                return midnight(date);
+            }
+        }
+        // A run of eight digits that reads as a date, at the end of a slug or alone.
+        for run in seg.split(|c: char| !c.is_ascii_digit()).filter(|r| r.len() == 8) {
+            if let (Ok(y), Ok(m), Ok(d)) = (run[..4].parse::<i16>(), run[4..6].parse::<i8>(), run[6..].parse::<i8>())
+                && (1995..=2100).contains(&y)
+                && let Ok(date) = jiff::civil::Date::new(y, m, d)
+            {
+                return midnight(date);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> String {
+        parse_page_date(s).map(|t| t.at.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn page_dates_in_loose_forms_parse() {
+        assert_eq!(date("November 19, 2019, 07:47 PM EST"), "2019-11-20T00:47:00Z");
+        assert_eq!(date("Tue Nov 19 2019 03:05:46 GMT+0000"), "2019-11-19T03:05:46Z");
+        assert_eq!(date("01:38:07 PM IST Nov 20, 2019"), "2019-11-20T08:08:07Z");
+        assert_eq!(date("19 Nov 2019 07:09 GMT"), "2019-11-19T07:09:00Z");
+        assert_eq!(date("2019-11-20T07:29:39+0000"), "2019-11-20T07:29:39Z");
+        assert_eq!(date("2019/11/19"), "2019-11-19T00:00:00Z");
+        assert_eq!(date("0001-01-01T00:00Z"), "");
+        assert_eq!(date("next Tuesday"), "");
+    }
+
+    #[test]
+    fn page_times_keep_the_offset_the_page_wrote() {
+        let t = parse_page_date("2019-11-18T23:03:25-08:00").map(|t| t.to_string());
+        assert_eq!(t.as_deref(), Some("2019-11-18T23:03:25-08:00"));
+    }
+
+    #[test]
+    fn json_ld_dates_are_found_in_invalid_json() {
+        let json = "{\"@type\": \"NewsArticle\",\n \"datePublished\" : \"2019-11-18\", }";
+        assert_eq!(json_string(json, "datePublished").as_deref(), Some("2019-11-18"));
+        assert_eq!(json_string(json, "dateModified"), None);
+    }
+
+    #[test]
+    fn dates_come_out_of_visible_text() {
+        let d = |html: &str| date_in_text(&Document::from(html)).map(|t| t.at.to_string()).unwrap_or_default();
+        assert_eq!(
+            d("<body><script>var d='2001-01-01'</script><p>Posted Nov 19, 2019 by Ann</p></body>"),
+            "2019-11-19T00:00:00Z"
+        );
+        assert_eq!(d("<body><span>18 NOV 2019</span></body>"), "2019-11-18T00:00:00Z");
+        assert_eq!(d("<body><p>Publicado 05.10.2018</p></body>"), "2018-10-05T00:00:00Z");
+        assert_eq!(d("<body><p>Score 3-1 in May</p></body>"), "");
+    }
+
+    #[test]
+    fn dates_come_out_of_url_paths() {
+        let d =
+            |u: &str| Url::parse(u).ok().and_then(|u| date_in_path(&u)).map(|t| t.at.to_string()).unwrap_or_default();
+        assert_eq!(d("https://a.example/2019/11/19/opinion/x.html"), "2019-11-19T00:00:00Z");
+        assert_eq!(d("https://a.example/west-virginia/statements/2019/nov/18/who/"), "2019-11-18T00:00:00Z");
+        assert_eq!(d("https://a.example/tuft-cells-set-off-responses-20191115/"), "2019-11-15T00:00:00Z");
+        assert_eq!(d("https://a.example/news/275221/"), "");
+    }
+
+    #[test]
+    fn headline_prefers_the_visible_h1_and_drops_site_names() {
+        let url = Url::parse("https://thehill.com/x").unwrap_or_else(|_| unreachable!());
+        let page =
+            |h1: &[&str]| PageMeta { headlines: h1.iter().map(|s| s.to_string()).collect(), ..PageMeta::default() };
+        assert_eq!(
+            page(&["The Hill", "New York man pleads guilty"]).headline(
+                "New York man pleads guilty | TheHill",
+                None,
+                &url
+            ),
+            Some("New York man pleads guilty".to_string())
+        );
+        assert_eq!(
+            page(&[]).headline("Bridge reopens - Harbour Herald", Some("Harbour Herald"), &url),
+            Some("Bridge reopens".to_string())
+        );
+        assert_eq!(
+            page(&[]).headline("Dredging approved | TheHill", None, &url),
+            Some("Dredging approved".to_string())
+        );
+        assert_eq!(
+            page(&[]).headline("Column: Pay - and play", None, &url),
+            Some("Column: Pay - and play".to_string())
+        );
+    }
+
+    #[test]
+    fn bylines_split_into_names_without_dates_or_roles() {
+        assert_eq!(split_byline("By Ada Byrne and Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
+        assert_eq!(split_byline("Ada Byrne, Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
+        assert_eq!(split_byline("Associated Press November 19, 2019"), ["Associated Press"]);
+        assert_eq!(split_byline("admin - 2018-09-16"), ["admin"]);
+        assert_eq!(split_byline("Текст: Венера Ерофеева"), ["Венера Ерофеева"]);
+    }
+}
