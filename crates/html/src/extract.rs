@@ -228,22 +228,74 @@ mod tests {
         extract_article(&bytes, &url(), Some("text/html")).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
+    /// What a fixture's `.json` may expect besides its text.
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Expected {
+        title: Option<String>,
+        authors: Option<Vec<String>>,
+        published: Option<String>,
+        updated: Option<String>,
+        date: Option<String>,
+        lang: Option<String>,
+        site_name: Option<String>,
+        canonical_url: Option<String>,
+        lead_image: Option<String>,
+        #[serde(default)]
+        html_contains: Vec<String>,
+        #[serde(default)]
+        html_lacks: Vec<String>,
+    }
+
+    /// Every `testdata/<case>.html` with a `<case>.txt` must extract to exactly that text, and to
+    /// the metadata its `<case>.json` names, if it has one.
     #[test]
-    fn seed_shaped_page_keeps_only_the_article_paragraphs() {
-        let a = extract("seed-shaped-aggregator-page.html");
-        assert!(a.text.starts_with("Officials of the port authority"), "{}", a.text);
-        assert!(a.text.contains("dredging will start"), "{}", a.text);
-        for chrome in [
-            "Leave a Reply",
-            "required fields",
-            "You May Also Like",
-            "Flash top headlines",
-            "cookies",
-            "Share on",
-            "Subscribe to",
-        ] {
-            assert!(!a.text.to_lowercase().contains(&chrome.to_lowercase()), "{chrome:?} leaked into: {}", a.text);
+    fn every_fixture_page_extracts_to_its_expected_text_and_metadata() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut checked = 0;
+        let mut failures = Vec::new();
+        let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        for txt in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+            let name = txt.file_stem().unwrap().to_string_lossy().to_string();
+            let a = extract(&format!("{name}.html"));
+            let want = std::fs::read_to_string(txt).unwrap();
+            if a.text.trim() != want.trim() {
+                failures.push(format!("{name}: text\n--- got\n{}\n--- want\n{}", a.text, want.trim()));
+            }
+            let json = dir.join(format!("{name}.json"));
+            let e: Expected = match std::fs::read_to_string(&json) {
+                Ok(s) => serde_json::from_str(&s).unwrap_or_else(|err| panic!("{name}.json: {err}")),
+                Err(_) => Expected::default(),
+            };
+            let mut check = |field: &str, got: Option<String>, want: &Option<String>| {
+                if want.is_some() && got != *want {
+                    failures.push(format!("{name}: {field} is {got:?}, want {want:?}"));
+                }
+            };
+            check("title", a.title.clone(), &e.title);
+            check("authors", Some(a.authors.join("; ")), &e.authors.map(|v| v.join("; ")));
+            check("published", a.published.map(|t| t.to_string()), &e.published);
+            check("updated", a.updated.map(|t| t.to_string()), &e.updated);
+            check("date", a.published_date().map(|d| d.to_string()), &e.date);
+            check("lang", a.lang.clone(), &e.lang);
+            check("site_name", a.site_name.clone(), &e.site_name);
+            check("canonical_url", a.canonical_url.clone(), &e.canonical_url);
+            check("lead_image", a.lead_image.clone(), &e.lead_image);
+            for s in &e.html_contains {
+                if !a.html.contains(s.as_str()) {
+                    failures.push(format!("{name}: html lacks {s:?}:\n{}", a.html));
+                }
+            }
+            for s in &e.html_lacks {
+                if a.html.contains(s.as_str()) {
+                    failures.push(format!("{name}: html has {s:?}:\n{}", a.html));
+                }
+            }
+            checked += 1;
         }
+        assert!(checked >= 20, "only {checked} fixture pages found in {}", dir.display());
+        assert!(failures.is_empty(), "{} of {checked} fixtures failed:\n\n{}", failures.len(), failures.join("\n\n"));
     }
 
     #[test]
