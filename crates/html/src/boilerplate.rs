@@ -191,13 +191,18 @@ fn is_hint(t: &str, h: &str) -> bool {
         || t.strip_suffix(h).is_some_and(|rest| rest.ends_with('-'))
 }
 
-/// The text under `n`, or `None` as soon as it passes `cap` bytes (so big containers cost
-/// nothing to rule out).
+/// The text under `n` with whitespace runs folded to one space, or `None` as soon as it passes
+/// `cap` bytes (so big containers cost nothing to rule out; indentation does not count).
 fn capped_text(n: &NodeRef<'_>, cap: usize) -> Option<String> {
     let mut out = String::new();
     for d in n.descendants_it() {
         if d.is_text() {
-            out.push_str(&d.text());
+            for word in d.text().split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
             if out.len() > cap {
                 return None;
             }

@@ -185,11 +185,11 @@ fn nesting_estimate(html: &str) -> usize {
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
-                let name = html[i..i + name_len].to_ascii_lowercase();
+                let name = &html[i..i + name_len];
                 let close = html[i..].find('>').map_or(bytes.len(), |e| i + e);
                 let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
                 i = (close + 1).min(bytes.len());
-                if RAW.contains(&name.as_str()) {
+                if RAW.iter().any(|r| r.eq_ignore_ascii_case(name)) {
                     // Skip to the matching end tag, compared without regard to case.
                     let mut j = i;
                     i = loop {
@@ -200,7 +200,7 @@ fn nesting_estimate(html: &str) -> usize {
                         }
                         j = at;
                     };
-                } else if !self_closing && !FLAT.contains(&name.as_str()) {
+                } else if !self_closing && !FLAT.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     depth += 1;
                     max = max.max(depth);
                 }

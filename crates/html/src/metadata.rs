@@ -51,33 +51,66 @@ impl Serialize for PageTime {
     }
 }
 
-/// Meta elements that carry a publication time, most trusted first.
-const PUBLISHED_METAS: &[&str] = &[
-    "meta[property=\"article:published_time\"]",
-    "meta[property=\"article:published\"]",
-    "meta[itemprop~=datePublished]",
-    "meta[name=\"article:published_time\"]",
-    "meta[property=\"og:pubdate\"]",
-    "meta[name=pubdate]",
-    "meta[name=publishdate]",
-    "meta[name=\"publish-date\"]",
-    "meta[name=\"parsely-pub-date\"]",
-    "meta[name=\"sailthru.date\"]",
-    "meta[name=\"dc.date.issued\" i]",
-    "meta[name=\"dcterms.created\" i]",
-    "meta[name=\"dc.date\" i]",
-    "meta[name=date]",
-    "meta[name=pdate]",
+/// Meta elements that carry a publication time, most trusted first: (attribute, its value).
+const PUBLISHED_METAS: &[(&str, &str)] = &[
+    ("property", "article:published_time"),
+    ("property", "article:published"),
+    ("itemprop", "datepublished"),
+    ("name", "article:published_time"),
+    ("property", "og:pubdate"),
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "publish-date"),
+    ("name", "parsely-pub-date"),
+    ("name", "sailthru.date"),
+    ("name", "dc.date.issued"),
+    ("name", "dcterms.created"),
+    ("name", "dc.date"),
+    ("name", "date"),
+    ("name", "pdate"),
 ];
 
 /// Meta elements that carry an update time.
-const UPDATED_METAS: &[&str] = &[
-    "meta[property=\"article:modified_time\"]",
-    "meta[property=\"article:modified\"]",
-    "meta[itemprop~=dateModified]",
-    "meta[property=\"og:updated_time\"]",
-    "meta[name=\"dcterms.modified\" i]",
+const UPDATED_METAS: &[(&str, &str)] = &[
+    ("property", "article:modified_time"),
+    ("property", "article:modified"),
+    ("itemprop", "datemodified"),
+    ("property", "og:updated_time"),
+    ("name", "dcterms.modified"),
 ];
+
+/// A page's `<meta>` elements, read in one pass: (attribute, lower-cased value, content).
+struct Metas(Vec<(&'static str, String, String)>);
+
+impl Metas {
+    fn read(doc: &Document) -> Self {
+        let mut metas = Vec::new();
+        for m in doc.select("meta[content]").nodes() {
+            let Some(content) = m.attr("content").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()) else {
+                continue;
+            };
+            for attr in ["name", "property", "itemprop"] {
+                if let Some(value) = m.attr(attr) {
+                    // itemprop may hold several names: "datePublished dateCreated".
+                    for key in value.split_whitespace() {
+                        metas.push((attr, key.to_ascii_lowercase(), content.clone()));
+                    }
+                }
+            }
+        }
+        Self(metas)
+    }
+
+    /// The content of the first meta whose `attr` is `key`.
+    fn get(&self, attr: &str, key: &str) -> Option<&str> {
+        self.0.iter().find(|(a, k, _)| *a == attr && k == key).map(|(_, _, c)| c.as_str())
+    }
+
+    /// The first time among `keys` that parses.
+    fn time(&self, keys: &[(&str, &str)]) -> Option<PageTime> {
+        keys.iter().find_map(|(attr, key)| self.get(attr, key).and_then(parse_page_date))
+    }
+}
 
 /// Characters pages put between a headline and the site's name.
 const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / "];
@@ -99,21 +132,14 @@ pub(crate) struct PageMeta {
 impl PageMeta {
     pub(crate) fn read(doc: &Document, url: &Url) -> Self {
         let absolute = |s: &str| url.join(s.trim()).ok().map(String::from);
-        let content = |selector: &str| {
-            doc.select(selector)
-                .iter()
-                .find_map(|m| m.attr("content").map(|c| c.trim().to_string()))
-                .filter(|c| !c.is_empty())
-        };
+        let metas = Metas::read(doc);
         let canonical_url = doc
             .select("link[rel=canonical][href]")
             .attr("href")
             .and_then(|h| absolute(&h))
-            .or_else(|| content("meta[property=\"og:url\"]").and_then(|h| absolute(&h)));
-        let authors = content("meta[name=author]")
-            .filter(|a| !a.starts_with("http"))
-            .map(|a| split_byline(&a))
-            .unwrap_or_default();
+            .or_else(|| metas.get("property", "og:url").and_then(absolute));
+        let authors =
+            metas.get("name", "author").filter(|a| !a.starts_with("http")).map(split_byline).unwrap_or_default();
         let json_ld: Vec<String> =
             doc.select("script[type=\"application/ld+json\"]").iter().map(|s| s.text().to_string()).collect();
         let from_json_ld =
@@ -124,7 +150,7 @@ impl PageMeta {
             .and_then(|u| date_in_path(&u))
             .or_else(|| date_in_path(url));
         let declared = from_json_ld("datePublished")
-            .or_else(|| PUBLISHED_METAS.iter().find_map(|s| content(s).and_then(|c| parse_page_date(&c))))
+            .or_else(|| metas.time(PUBLISHED_METAS))
             .or_else(|| {
                 doc.select("[itemprop~=datePublished]")
                     .iter()
@@ -138,10 +164,10 @@ impl PageMeta {
             .or_else(|| from_json_ld("dateCreated"))
             .or_else(|| {
                 // Any other meta whose name speaks of a publication or post date.
-                doc.select("meta[content]").iter().find_map(|m| {
-                    let name = m.attr("name").or_else(|| m.attr("property"))?.to_ascii_lowercase();
-                    let dated = name.contains("date") && (name.contains("pub") || name.contains("post"));
-                    if dated { m.attr("content").and_then(|c| parse_page_date(&c)) } else { None }
+                metas.0.iter().find_map(|(attr, name, content)| {
+                    let dated =
+                        *attr != "itemprop" && name.contains("date") && (name.contains("pub") || name.contains("post"));
+                    if dated { parse_page_date(content) } else { None }
                 })
             });
         // A time declared in UTC early in the day may be the evening before where the page is
@@ -152,10 +178,9 @@ impl PageMeta {
             if declared.is_none() || (maybe_evening_before && path_date.is_none()) { date_in_text(doc) } else { None };
         let shown_date = path_date.or(text_date).map(|d| d.local_date());
         let published = declared.or(path_date).or(text_date);
-        let updated = from_json_ld("dateModified")
-            .or_else(|| UPDATED_METAS.iter().find_map(|s| content(s).and_then(|c| parse_page_date(&c))));
+        let updated = from_json_ld("dateModified").or_else(|| metas.time(UPDATED_METAS));
         let site_name =
-            content("meta[property=\"og:site_name\"]").or_else(|| content("meta[name=\"application-name\"]"));
+            metas.get("property", "og:site_name").or_else(|| metas.get("name", "application-name")).map(str::to_string);
         let headlines = doc
             .select("h1")
             .iter()
