@@ -107,8 +107,9 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     // Classes are kept so the second pass can read their hints; sanitizing drops them after.
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
-        text_mode: TextMode::Formatted,
+        text_mode: TextMode::Raw,
         keep_classes: true,
+        min_score_to_adjust: 10.0,
         ..Config::default()
     };
     let mut readability = Readability::with_document(doc, Some(url.as_str()), Some(config))
@@ -172,31 +173,33 @@ fn nesting_estimate(html: &str) -> usize {
     const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
     let bytes = html.as_bytes();
     let (mut i, mut depth, mut max) = (0usize, 0usize, 0usize);
-    while let Some(p) = bytes[i..].iter().position(|&b| b == b'<') {
+    // memchr/memmem: pages are mostly text and scripts, so the scan is a search for the next '<'.
+    let find = |from: usize, needle: &[u8]| memchr::memmem::find(&bytes[from..], needle).map(|p| from + p);
+    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         i += p + 1;
         match bytes.get(i) {
             Some(b'!') => {
-                let end = if html[i..].starts_with("!--") { "-->" } else { ">" };
-                i = html[i..].find(end).map_or(bytes.len(), |e| i + e + end.len());
+                let end: &[u8] = if bytes[i..].starts_with(b"!--") { b"-->" } else { b">" };
+                i = find(i, end).map_or(bytes.len(), |e| e + end.len());
             }
             Some(b'/') => {
                 depth = depth.saturating_sub(1);
-                i = html[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
+                i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1);
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
                 let name = &html[i..i + name_len];
-                let close = html[i..].find('>').map_or(bytes.len(), |e| i + e);
+                let close = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e);
                 let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
                 i = (close + 1).min(bytes.len());
                 if RAW.iter().any(|r| r.eq_ignore_ascii_case(name)) {
                     // Skip to the matching end tag, compared without regard to case.
                     let mut j = i;
                     i = loop {
-                        let Some(lt) = html[j..].find("</") else { break bytes.len() };
-                        let at = j + lt + 2;
+                        let Some(lt) = find(j, b"</") else { break bytes.len() };
+                        let at = lt + 2;
                         if bytes.get(at..at + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
-                            break j + lt;
+                            break lt;
                         }
                         j = at;
                     };

@@ -79,36 +79,95 @@ const UPDATED_METAS: &[(&str, &str)] = &[
     ("name", "dcterms.modified"),
 ];
 
-/// A page's `<meta>` elements, read in one pass: (attribute, lower-cased value, content).
-struct Metas(Vec<(&'static str, String, String)>);
+/// What metadata lives in a page's elements, gathered in one walk over the tree (a selector
+/// query per item walked it once each, which cost more than all the rest of this module).
+#[derive(Default)]
+struct Scan {
+    /// `<meta>` elements: (attribute, lower-cased value, content).
+    metas: Vec<(&'static str, String, String)>,
+    canonical: Option<String>,
+    json_ld: Vec<String>,
+    headlines: Vec<String>,
+    /// `datetime` or `content` of elements other than `<meta>` marked `itemprop="datePublished"`.
+    itemprop_published: Vec<String>,
+    /// `<time datetime>` values inside `<article>` or `<main>`, then all of them.
+    article_times: Vec<String>,
+    times: Vec<String>,
+}
 
-impl Metas {
+impl Scan {
     fn read(doc: &Document) -> Self {
-        let mut metas = Vec::new();
-        for m in doc.select("meta[content]").nodes() {
-            let Some(content) = m.attr("content").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()) else {
-                continue;
-            };
-            for attr in ["name", "property", "itemprop"] {
-                if let Some(value) = m.attr(attr) {
-                    // itemprop may hold several names: "datePublished dateCreated".
-                    for key in value.split_whitespace() {
-                        metas.push((attr, key.to_ascii_lowercase(), content.clone()));
+        let mut scan = Self::default();
+        for node in doc.root().descendants_it() {
+            let Some(name) = node.node_name() else { continue };
+            match name.as_ref() {
+                "meta" => {
+                    let Some(content) = node.attr("content").map(|c| c.trim().to_string()).filter(|c| !c.is_empty())
+                    else {
+                        continue;
+                    };
+                    for attr in ["name", "property", "itemprop"] {
+                        if let Some(value) = node.attr(attr) {
+                            // itemprop may hold several names: "datePublished dateCreated".
+                            for key in value.split_whitespace() {
+                                scan.metas.push((attr, key.to_ascii_lowercase(), content.clone()));
+                            }
+                        }
+                    }
+                    continue;
+                }
+                "link"
+                    if scan.canonical.is_none()
+                        && node
+                            .attr("rel")
+                            .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"))) =>
+                {
+                    scan.canonical = node.attr("href").map(|h| h.to_string());
+                }
+                "script" if node.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
+                    scan.json_ld.push(node.text().to_string());
+                }
+                "h1" => {
+                    let h = fold(&node.text());
+                    if !h.is_empty() && h.chars().count() <= 300 {
+                        scan.headlines.push(h);
                     }
                 }
+                "time" => {
+                    if let Some(t) = node.attr("datetime") {
+                        let in_article = node
+                            .ancestors_it(None)
+                            .any(|a| a.node_name().is_some_and(|n| matches!(n.as_ref(), "article" | "main")));
+                        if in_article {
+                            scan.article_times.push(t.to_string());
+                        }
+                        scan.times.push(t.to_string());
+                    }
+                }
+                _ => {}
+            }
+            if node.attr("itemprop").is_some_and(|p| p.split_whitespace().any(|p| p == "datePublished"))
+                && let Some(d) = node.attr("datetime").or_else(|| node.attr("content"))
+            {
+                scan.itemprop_published.push(d.to_string());
             }
         }
-        Self(metas)
+        scan
     }
 
     /// The content of the first meta whose `attr` is `key`.
-    fn get(&self, attr: &str, key: &str) -> Option<&str> {
-        self.0.iter().find(|(a, k, _)| *a == attr && k == key).map(|(_, _, c)| c.as_str())
+    fn meta(&self, attr: &str, key: &str) -> Option<&str> {
+        self.metas.iter().find(|(a, k, _)| *a == attr && k == key).map(|(_, _, c)| c.as_str())
     }
 
-    /// The first time among `keys` that parses.
-    fn time(&self, keys: &[(&str, &str)]) -> Option<PageTime> {
-        keys.iter().find_map(|(attr, key)| self.get(attr, key).and_then(parse_page_date))
+    /// The first time among the metas `keys` that parses.
+    fn meta_time(&self, keys: &[(&str, &str)]) -> Option<PageTime> {
+        keys.iter().find_map(|(attr, key)| self.meta(attr, key).and_then(parse_page_date))
+    }
+
+    /// The first string in `key` of a JSON-LD block that parses as a time.
+    fn json_ld_time(&self, key: &str) -> Option<PageTime> {
+        self.json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d))
     }
 }
 
@@ -132,39 +191,26 @@ pub(crate) struct PageMeta {
 impl PageMeta {
     pub(crate) fn read(doc: &Document, url: &Url) -> Self {
         let absolute = |s: &str| url.join(s.trim()).ok().map(String::from);
-        let metas = Metas::read(doc);
-        let canonical_url = doc
-            .select("link[rel=canonical][href]")
-            .attr("href")
-            .and_then(|h| absolute(&h))
-            .or_else(|| metas.get("property", "og:url").and_then(absolute));
+        let scan = Scan::read(doc);
+        let canonical_url =
+            scan.canonical.as_deref().and_then(absolute).or_else(|| scan.meta("property", "og:url").and_then(absolute));
         let authors =
-            metas.get("name", "author").filter(|a| !a.starts_with("http")).map(split_byline).unwrap_or_default();
-        let json_ld: Vec<String> =
-            doc.select("script[type=\"application/ld+json\"]").iter().map(|s| s.text().to_string()).collect();
-        let from_json_ld =
-            |key: &str| json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d));
+            scan.meta("name", "author").filter(|a| !a.starts_with("http")).map(split_byline).unwrap_or_default();
         let path_date = canonical_url
             .as_deref()
             .and_then(|c| Url::parse(c).ok())
             .and_then(|u| date_in_path(&u))
             .or_else(|| date_in_path(url));
-        let declared = from_json_ld("datePublished")
-            .or_else(|| metas.time(PUBLISHED_METAS))
-            .or_else(|| {
-                doc.select("[itemprop~=datePublished]")
-                    .iter()
-                    .find_map(|n| n.attr("datetime").or_else(|| n.attr("content")).and_then(|d| parse_page_date(&d)))
-            })
-            .or_else(|| {
-                let in_article = doc.select("article time[datetime], main time[datetime]");
-                let times = if in_article.exists() { in_article } else { doc.select("time[datetime]") };
-                times.iter().find_map(|t| t.attr("datetime").and_then(|d| parse_page_date(&d)))
-            })
-            .or_else(|| from_json_ld("dateCreated"))
+        let first_time = |values: &[String]| values.iter().find_map(|d| parse_page_date(d));
+        let declared = scan
+            .json_ld_time("datePublished")
+            .or_else(|| scan.meta_time(PUBLISHED_METAS))
+            .or_else(|| first_time(&scan.itemprop_published))
+            .or_else(|| first_time(if scan.article_times.is_empty() { &scan.times } else { &scan.article_times }))
+            .or_else(|| scan.json_ld_time("dateCreated"))
             .or_else(|| {
                 // Any other meta whose name speaks of a publication or post date.
-                metas.0.iter().find_map(|(attr, name, content)| {
+                scan.metas.iter().find_map(|(attr, name, content)| {
                     let dated =
                         *attr != "itemprop" && name.contains("date") && (name.contains("pub") || name.contains("post"));
                     if dated { parse_page_date(content) } else { None }
@@ -178,16 +224,10 @@ impl PageMeta {
             if declared.is_none() || (maybe_evening_before && path_date.is_none()) { date_in_text(doc) } else { None };
         let shown_date = path_date.or(text_date).map(|d| d.local_date());
         let published = declared.or(path_date).or(text_date);
-        let updated = from_json_ld("dateModified").or_else(|| metas.time(UPDATED_METAS));
+        let updated = scan.json_ld_time("dateModified").or_else(|| scan.meta_time(UPDATED_METAS));
         let site_name =
-            metas.get("property", "og:site_name").or_else(|| metas.get("name", "application-name")).map(str::to_string);
-        let headlines = doc
-            .select("h1")
-            .iter()
-            .map(|h| fold(&h.text()))
-            .filter(|h| !h.is_empty() && h.chars().count() <= 300)
-            .collect();
-        Self { authors, published, updated, canonical_url, site_name, shown_date, headlines }
+            scan.meta("property", "og:site_name").or_else(|| scan.meta("name", "application-name")).map(str::to_string);
+        Self { authors, published, updated, canonical_url, site_name, shown_date, headlines: scan.headlines }
     }
 
     /// The headline: the page's visible `<h1>` when it tells the same story as the declared
