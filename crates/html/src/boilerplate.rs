@@ -5,6 +5,8 @@
 
 use dom_query::{Document, NodeRef};
 
+use crate::sanitize::is_named;
+
 /// Elements that are never article text once the body is found.
 const MEDIA: &str = "picture, img, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
 
@@ -120,7 +122,7 @@ pub(crate) fn clean(html: &str) -> Cleaned {
     let doc = Document::fragment(html);
     doc.select(MEDIA).remove();
     for figure in doc.select("figure").nodes() {
-        let captioned = figure.descendants_it().any(|d| d.node_name().is_some_and(|n| n.as_ref() == "figcaption"));
+        let captioned = figure.descendants_it().any(|d| is_named(&d, &["figcaption"]));
         if !captioned || capped_text(figure, 0).is_some() {
             figure.remove_from_parent();
         }
@@ -130,14 +132,19 @@ pub(crate) fn clean(html: &str) -> Cleaned {
         .select("[class], [id]")
         .nodes()
         .iter()
-        .filter(|n| !n.node_name().is_some_and(|name| matches!(name.as_ref(), "figure" | "figcaption")))
+        .filter(|n| !is_named(n, &["figure", "figcaption"]))
         .filter_map(|n| {
-            let attrs = format!("{} {}", n.attr("class").unwrap_or_default(), n.attr("id").unwrap_or_default())
-                .to_ascii_lowercase();
-            let hint = attrs
-                .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-                .find_map(|t| CHROME_HINTS.iter().find(|h| is_hint(t, h)))?;
-            Some((*n, matches!(*hint, "byline" | "author")))
+            let hint = ["class", "id"].iter().find_map(|attr| {
+                let value = n.attr(attr)?;
+                value.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').find_map(|t| {
+                    if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                        chrome_hint(&t.to_ascii_lowercase())
+                    } else {
+                        chrome_hint(t)
+                    }
+                })
+            })?;
+            Some((*n, matches!(hint, "byline" | "author")))
         })
         .filter(|(n, _)| capped_text(n, 600).is_some())
         .collect();
@@ -184,11 +191,12 @@ enum Furniture {
     Other,
 }
 
-/// True when class token `t` is `h`, or starts with `h-` or ends with `-h`.
-fn is_hint(t: &str, h: &str) -> bool {
-    t == h
-        || t.strip_prefix(h).is_some_and(|rest| rest.starts_with('-'))
-        || t.strip_suffix(h).is_some_and(|rest| rest.ends_with('-'))
+/// The chrome hint a class or id token names: the token itself, or a part of it before or
+/// after a dash ("photo-credit", "post-tags", "read-more-link").
+fn chrome_hint(token: &str) -> Option<&'static str> {
+    let known = |w: &str| CHROME_HINTS.iter().find(|h| **h == w).copied();
+    known(token)
+        .or_else(|| token.match_indices('-').find_map(|(i, _)| known(&token[..i]).or_else(|| known(&token[i + 1..]))))
 }
 
 /// The text under `n` with whitespace runs folded to one space, or `None` as soon as it passes
@@ -220,11 +228,8 @@ fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let linked: usize = n
-        .descendants_it()
-        .filter(|d| d.node_name().is_some_and(|name| name.as_ref() == "a"))
-        .map(|a| fold(&a.text()).chars().count())
-        .sum();
+    let linked: usize =
+        n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| fold(&a.text()).chars().count()).sum();
     linked as f64 / total as f64
 }
 

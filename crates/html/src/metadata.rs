@@ -12,6 +12,8 @@ use jiff::tz::Offset;
 use serde::{Serialize, Serializer};
 use url::Url;
 
+use crate::sanitize::is_named;
+
 /// A time as a page wrote it: the instant and the UTC offset the page used, so the date a
 /// reader saw on the page ("18 November", late in the evening in New York) is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +101,8 @@ impl Scan {
     fn read(doc: &Document) -> Self {
         let mut scan = Self::default();
         for node in doc.root().descendants_it() {
-            let Some(name) = node.node_name() else { continue };
-            match name.as_ref() {
+            let Some(name) = node.qual_name_ref() else { continue };
+            match &*name.local {
                 "meta" => {
                     let Some(content) = node.attr("content").map(|c| c.trim().to_string()).filter(|c| !c.is_empty())
                     else {
@@ -135,9 +137,7 @@ impl Scan {
                 }
                 "time" => {
                     if let Some(t) = node.attr("datetime") {
-                        let in_article = node
-                            .ancestors_it(None)
-                            .any(|a| a.node_name().is_some_and(|n| matches!(n.as_ref(), "article" | "main")));
+                        let in_article = node.ancestors_it(None).any(|a| is_named(&a, &["article", "main"]));
                         if in_article {
                             scan.article_times.push(t.to_string());
                         }
@@ -482,11 +482,7 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
         if text.len() > MAX_SCAN_BYTES {
             break;
         }
-        let raw = node
-            .parent()
-            .and_then(|p| p.node_name())
-            .is_some_and(|n| matches!(n.as_ref(), "script" | "style" | "noscript"));
-        if node.is_text() && !raw {
+        if node.is_text() && !node.parent().is_some_and(|p| is_named(&p, &["script", "style", "noscript"])) {
             text.push_str(&node.text());
             text.push(' ');
         }

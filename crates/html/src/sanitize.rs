@@ -109,14 +109,13 @@ pub(crate) fn text_of(root: &dom_query::Selection<'_>) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     for node in blocks.nodes() {
         // Skip blocks nested in another block we already take (a <p> inside a <blockquote>).
-        if node.ancestors_it(None).any(|a| {
-            a.node_name().is_some_and(|n| {
-                matches!(n.as_ref(), "p" | "li" | "blockquote" | "figure" | "figcaption" | "tr" | "pre" | "dd")
-            })
-        }) {
+        if node
+            .ancestors_it(None)
+            .any(|a| is_named(&a, &["p", "li", "blockquote", "figure", "figcaption", "tr", "pre", "dd"]))
+        {
             continue;
         }
-        let text = if node.node_name().is_some_and(|n| n.as_ref() == "tr") {
+        let text = if is_named(node, &["tr"]) {
             node.children_it(false)
                 .filter(|c| c.is_element())
                 .map(|c| fold(&text_without_captions(&c)))
@@ -138,8 +137,7 @@ pub(crate) fn text_of(root: &dom_query::Selection<'_>) -> String {
 
 /// The text under `node`, leaving out figures and captions inside it.
 fn text_without_captions(node: &dom_query::NodeRef<'_>) -> String {
-    let is_caption =
-        |n: &dom_query::NodeRef<'_>| n.node_name().is_some_and(|n| matches!(n.as_ref(), "figure" | "figcaption"));
+    let is_caption = |n: &dom_query::NodeRef<'_>| is_named(n, &["figure", "figcaption"]);
     if !node.descendants_it().any(|d| is_caption(&d)) {
         return node.text().to_string();
     }
@@ -147,6 +145,11 @@ fn text_without_captions(node: &dom_query::NodeRef<'_>) -> String {
         .filter(|d| d.is_text() && !d.ancestors_it(None).take_while(|a| a.id != node.id).any(|a| is_caption(&a)))
         .map(|d| d.text().to_string())
         .collect()
+}
+
+/// True when `node` is an element named one of `names` (compared without copying the name).
+pub(crate) fn is_named(node: &dom_query::NodeRef<'_>, names: &[&str]) -> bool {
+    node.qual_name_ref().is_some_and(|q| names.contains(&&*q.local))
 }
 
 fn fold(s: &str) -> String {
