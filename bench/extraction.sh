@@ -12,9 +12,10 @@ start=$(date +%s.%N)
 "$bin" extract --jsonl "$BENCH/dev" --jobs 1 > "$tmp/tidings.jsonl"
 end=$(date +%s.%N)
 pages=$(wc -l < "$tmp/tidings.jsonl")
-python3 "$BENCH/score.py" "$BENCH/dev/truth.jsonl" "$tmp/tidings.jsonl" | grep -E '^precision' | sed 's/^/tidings: /'
+python3 "$BENCH/score.py" "$BENCH/dev/truth.jsonl" "$tmp/tidings.jsonl" | grep -E '^(precision|metadata)' | sed 's/^/tidings: /'
 echo "tidings: $pages pages in $(python3 -c "print(f'{$end-$start:.2f} s = {$pages/($end-$start):.0f} pages/s')") (whole CLI run, one core)"
-TIDINGS_BENCH_PAGES="$BENCH/dev" cargo bench -q -p tidings-html --bench extract_pages 2>/dev/null | grep '^extraction speed'
+speed_line=$(TIDINGS_BENCH_PAGES="$BENCH/dev" cargo bench -q -p tidings-html --bench extract_pages 2>/dev/null | grep '^extraction speed')
+echo "$speed_line"
 
 if [ "${1:-}" = "--peers" ]; then
   py=$(peer_python "trafilatura==2.3.1" lxml_html_clean)
@@ -31,8 +32,27 @@ with open(sys.argv[2], "w") as fh:
     for o in out:
         fh.write(json.dumps(o) + "\n")
 print(f"{len(pages)} pages in {dt:.2f} s = {len(pages)/dt:.0f} pages/s (one core)")
+# Metadata, untimed: the dev set has no metadata truth, so agreement with trafilatura's
+# (htmldate and its title rules) is the check available here.
+with open(sys.argv[3], "w") as fh:
+    for i, h in pages:
+        m = trafilatura.bare_extraction(h, with_metadata=True)
+        m = (m.as_dict() if hasattr(m, "as_dict") else m) or {}
+        fh.write(json.dumps({"id": i, "title": m.get("title"), "date": m.get("date")}) + "\n")
 PY
-  speed=$("$py" "$tmp/traf.py" "$BENCH/dev" "$tmp/traf.jsonl")
+  speed=$("$py" "$tmp/traf.py" "$BENCH/dev" "$tmp/traf.jsonl" "$tmp/traf-meta.jsonl")
   python3 "$BENCH/score.py" "$BENCH/dev/truth.jsonl" "$tmp/traf.jsonl" | grep -E '^precision' | sed 's/^/trafilatura: /'
   echo "trafilatura: $speed"
+  python3 - "$tmp/tidings.jsonl" "$tmp/traf-meta.jsonl" <<'PY'
+import json, re, sys
+load = lambda p: {r["id"]: r for r in map(json.loads, open(p))}
+ours, theirs = load(sys.argv[1]), load(sys.argv[2])
+words = lambda s: [w.casefold() for w in re.findall(r"\w+", s or "")]
+date = sum((ours[i].get("date") or "")[:10] == (theirs[i].get("date") or "")[:10] for i in ours)
+title = sum(words(ours[i].get("title")) == words(theirs[i].get("title")) for i in ours)
+print(f"metadata vs trafilatura: date agrees on {date}/{len(ours)} pages, title on {title}/{len(ours)}")
+PY
+  ours=$(sed -E 's/.*tidings ([0-9]+) pages.*/\1/' <<<"$speed_line")
+  theirs=$(sed -E 's/.*= ([0-9]+) pages.*/\1/' <<<"$speed")
+  echo "speed ratio: tidings is $(python3 -c "print(f'{$ours/$theirs:.0f}')")x trafilatura (in-process, one core each)"
 fi

@@ -11,6 +11,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::metadata::{PageMeta, PageTime, parse_page_date, split_byline};
+use crate::prescan::{nesting_estimate, without_scripts_and_styles};
 use crate::{Error, Result, charset, sanitize};
 
 /// Pages larger than this are not extracted.
@@ -101,7 +102,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     if estimate > MAX_DEPTH_ESTIMATE {
         return Err(Error::TooComplex(format!("elements nested about {estimate} levels deep")));
     }
-    let doc = Document::from(text.as_str());
+    let doc = Document::from(without_scripts_and_styles(&text).as_ref());
     let meta = PageMeta::read(&doc, url);
 
     // Classes are kept so the second pass can read their hints; sanitizing drops them after.
@@ -159,62 +160,6 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         extracted.warnings.push(reason);
     }
     Ok(extracted)
-}
-
-/// Estimates the deepest nesting of a page from its tags without parsing it: start tags open,
-/// end tags close; void, self-closing and usually-unclosed elements (p, li, td…) are not
-/// counted, and comments, scripts and styles are skipped.
-fn nesting_estimate(html: &str) -> usize {
-    const FLAT: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
-        "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup",
-        "caption",
-    ];
-    const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
-    let bytes = html.as_bytes();
-    let (mut i, mut depth, mut max) = (0usize, 0usize, 0usize);
-    // memchr/memmem: pages are mostly text and scripts, so the scan is a search for the next '<'.
-    let find = |from: usize, needle: &[u8]| memchr::memmem::find(&bytes[from..], needle).map(|p| from + p);
-    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
-        i += p + 1;
-        match bytes.get(i) {
-            Some(b'!') => {
-                let end: &[u8] = if bytes[i..].starts_with(b"!--") { b"-->" } else { b">" };
-                i = find(i, end).map_or(bytes.len(), |e| e + end.len());
-            }
-            Some(b'/') => {
-                depth = depth.saturating_sub(1);
-                i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1);
-            }
-            Some(c) if c.is_ascii_alphabetic() => {
-                let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
-                let name = &html[i..i + name_len];
-                let close = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e);
-                let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
-                i = (close + 1).min(bytes.len());
-                if RAW.iter().any(|r| r.eq_ignore_ascii_case(name)) {
-                    // Skip to the matching end tag, compared without regard to case.
-                    let mut j = i;
-                    i = loop {
-                        let Some(lt) = find(j, b"</") else { break bytes.len() };
-                        let at = lt + 2;
-                        if bytes.get(at..at + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
-                            break lt;
-                        }
-                        j = at;
-                    };
-                } else if !self_closing && !FLAT.iter().any(|f| f.eq_ignore_ascii_case(name)) {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-            }
-            _ => {}
-        }
-        if i >= bytes.len() {
-            break;
-        }
-    }
-    max
 }
 
 #[cfg(test)]
@@ -330,12 +275,6 @@ mod tests {
         if let Ok(a) = extract_article(&garbage, &url(), None) {
             assert!(a.looks_wrong().is_some());
         }
-    }
-
-    #[test]
-    fn nesting_estimate_counts_only_real_nesting() {
-        assert_eq!(nesting_estimate("<div><p>a<p>b<br><img src=x><div>c</div></div>"), 2);
-        assert_eq!(nesting_estimate("<!-- <div><div> --><script>if (a<b) {}</script><span/>"), 0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod boilerplate;
 mod charset;
 mod extract;
 mod metadata;
+mod prescan;
 mod sanitize;
 
 pub use charset::decode_html;
