@@ -11,7 +11,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::metadata::{PageMeta, PageTime, parse_page_date, split_byline};
-use crate::prescan::{nesting_estimate, without_scripts_and_styles};
+use crate::prescan::prescan;
 use crate::{Error, Result, charset, sanitize};
 
 /// Pages larger than this are not extracted.
@@ -98,11 +98,11 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     }
     let tld = url.host_str().and_then(|h| h.rsplit('.').next());
     let (text, _) = charset::decode_html(bytes, http_content_type, tld);
-    let estimate = nesting_estimate(&text);
-    if estimate > MAX_DEPTH_ESTIMATE {
-        return Err(Error::TooComplex(format!("elements nested about {estimate} levels deep")));
+    let scanned = prescan(&text);
+    if scanned.depth > MAX_DEPTH_ESTIMATE {
+        return Err(Error::TooComplex(format!("elements nested about {} levels deep", scanned.depth)));
     }
-    let doc = Document::from(without_scripts_and_styles(&text).as_ref());
+    let doc = Document::from(scanned.page.as_ref());
     let meta = PageMeta::read(&doc, url);
 
     // Classes are kept so the second pass can read their hints; sanitizing drops them after.

@@ -3,27 +3,50 @@
 
 use std::borrow::Cow;
 
-/// Estimates the deepest nesting of a page from its tags without parsing it: start tags open,
-/// end tags close; void, self-closing and usually-unclosed elements (p, li, td…) are not
-/// counted, and comments, scripts and styles are skipped.
-pub(crate) fn nesting_estimate(html: &str) -> usize {
+/// What the byte-level pass learnt of a page.
+pub(crate) struct Prescan<'a> {
+    /// The deepest nesting of elements, estimated from tags: start tags open, end tags close;
+    /// void, self-closing and usually-unclosed elements (p, li, td…) are not counted. It errs
+    /// high (unclosed formatting tags count).
+    pub(crate) depth: usize,
+    /// The page with the contents of `<script>` (except JSON-LD, which carries metadata) and
+    /// `<style>` elements and all comments left out; the elements themselves stay, empty.
+    pub(crate) page: Cow<'a, str>,
+}
+
+/// One pass over the page's tags, before it is parsed.
+///
+/// Scripts and styles are about half the bytes of a news page and nothing of its article; the
+/// HTML parser reads them a character at a time, so they are emptied here. Nesting is
+/// estimated because the parser and Readability scoring both cost time quadratic in it. Tags
+/// are found as the HTML tokenizer finds them: a `<` and a letter in text opens a tag, quoted
+/// attribute values are skipped, and raw text (`<script>`, `<style>`, `<title>`, `<textarea>`,
+/// `<xmp>`, `<noscript>`) holds no tags.
+pub(crate) fn prescan(html: &str) -> Prescan<'_> {
     const FLAT: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
         "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup",
         "caption",
     ];
-    const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
+    const RAW: &[&str] = &["script", "style", "title", "textarea", "xmp", "noscript"];
     let bytes = html.as_bytes();
-    let (mut i, mut depth, mut max) = (0usize, 0usize, 0usize);
-    // memchr/memmem: pages are mostly text and scripts, so the scan is a search for the next '<'.
-    let find = |from: usize, needle: &[u8]| memchr::memmem::find(&bytes[from..], needle).map(|p| from + p);
+    let mut out: Option<String> = None;
+    let (mut copied, mut i, mut depth, mut max) = (0usize, 0usize, 0usize, 0usize);
+    let cut = |out: &mut Option<String>, from: usize, to: usize, copied: &mut usize| {
+        let kept = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+        kept.push_str(&html[*copied..from]);
+        *copied = to;
+    };
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
-        i += p + 1;
+        let lt = i + p;
+        i = lt + 1;
         match bytes.get(i) {
-            Some(b'!') => {
-                let end: &[u8] = if bytes[i..].starts_with(b"!--") { b"-->" } else { b">" };
-                i = find(i, end).map_or(bytes.len(), |e| e + end.len());
+            Some(b'!') if bytes[i..].starts_with(b"!--") => {
+                let end = memchr::memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
+                cut(&mut out, lt, end, &mut copied);
+                i = end;
             }
+            Some(b'!') => i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1),
             Some(b'/') => {
                 depth = depth.saturating_sub(1);
                 i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1);
@@ -31,21 +54,22 @@ pub(crate) fn nesting_estimate(html: &str) -> usize {
             Some(c) if c.is_ascii_alphabetic() => {
                 let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
                 let name = &html[i..i + name_len];
-                let close = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e);
-                let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
-                i = (close + 1).min(bytes.len());
-                if RAW.iter().any(|r| r.eq_ignore_ascii_case(name)) {
-                    // Skip to the matching end tag, compared without regard to case.
-                    let mut j = i;
-                    i = loop {
-                        let Some(lt) = find(j, b"</") else { break bytes.len() };
-                        let at = lt + 2;
-                        if bytes.get(at..at + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
-                            break lt;
-                        }
-                        j = at;
+                let tag_end = start_tag_end(bytes, i + name_len);
+                i = tag_end;
+                if let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name)) {
+                    let content_end = end_tag(bytes, tag_end, raw);
+                    let emptied = match *raw {
+                        "style" => true,
+                        "script" => !html[lt..tag_end].to_ascii_lowercase().contains("ld+json"),
+                        _ => false,
                     };
-                } else if !self_closing && !FLAT.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+                    if emptied && content_end > tag_end {
+                        cut(&mut out, tag_end, content_end, &mut copied);
+                    }
+                    i = content_end;
+                } else if bytes.get(tag_end.wrapping_sub(2)) != Some(&b'/')
+                    && !FLAT.iter().any(|f| f.eq_ignore_ascii_case(name))
+                {
                     depth += 1;
                     max = max.max(depth);
                 }
@@ -56,69 +80,28 @@ pub(crate) fn nesting_estimate(html: &str) -> usize {
             break;
         }
     }
-    max
-}
-
-/// The page with the contents of `<script>` (except JSON-LD, which carries metadata) and
-/// `<style>` elements and all comments left out; the elements themselves stay, empty.
-///
-/// Scripts and styles are about half the bytes of a news page and nothing of its article;
-/// the HTML parser reads them a character at a time. Tags are found as the HTML tokenizer
-/// finds them: a `<` and a letter in text opens a tag, quoted attribute values are skipped,
-/// `<title>` and `<textarea>` hold text, not tags.
-pub(crate) fn without_scripts_and_styles(html: &str) -> Cow<'_, str> {
-    let bytes = html.as_bytes();
-    let mut out: Option<String> = None;
-    let (mut copied, mut i) = (0usize, 0usize);
-    let cut = |out: &mut Option<String>, from: usize, to: usize, copied: &mut usize| {
-        let kept = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-        kept.push_str(&html[*copied..from]);
-        *copied = to;
-    };
-    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
-        let lt = i + p;
-        i = lt + 1;
-        if bytes[i..].starts_with(b"!--") {
-            let end = memchr::memmem::find(&bytes[lt + 4..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
-            cut(&mut out, lt, end, &mut copied);
-            i = end;
-            continue;
-        }
-        if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            continue;
-        }
-        let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
-        let name = &html[i..i + name_len];
-        let tag_end = start_tag_end(bytes, i + name_len);
-        i = tag_end;
-        let raw = ["script", "style", "title", "textarea"].into_iter().find(|r| r.eq_ignore_ascii_case(name));
-        let Some(raw) = raw else { continue };
-        let content_end = end_tag(bytes, tag_end, raw);
-        let json_ld = raw == "script" && html[lt..tag_end].to_ascii_lowercase().contains("ld+json");
-        if matches!(raw, "script" | "style") && !json_ld && content_end > tag_end {
-            cut(&mut out, tag_end, content_end, &mut copied);
-        }
-        i = content_end;
-    }
-    match out {
+    let page = match out {
         Some(mut kept) => {
             kept.push_str(&html[copied.min(html.len())..]);
             Cow::Owned(kept)
         }
         None => Cow::Borrowed(html),
-    }
+    };
+    Prescan { depth: max, page }
 }
 
 /// Where the start tag whose attributes begin at `from` ends (just past its `>`), stepping over
 /// quoted attribute values.
 fn start_tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (at, &b) in bytes.iter().enumerate().skip(from) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return at + 1,
-            _ => {}
+    let mut at = from;
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &bytes[at..]) {
+        let found = at + p;
+        match bytes[found] {
+            b'>' => return found + 1,
+            quote => match memchr::memchr(quote, &bytes[found + 1..]) {
+                Some(close) => at = found + 1 + close + 1,
+                None => return bytes.len(),
+            },
         }
     }
     bytes.len()
@@ -147,8 +130,8 @@ mod tests {
 
     #[test]
     fn nesting_estimate_counts_only_real_nesting() {
-        assert_eq!(nesting_estimate("<div><p>a<p>b<br><img src=x><div>c</div></div>"), 2);
-        assert_eq!(nesting_estimate("<!-- <div><div> --><script>if (a<b) {}</script><span/>"), 0);
+        assert_eq!(prescan("<div><p>a<p>b<br><img src=x><div>c</div></div>").depth, 2);
+        assert_eq!(prescan("<!-- <div><div> --><script>if (a<b) {}</script><span/>").depth, 0);
     }
 
     #[test]
@@ -160,7 +143,7 @@ mod tests {
             "<script src=x.js></script ><p>Also kept</p></body>"
         );
         assert_eq!(
-            without_scripts_and_styles(page),
+            prescan(page).page,
             concat!(
                 "<head><script></script><STYLE media=x></STYLE>",
                 "<script type=\"application/ld+json\">{\"datePublished\":\"2026-11-20\"}</script></head>",
@@ -172,8 +155,8 @@ mod tests {
 
     #[test]
     fn unterminated_script_and_comment_end_the_page() {
-        assert_eq!(without_scripts_and_styles("<p>a</p><script>if (x < 1"), "<p>a</p><script>");
-        assert_eq!(without_scripts_and_styles("<p>a</p><!-- never closed"), "<p>a</p>");
-        assert_eq!(without_scripts_and_styles("<p>plain</p>"), "<p>plain</p>");
+        assert_eq!(prescan("<p>a</p><script>if (x < 1").page, "<p>a</p><script>");
+        assert_eq!(prescan("<p>a</p><!-- never closed").page, "<p>a</p>");
+        assert_eq!(prescan("<p>plain</p>").page, "<p>plain</p>");
     }
 }
