@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
-use serde_json::{Value, json};
+use serde::Serialize;
 use tidings_fetch::{FetchOutcome, FetchRequest, Fetcher, Purpose};
 use url::Url;
 
@@ -17,18 +17,58 @@ const FILE_BASE: &str = "https://page.invalid/";
 
 /// One page's JSON record. `author` and `date` give `authors` and the publication date as the
 /// page shows it in the shape the shared extraction scorer reads (one string each).
-fn record(id: &str, result: Result<tidings_html::ExtractedArticle, String>) -> Value {
+#[derive(Serialize)]
+struct Record<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    authors: &'a [String],
+    published: Option<tidings_html::PageTime>,
+    updated: Option<tidings_html::PageTime>,
+    lang: Option<&'a str>,
+    site_name: Option<&'a str>,
+    canonical_url: Option<&'a str>,
+    lead_image: Option<&'a str>,
+    text: &'a str,
+    html: &'a str,
+    warnings: &'a [String],
+    author: Option<String>,
+    date: Option<String>,
+}
+
+fn record<'a>(id: &'a str, result: &'a Result<tidings_html::ExtractedArticle, String>) -> Record<'a> {
     match result {
-        Ok(a) => json!({
-            "id": id, "title": a.title, "authors": a.authors, "published": a.published, "updated": a.updated,
-            "lang": a.lang, "site_name": a.site_name, "canonical_url": a.canonical_url, "lead_image": a.lead_image,
-            "text": a.text, "html": a.html, "warnings": a.warnings,
-            "author": (!a.authors.is_empty()).then(|| a.authors.join(", ")), "date": a.published_date().map(|d| d.to_string()),
-        }),
-        Err(e) => json!({
-            "id": id, "title": null, "authors": [], "published": null, "updated": null, "lang": null, "site_name": null,
-            "canonical_url": null, "lead_image": null, "text": "", "html": "", "warnings": [e], "author": null, "date": null,
-        }),
+        Ok(a) => Record {
+            id,
+            title: a.title.as_deref(),
+            authors: &a.authors,
+            published: a.published,
+            updated: a.updated,
+            lang: a.lang.as_deref(),
+            site_name: a.site_name.as_deref(),
+            canonical_url: a.canonical_url.as_deref(),
+            lead_image: a.lead_image.as_deref(),
+            text: &a.text,
+            html: &a.html,
+            warnings: &a.warnings,
+            author: (!a.authors.is_empty()).then(|| a.authors.join(", ")),
+            date: a.published_date().map(|d| d.to_string()),
+        },
+        Err(e) => Record {
+            id,
+            title: None,
+            authors: &[],
+            published: None,
+            updated: None,
+            lang: None,
+            site_name: None,
+            canonical_url: None,
+            lead_image: None,
+            text: "",
+            html: "",
+            warnings: std::slice::from_ref(e),
+            author: None,
+            date: None,
+        },
     }
 }
 
@@ -48,7 +88,7 @@ pub(crate) async fn one(global: &Global, input: &str, format: ExtractFormat) -> 
     match format {
         ExtractFormat::Text => println!("{}", article.text),
         ExtractFormat::Html => println!("{}", article.html),
-        ExtractFormat::Json => println!("{}", serde_json::to_string_pretty(&record(input, Ok(article)))?),
+        ExtractFormat::Json => println!("{}", serde_json::to_string_pretty(&record(input, &Ok(article)))?),
     }
     Ok(())
 }
@@ -63,7 +103,7 @@ pub(crate) fn folder(dir: &Path, jobs: usize) -> anyhow::Result<()> {
     files.sort();
     let base = Url::parse(FILE_BASE)?;
     let next = AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Value>>> = files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results: Vec<std::sync::Mutex<Option<String>>> = files.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| {
@@ -75,8 +115,10 @@ pub(crate) fn folder(dir: &Path, jobs: usize) -> anyhow::Result<()> {
                         std::fs::read(path).map_err(|e| format!("could not read the file: {e}")).and_then(|bytes| {
                             tidings_html::extract_article(&bytes, &base, None).map_err(|e| e.to_string())
                         });
+                    let line = serde_json::to_string(&record(&id, &result))
+                        .unwrap_or_else(|e| format!("{{\"id\":{id:?},\"warnings\":[\"could not write the record: {e}\"]}}"));
                     if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(record(&id, result));
+                        *slot = Some(line);
                     }
                 }
             });
