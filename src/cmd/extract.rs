@@ -115,8 +115,9 @@ pub(crate) fn folder(dir: &Path, jobs: usize) -> anyhow::Result<()> {
                         std::fs::read(path).map_err(|e| format!("could not read the file: {e}")).and_then(|bytes| {
                             tidings_html::extract_article(&bytes, &base, None).map_err(|e| e.to_string())
                         });
-                    let line = serde_json::to_string(&record(&id, &result))
-                        .unwrap_or_else(|e| format!("{{\"id\":{id:?},\"warnings\":[\"could not write the record: {e}\"]}}"));
+                    let line = serde_json::to_string(&record(&id, &result)).unwrap_or_else(|e| {
+                        format!("{{\"id\":{id:?},\"warnings\":[\"could not write the record: {e}\"]}}")
+                    });
                     if let Ok(mut slot) = results[i].lock() {
                         *slot = Some(line);
                     }

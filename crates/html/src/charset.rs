@@ -1,11 +1,18 @@
 //! Charset detection in Firefox's order of trust: byte-order mark, HTTP charset, `<meta>` in the
 //! first 1024 bytes, then chardetng's guess.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8};
 
 /// Decodes an HTML page to text. `http_content_type` is the response's Content-Type header, and
-/// `tld` the page's top-level domain (a hint for the guess). Returns the text and the encoding used.
-pub fn decode_html(bytes: &[u8], http_content_type: Option<&str>, tld: Option<&str>) -> (String, &'static Encoding) {
+/// `tld` the page's top-level domain (a hint for the guess). Returns the text (borrowed when the
+/// page is already valid UTF-8) and the encoding used.
+pub fn decode_html<'a>(
+    bytes: &'a [u8],
+    http_content_type: Option<&str>,
+    tld: Option<&str>,
+) -> (Cow<'a, str>, &'static Encoding) {
     let encoding = Encoding::for_bom(bytes)
         .map(|(e, _)| e)
         .or_else(|| http_content_type.and_then(charset_param).and_then(|l| Encoding::for_label(l.as_bytes())))
@@ -19,7 +26,7 @@ pub fn decode_html(bytes: &[u8], http_content_type: Option<&str>, tld: Option<&s
         encoding
     };
     let (text, used, _) = encoding.decode(bytes);
-    (text.into_owned(), used)
+    (text, used)
 }
 
 fn charset_param(content_type: &str) -> Option<String> {

@@ -370,10 +370,15 @@ fn month_number(w: &str) -> Option<i8> {
         "november",
         "december",
     ];
-    let w = w.trim_end_matches('.').to_lowercase();
-    let at = MONTHS
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september"))?;
+    let w = w.trim_end_matches('.');
+    if !(3..=9).contains(&w.len()) || !w.is_ascii() {
+        return None;
+    }
+    let at = MONTHS.iter().position(|m| {
+        m.eq_ignore_ascii_case(w)
+            || (w.len() == 3 && m[..3].eq_ignore_ascii_case(w))
+            || (*m == "september" && w.eq_ignore_ascii_case("sept"))
+    })?;
     i8::try_from(at + 1).ok()
 }
 
@@ -476,6 +481,7 @@ fn midnight(date: jiff::civil::Date) -> Option<PageTime> {
 /// The first date written out in the page's visible text ("Nov 19, 2019", "19 NOV 2019",
 /// "20.11.2019", "2019-11-20"), for pages that declare none anywhere else.
 fn date_in_text(doc: &Document) -> Option<PageTime> {
+    // Datelines sit near the top; 64 KiB of text reaches those below long menus.
     const MAX_SCAN_BYTES: usize = 64 * 1024;
     let mut text = String::new();
     for node in doc.select("body").nodes().iter().flat_map(|b| b.descendants_it()) {
@@ -489,6 +495,10 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
     }
     let tokens: Vec<&str> = text.split_whitespace().collect();
     tokens.iter().enumerate().find_map(|(i, token)| {
+        let starts_like_a_date = token.as_bytes().first().is_some_and(|b| b.is_ascii_alphanumeric());
+        if !starts_like_a_date {
+            return None;
+        }
         numeric_date(token).or_else(|| {
             let window = tokens.get(i..(i + 3).min(tokens.len()))?;
             let named = month_number(window.first()?.trim_end_matches([',', '.'])).is_some()
