@@ -46,8 +46,9 @@ fn month(name: &str) -> Option<i8> {
     })
 }
 
-/// Offset in minutes of a zone name or a numeric `+hhmm` / `+hh:mm`.
-fn zone(z: &str) -> Option<i32> {
+/// Offset in minutes east of UTC of a zone name ("GMT", "EST", "CEST", …) or a numeric
+/// `+hhmm` / `+hh:mm` / `-h`; `None` when it is neither.
+pub fn utc_offset_minutes(z: &str) -> Option<i32> {
     let up = z.trim().to_ascii_uppercase();
     let named = match up.as_str() {
         "Z" | "UT" | "UTC" | "GMT" | "" => Some(0),
@@ -137,7 +138,7 @@ fn rfc822(s: &str) -> Option<(Timestamp, i32)> {
         let (h, mi, sec) = hms(tokens.get(2)?)?;
         let rest = &tokens[3..];
         let y = rest.iter().find_map(|t| year(t).filter(|_| t.len() == 4))?;
-        let off = rest.iter().find_map(|t| zone(t)).unwrap_or(0);
+        let off = rest.iter().find_map(|t| utc_offset_minutes(t)).unwrap_or(0);
         return build(y, mo, d, h, mi, sec, off);
     }
     if tokens.len() < 3 {
@@ -151,7 +152,7 @@ fn rfc822(s: &str) -> Option<(Timestamp, i32)> {
         _ => (0, 0, 0),
     };
     let off = match tokens.get(4).or(tokens.get(3).filter(|t| !t.contains(':'))) {
-        Some(z) => zone(z).unwrap_or(0),
+        Some(z) => utc_offset_minutes(z).unwrap_or(0),
         None => 0,
     };
     build(y, mo, d, h, mi, sec, off)
@@ -184,7 +185,7 @@ fn iso8601(s: &str) -> Option<(Timestamp, i32)> {
     // Split the zone off: Z, +hh:mm, -hhmm, or a name.
     let zone_at = time.find(['Z', 'z', '+', '-']).or_else(|| time.find(|c: char| c.is_ascii_alphabetic()));
     let (clock, off) = match zone_at {
-        Some(p) => (&time[..p], zone(time[p..].trim()).unwrap_or(0)),
+        Some(p) => (&time[..p], utc_offset_minutes(time[p..].trim()).unwrap_or(0)),
         None => (time, 0),
     };
     let clock = clock.trim();

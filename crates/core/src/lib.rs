@@ -7,7 +7,7 @@ mod dates;
 mod model;
 mod url_canon;
 
-pub use dates::{parse_date, parse_date_with_offset};
+pub use dates::{parse_date, parse_date_with_offset, utc_offset_minutes};
 pub use model::*;
 pub use url_canon::{CanonError, canonical_url};
 

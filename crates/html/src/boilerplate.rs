@@ -298,30 +298,8 @@ fn looks_like_dateline(lower: &str) -> bool {
                 && w.contains(':')
                 && w.split(':').all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
         });
-    let months = [
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "oct",
-        "nov",
-        "dec",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+    // English month names come from the metadata reader; Portuguese and Spanish ones are here.
+    let other_months = [
         "janeiro",
         "fevereiro",
         "março",
@@ -345,7 +323,9 @@ fn looks_like_dateline(lower: &str) -> bool {
         "noviembre",
         "diciembre",
     ];
-    let has_month = lower.split(|c: char| !c.is_alphabetic()).any(|w| months.contains(&w));
+    let has_month = lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| crate::metadata::month_number(w).is_some() || other_months.contains(&w));
     (has_year && (has_month || has_clock)) || has_numeric_date || (has_month && has_clock)
 }
 

@@ -355,7 +355,7 @@ fn is_month(w: &str) -> bool {
 }
 
 /// Month number of an English month name or its three-letter abbreviation.
-fn month_number(w: &str) -> Option<i8> {
+pub(crate) fn month_number(w: &str) -> Option<i8> {
     const MONTHS: [&str; 12] = [
         "january",
         "february",
@@ -424,10 +424,10 @@ fn loose_date(s: &str) -> Option<(Timestamp, i32)> {
         {
             day = Some(d);
         } else if (token.starts_with('+') || token.starts_with('-')) && clock.is_some() {
-            offset = zone_offset(token).unwrap_or(0);
+            offset = tidings_core::utc_offset_minutes(token).unwrap_or(0);
         } else if clock.is_some()
             && i > 0
-            && let Some(o) = named_zone(&lower)
+            && let Some(o) = tidings_core::utc_offset_minutes(&lower)
         {
             offset = o;
         }
@@ -442,36 +442,6 @@ fn loose_date(s: &str) -> Option<(Timestamp, i32)> {
     let time = jiff::civil::Time::new(h, mi, sec.min(59), 0).ok()?;
     let utc = jiff::tz::TimeZone::UTC.to_timestamp(jiff::civil::DateTime::from_parts(date, time)).ok()?;
     Some((utc.checked_sub(jiff::SignedDuration::from_mins(i64::from(offset))).ok()?, offset))
-}
-
-fn named_zone(z: &str) -> Option<i32> {
-    Some(match z {
-        "gmt" | "utc" | "z" => 0,
-        "est" => -300,
-        "edt" => -240,
-        "cst" => -360,
-        "cdt" => -300,
-        "mst" => -420,
-        "mdt" => -360,
-        "pst" => -480,
-        "pdt" => -420,
-        "bst" | "cet" => 60,
-        "cest" => 120,
-        "ist" => 330,
-        "jst" => 540,
-        _ => return None,
-    })
-}
-
-fn zone_offset(z: &str) -> Option<i32> {
-    let sign = if z.starts_with('-') { -1 } else { 1 };
-    let digits: String = z[1..].chars().filter(char::is_ascii_digit).collect();
-    let (h, m) = match digits.len() {
-        1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
-        _ => return None,
-    };
-    Some(sign * (h * 60 + m))
 }
 
 fn midnight(date: jiff::civil::Date) -> Option<PageTime> {
