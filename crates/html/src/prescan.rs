@@ -9,8 +9,8 @@ pub(crate) struct Prescan<'a> {
     /// void, self-closing and usually-unclosed elements (p, li, td…) are not counted. It errs
     /// high (unclosed formatting tags count).
     pub(crate) depth: usize,
-    /// The page with the contents of `<script>` (except JSON-LD, which carries metadata) and
-    /// `<style>` elements and all comments left out; the elements themselves stay, empty.
+    /// The page with the contents of `<script>` (except JSON-LD, which carries metadata),
+    /// `<style>` and `<svg>` elements and all comments left out; the elements stay, empty.
     pub(crate) page: Cow<'a, str>,
 }
 
@@ -55,8 +55,16 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
                 let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
                 let name = &html[i..i + name_len];
                 let tag_end = start_tag_end(bytes, i + name_len);
+                let self_closing = bytes.get(tag_end.wrapping_sub(2)) == Some(&b'/');
                 i = tag_end;
-                if let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name)) {
+                if name.eq_ignore_ascii_case("svg") && !self_closing {
+                    // Inline icons: drawing elements by the dozen, never article text.
+                    let content_end = end_tag(bytes, tag_end, "svg");
+                    if content_end > tag_end {
+                        cut(&mut out, tag_end, content_end, &mut copied);
+                    }
+                    i = content_end;
+                } else if let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name)) {
                     let content_end = end_tag(bytes, tag_end, raw);
                     let emptied = match *raw {
                         "style" => true,
@@ -67,9 +75,7 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
                         cut(&mut out, tag_end, content_end, &mut copied);
                     }
                     i = content_end;
-                } else if bytes.get(tag_end.wrapping_sub(2)) != Some(&b'/')
-                    && !FLAT.iter().any(|f| f.eq_ignore_ascii_case(name))
-                {
+                } else if !self_closing && !FLAT.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     depth += 1;
                     max = max.max(depth);
                 }
@@ -151,6 +157,15 @@ mod tests {
                 "<script src=x.js></script ><p>Also kept</p></body>"
             )
         );
+    }
+
+    #[test]
+    fn inline_svg_is_emptied_but_a_self_closed_one_ends_at_once() {
+        assert_eq!(
+            prescan("<svg viewBox=\"0 0 1 1\"><path d=\"M0\"/><g><path/></g></svg><p>Text</p>").page,
+            "<svg viewBox=\"0 0 1 1\"></svg><p>Text</p>"
+        );
+        assert_eq!(prescan("<svg/><p>Text</p><svg></svg>").page, "<svg/><p>Text</p><svg></svg>");
     }
 
     #[test]
