@@ -10,7 +10,8 @@ pub(crate) struct Prescan<'a> {
     /// high (unclosed formatting tags count).
     pub(crate) depth: usize,
     /// The page with the contents of `<script>` (except JSON-LD, which carries metadata),
-    /// `<style>` and `<svg>` elements and all comments left out; the elements stay, empty.
+    /// `<style>`, `<noscript>` and `<svg>` elements and all comments left out; the elements
+    /// stay, empty. (Readability reads `<noscript>` only for images, which are not kept.)
     pub(crate) page: Cow<'a, str>,
 }
 
@@ -67,7 +68,7 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
                 } else if let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name)) {
                     let content_end = end_tag(bytes, tag_end, raw);
                     let emptied = match *raw {
-                        "style" => true,
+                        "style" | "noscript" => true,
                         "script" => !html[lt..tag_end].to_ascii_lowercase().contains("ld+json"),
                         _ => false,
                     };
@@ -143,7 +144,7 @@ mod tests {
     #[test]
     fn scripts_styles_and_comments_are_emptied_but_json_ld_stays() {
         let page = concat!(
-            "<head><script>var a = '<p>not text</p>';</script><STYLE media=x>p{}</STYLE>",
+            "<head><script>var a = '<p>not text</p>';</script><STYLE media=x>p{}</STYLE><noscript><img src=a></noscript>",
             "<script type=\"application/ld+json\">{\"datePublished\":\"2026-11-20\"}</script></head>",
             "<body><!-- <p>old</p> --><p title=\"a > b <script>\">Kept</p><title>x <script> y</title>",
             "<script src=x.js></script ><p>Also kept</p></body>"
@@ -151,7 +152,7 @@ mod tests {
         assert_eq!(
             prescan(page).page,
             concat!(
-                "<head><script></script><STYLE media=x></STYLE>",
+                "<head><script></script><STYLE media=x></STYLE><noscript></noscript>",
                 "<script type=\"application/ld+json\">{\"datePublished\":\"2026-11-20\"}</script></head>",
                 "<body><p title=\"a > b <script>\">Kept</p><title>x <script> y</title>",
                 "<script src=x.js></script ><p>Also kept</p></body>"
