@@ -5,7 +5,7 @@
 
 use dom_query::{Document, NodeRef};
 
-use crate::sanitize::is_named;
+use crate::sanitize::{fold, is_named};
 
 /// Elements that are never article text once the body is found.
 const MEDIA: &str = "picture, img, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
@@ -150,7 +150,7 @@ pub(crate) fn clean(html: &str) -> Cleaned {
         .collect();
     for (n, names_author) in hinted {
         if names_author && byline.is_none() {
-            byline = capped_text(&n, 120).map(|t| fold(&t)).filter(|t| !t.is_empty());
+            byline = capped_text(&n, 120).filter(|t| !t.is_empty());
         }
         n.remove_from_parent();
     }
@@ -161,7 +161,7 @@ pub(crate) fn clean(html: &str) -> Cleaned {
         if let Some(kind) = furniture(b) {
             if kind == Furniture::Byline {
                 // Walking backwards, the last one seen is the first on the page.
-                byline_line = capped_text(b, 1000).map(|t| fold(&t));
+                byline_line = capped_text(b, 1000);
             }
             b.remove_from_parent();
         }
@@ -219,10 +219,6 @@ fn capped_text(n: &NodeRef<'_>, cap: usize) -> Option<String> {
     Some(out)
 }
 
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
     let total = fold(text).chars().count();
     if total == 0 {
@@ -234,8 +230,7 @@ fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
 }
 
 fn furniture(b: &NodeRef<'_>) -> Option<Furniture> {
-    let raw = capped_text(b, 1000)?;
-    let text = fold(&raw);
+    let text = capped_text(b, 1000)?;
     if text.is_empty() {
         return None;
     }
@@ -252,7 +247,7 @@ fn furniture(b: &NodeRef<'_>) -> Option<Furniture> {
     if words <= 12 && (lower.starts_with("by ") || lower.starts_with("por ") || lower.starts_with("von ")) {
         return Some(Furniture::Byline);
     }
-    if chars < 120 && link_density(b, &raw) > 0.8 {
+    if chars < 120 && link_density(b, &text) > 0.8 {
         return Some(Furniture::Other);
     }
     if matches!(lower.as_str(), "caption" | "close" | "comments" | "advertisement" | "share" | "print" | "email") {

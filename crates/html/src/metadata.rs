@@ -12,7 +12,7 @@ use jiff::tz::Offset;
 use serde::{Serialize, Serializer};
 use url::Url;
 
-use crate::sanitize::is_named;
+use crate::sanitize::{fold, is_named};
 
 /// A time as a page wrote it: the instant and the UTC offset the page used, so the date a
 /// reader saw on the page ("18 November", late in the evening in New York) is kept.
@@ -315,11 +315,6 @@ fn strip_site_name(title: &str, site_name: Option<&str>, url: &Url) -> String {
     title
 }
 
-/// Whitespace runs (including no-break spaces) become one space.
-pub(crate) fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Splits "By Ada Byrne and Sam Reyes" or "Ada Byrne, Sam Reyes" into names, leaving out dates,
 /// roles and words that are not names.
 pub(crate) fn split_byline(byline: &str) -> Vec<String> {
@@ -382,12 +377,16 @@ pub(crate) fn month_number(w: &str) -> Option<i8> {
     i8::try_from(at + 1).ok()
 }
 
+/// 1995-01-01 to 2100-01-01: a date outside is a misreading or a placeholder such as year 1.
+fn plausible(at: Timestamp) -> bool {
+    (788_918_400..4_102_444_800).contains(&at.as_second())
+}
+
 /// Parses a date as pages write it: the forms feeds use, then looser ones such as
 /// "November 19, 2019, 07:47 PM EST", "Tue Nov 19 2019 03:05:46 GMT+0000" or
 /// "01:38:07 PM IST Nov 20, 2019". Implausible years are refused.
 pub(crate) fn parse_page_date(s: &str) -> Option<PageTime> {
-    // 1995-01-01 to 2100-01-01: earlier is a misreading or a placeholder such as year 1.
-    let plausible = |t: &(Timestamp, i32)| (788_918_400..4_102_444_800).contains(&t.0.as_second());
+    let plausible = |t: &(Timestamp, i32)| plausible(t.0);
     tidings_core::parse_date_with_offset(s)
         .filter(plausible)
         .or_else(|| loose_date(s).filter(plausible))
@@ -494,7 +493,7 @@ fn numeric_date(token: &str) -> Option<PageTime> {
         _ => return None,
     };
     let date = jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
-    midnight(date).filter(|t| (788_918_400..4_102_444_800).contains(&t.at.as_second()))
+    midnight(date).filter(|t| plausible(t.at))
 }
 
 /// The string value of the first `"key": "value"` in a JSON-LD block, read as text so that the

@@ -152,7 +152,8 @@ pub(crate) fn is_named(node: &dom_query::NodeRef<'_>, names: &[&str]) -> bool {
     node.qual_name_ref().is_some_and(|q| names.contains(&&*q.local))
 }
 
-fn fold(s: &str) -> String {
+/// Whitespace runs (including no-break spaces) become one space.
+pub(crate) fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
