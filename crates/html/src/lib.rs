@@ -7,6 +7,7 @@
 mod boilerplate;
 mod charset;
 mod extract;
+mod limits;
 mod metadata;
 mod prescan;
 mod sanitize;
