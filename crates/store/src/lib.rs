@@ -20,6 +20,9 @@ pub enum Error {
     /// A unique value is already taken.
     #[error("{0} already exists")]
     Conflict(String),
+    /// Outside data that cannot be stored as it is.
+    #[error("{0}; it was not stored")]
+    Refused(String),
     /// The database URL is not one Tidings can use.
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
     UnsupportedUrl(String),

@@ -8,7 +8,10 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId};
+use tidings_core::{
+    Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId, storable_text as text,
+    web_link,
+};
 
 use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros, ts};
 use crate::{Error, Result};
@@ -280,7 +283,14 @@ impl Store {
     // ---- outlets and feeds ----
 
     /// Adds an outlet with its feed, due for fetching at `now`.
+    ///
+    /// This and the other writes are where outside data enters the store: links are kept only
+    /// when they are http(s) (a site link that is not is dropped, a feed or article address
+    /// that is not is refused), and text loses the characters databases refuse.
     pub async fn add_outlet(&self, new: &NewOutlet, feed_url: &str, now: Timestamp) -> Result<OutletHealth> {
+        let feed_url = web_address(feed_url, "feed")?;
+        let feed_url = feed_url.as_str();
+        let site_url = new.site_url.as_deref().and_then(web_link);
         let id: i64 = write_tx!(self, |tx| {
             let taken: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM feeds WHERE url = $1").bind(feed_url).fetch_optional(&mut *tx).await?;
@@ -290,9 +300,9 @@ impl Store {
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO outlets (name, site_url, category, full_text, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
-            .bind(&new.name)
-            .bind(&new.site_url)
-            .bind(&new.category)
+            .bind(text(&new.name))
+            .bind(&site_url)
+            .bind(new.category.as_deref().map(text))
             .bind(i64::from(new.full_text))
             .bind(micros(now))
             .fetch_one(&mut *tx)
@@ -367,7 +377,7 @@ impl Store {
                      next_fetch_at = $3, paused_reason = $4 WHERE id = $5",
                 )
                 .bind(micros(rec.at))
-                .bind(error)
+                .bind(text(error))
                 .bind(micros(rec.next_fetch_at))
                 .bind(&rec.pause)
                 .bind(feed.0)
@@ -383,6 +393,8 @@ impl Store {
 
     /// Moves a feed to a new address (after a permanent redirect, or when the operator edits it).
     pub async fn set_feed_url(&self, feed: FeedId, url: &str) -> Result<()> {
+        let url = web_address(url, "feed")?;
+        let url = url.as_str();
         write_tx!(self, |tx| {
             let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM feeds WHERE url = $1 AND id <> $2")
                 .bind(url)
@@ -413,10 +425,11 @@ impl Store {
 
     /// Renames an outlet (the feed's title replaces a provisional name).
     pub async fn rename_outlet(&self, outlet: OutletId, name: &str, site_url: Option<&str>) -> Result<()> {
+        let site_url = site_url.and_then(web_link);
         write_tx!(self, |tx| {
             sqlx::query("UPDATE outlets SET name = $1, site_url = COALESCE($2, site_url) WHERE id = $3")
-                .bind(name)
-                .bind(site_url)
+                .bind(text(name))
+                .bind(&site_url)
                 .bind(outlet.0)
                 .execute(&mut *tx)
                 .await?;
@@ -430,9 +443,9 @@ impl Store {
     pub async fn article_known(&self, feed: FeedId, guid: Option<&str>, canonical_url: &str) -> Result<bool> {
         let row: Option<(i64,)> = read!(self, |pool| {
             sqlx::query_as("SELECT id FROM articles WHERE canonical_url = $1 OR (feed_id = $2 AND guid = $3) LIMIT 1")
-                .bind(canonical_url)
+                .bind(text(canonical_url))
                 .bind(feed.0)
-                .bind(guid)
+                .bind(guid.map(text))
                 .fetch_optional(pool)
                 .await?
         });
@@ -441,6 +454,7 @@ impl Store {
 
     /// Stores an article; `None` when it is a duplicate of one already stored.
     pub async fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
+        let url = web_address(&a.url, "article")?;
         let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
         let id: Option<(i64,)> = write_tx!(self, |tx| {
             sqlx::query_as(
@@ -451,21 +465,21 @@ impl Store {
             )
             .bind(a.outlet_id.0)
             .bind(a.feed_id.map(|f| f.0))
-            .bind(&a.guid)
-            .bind(&a.url)
-            .bind(&a.canonical_url)
-            .bind(&a.title)
-            .bind(join_authors(&a.authors))
+            .bind(a.guid.as_deref().map(text))
+            .bind(&url)
+            .bind(text(&a.canonical_url))
+            .bind(text(&a.title))
+            .bind(text(&join_authors(&a.authors)))
             .bind(a.published_at.map(micros))
             .bind(a.updated_at.map(micros))
             .bind(micros(a.fetched_at))
             .bind(micros(sort_at))
-            .bind(&a.content_html)
-            .bind(&a.content_text)
-            .bind(&a.excerpt)
-            .bind(&a.lang)
+            .bind(text(&a.content_html))
+            .bind(text(&a.content_text))
+            .bind(text(&a.excerpt))
+            .bind(a.lang.as_deref().map(text))
             .bind(a.extraction.as_str())
-            .bind(&a.extraction_note)
+            .bind(a.extraction_note.as_deref().map(text))
             .fetch_optional(&mut *tx)
             .await?
         });
@@ -678,4 +692,9 @@ impl StoryTx for sqlx::Transaction<'static, sqlx::Postgres> {
 fn health(row: OutletFeedRow) -> OutletHealth {
     let (outlet, feed, article_count) = row.into_parts();
     OutletHealth { outlet, feed, article_count }
+}
+
+/// `raw` as an http(s) address to store, or the refusal in words.
+fn web_address(raw: &str, what: &str) -> Result<String> {
+    web_link(raw).ok_or_else(|| Error::Refused(format!("the {what} address {raw:?} is not an http(s) link")))
 }

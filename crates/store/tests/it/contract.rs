@@ -138,6 +138,29 @@ async fn story(store: Store) {
     assert_eq!(store.recent_stories(t(15), 10).await.unwrap().len(), 0);
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
     assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
+
+    // Outside data: only http(s) links are kept, and NUL (which PostgreSQL refuses) is dropped.
+    let mut hostile = outlet("hostile");
+    hostile.site_url = Some("javascript:alert(document.domain)".into());
+    hostile.name = "Hostile\0 Times".into();
+    let refused = store.add_outlet(&hostile, "javascript:alert(1)", t(0)).await;
+    assert!(matches!(refused, Err(Error::Refused(_))), "{refused:?}");
+    let h = store.add_outlet(&hostile, "https://hostile.example/feed.xml", t(0)).await.unwrap();
+    assert_eq!((h.outlet.name.as_str(), h.outlet.site_url.as_deref()), ("Hostile Times", None));
+    store.rename_outlet(h.outlet.id, "Hostile Times", Some("data:text/html,x")).await.unwrap();
+    assert_eq!(store.outlet(h.outlet.id).await.unwrap().outlet.site_url, None);
+    let mut nul = article(h.outlet.id, h.feed.id, 9, 20, "Null\0 title");
+    nul.guid = Some("a\0b".into());
+    nul.content_text = "Body\0 text".into();
+    assert!(!store.article_known(h.feed.id, nul.guid.as_deref(), &nul.canonical_url).await.unwrap());
+    let id = store.insert_article(&nul).await.unwrap().unwrap();
+    let got = store.article(id).await.unwrap();
+    assert_eq!((got.title.as_str(), got.content_text.as_str()), ("Null title", "Body text"));
+    assert!(store.article_known(h.feed.id, Some("ab"), "https://nowhere.example/").await.unwrap());
+    let mut script = article(h.outlet.id, h.feed.id, 10, 20, "Script");
+    script.url = "javascript:alert(1)".into();
+    assert!(matches!(store.insert_article(&script).await, Err(Error::Refused(_))));
+    assert_eq!(store.counts().await.unwrap(), (3, 4, 1));
     store.close().await;
 }
 
@@ -148,7 +171,7 @@ async fn contract_sqlite() {
     story(Store::connect(&url).await.unwrap()).await;
     // Reopening keeps everything and migrates nothing twice.
     let reopened = Store::connect(&url).await.unwrap();
-    assert_eq!(reopened.counts().await.unwrap(), (2, 3, 1));
+    assert_eq!(reopened.counts().await.unwrap(), (3, 4, 1));
 }
 
 #[tokio::test]
