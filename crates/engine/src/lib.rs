@@ -59,6 +59,9 @@ pub struct EngineConfig {
     pub concurrency: usize,
     /// New entries taken from one feed in one round at most.
     pub max_new_items_per_feed: usize,
+    /// Time one feed may take in one round, its pages and the waits for its hosts included;
+    /// entries not reached wait for the next round, which comes soon.
+    pub feed_budget: Duration,
     /// How the scheduler waits between checks for due feeds.
     pub tick: Duration,
     /// How stories are formed.
@@ -74,6 +77,7 @@ impl Default for EngineConfig {
             pause_after_failures: 10,
             concurrency: 8,
             max_new_items_per_feed: 100,
+            feed_budget: Duration::from_secs(120),
             tick: Duration::from_secs(15),
             story_rules: StoryRules::default(),
         }
@@ -103,5 +107,10 @@ impl Engine {
     /// The store it writes to.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Its settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
     }
 }
