@@ -39,6 +39,10 @@ pub(crate) struct Global {
     /// Seconds between two requests to the same host (politeness; robots.txt may ask for more).
     #[arg(long, global = true, env = "TIDINGS_HOST_DELAY", default_value_t = 1.0)]
     pub(crate) host_delay: f64,
+    /// Seconds one outlet may take in one round, its article pages and the waits for its hosts
+    /// included; entries not reached are fetched in the next round, which comes soon.
+    #[arg(long, global = true, env = "TIDINGS_FEED_BUDGET", default_value_t = 120)]
+    pub(crate) feed_budget: u64,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,

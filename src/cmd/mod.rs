@@ -66,7 +66,11 @@ pub(crate) fn fetch_config(global: &Global) -> FetchConfig {
 async fn engine(global: &Global) -> anyhow::Result<Engine> {
     let store = open_store(global, &data_dir(global)).await?;
     let fetcher = Fetcher::new(fetch_config(global))?;
-    Ok(Engine::new(store, fetcher, EngineConfig::default()))
+    Ok(Engine::new(store, fetcher, engine_config(global)))
+}
+
+pub(crate) fn engine_config(global: &Global) -> EngineConfig {
+    EngineConfig { feed_budget: Duration::from_secs(global.feed_budget.max(1)), ..EngineConfig::default() }
 }
 
 /// Runs one round over every outlet, with a progress bar on a terminal, and prints a summary.
@@ -121,7 +125,7 @@ async fn fetch(global: &Global, once: bool) -> anyhow::Result<()> {
     let worker = {
         let engine = engine.clone();
         let cancel = cancel.clone();
-        tokio::spawn(async move { engine.run_until(cancel).await })
+        tokio::spawn(async move { engine.run_until(cancel, &|| {}).await })
     };
     tracing::info!("fetching due outlets until interrupted (Ctrl-C)");
     serve::shutdown_signal().await;

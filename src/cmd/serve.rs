@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use jiff::{SignedDuration, Timestamp};
+use tidings_web::{ServerLimits, WorkerWatch};
 use tokio_util::sync::CancellationToken;
 
 use super::engine;
@@ -20,26 +22,47 @@ pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Optio
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
+    // The worker beats as each feed finishes and at every tick; a round's feeds run several at
+    // a time, each within its budget, so silence past a few budgets means it is stuck.
+    let config = engine.config();
+    let stall_after = 3 * (config.feed_budget + config.tick);
+    let watch = WorkerWatch::new(
+        Timestamp::now(),
+        SignedDuration::try_from(stall_after).unwrap_or(SignedDuration::from_hours(1)),
+    );
     let worker = {
         let engine = engine.clone();
         let cancel = cancel.clone();
-        tokio::spawn(async move { engine.run_until(cancel).await })
+        let watch = watch.clone();
+        tokio::spawn(async move { engine.run_until(cancel, &|| watch.beat(Timestamp::now())).await })
     };
-    let app = tidings_web::router(tidings_web::AppState::new(engine.store().clone()));
+    let supervisor = {
+        let watch = watch.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let why = match worker.await {
+                Ok(()) if cancel.is_cancelled() => return,
+                Ok(()) => "it returned without being asked to".to_string(),
+                Err(e) => format!("it failed: {e}"),
+            };
+            tracing::error!(%why, "the fetching worker stopped; the site keeps serving, /healthz reports it");
+            watch.stopped(why);
+        })
+    };
+    let app = tidings_web::router(tidings_web::AppState::new(engine.store().clone()).with_worker(watch));
     if let Some(b) = banner {
         println!("{b}");
     }
     println!("Tidings is serving at http://{addr}/ (Ctrl-C to stop)");
     let stop = cancel.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            stop.cancel();
-        })
-        .await
-        .context("the web server stopped")?;
+    tidings_web::serve(listener, app, ServerLimits::default(), async move {
+        shutdown_signal().await;
+        stop.cancel();
+    })
+    .await
+    .context("the web server stopped")?;
     cancel.cancel();
-    worker.await.context("the fetch worker stopped unexpectedly")?;
+    supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
     engine.store().close().await;
     Ok(())
 }

@@ -5,8 +5,10 @@
 //! outbound connections.
 
 mod error;
+mod health;
 mod pages;
 mod related_pool;
+mod server;
 mod views;
 
 use axum::Router;
@@ -16,6 +18,8 @@ use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::WebError;
+pub use health::WorkerWatch;
+pub use server::{ServerLimits, serve};
 
 /// The Content-Security-Policy of every response: our own styles only, no scripts at all yet,
 /// no frames, forms only to ourselves.
@@ -28,12 +32,20 @@ pub struct AppState {
     /// The database.
     pub store: Store,
     related: related_pool::RelatedPool,
+    worker: Option<WorkerWatch>,
 }
 
 impl AppState {
     /// State for a site reading `store`.
     pub fn new(store: Store) -> Self {
-        Self { store, related: related_pool::RelatedPool::default() }
+        Self { store, related: related_pool::RelatedPool::default(), worker: None }
+    }
+
+    /// The same, with the fetching worker of this process watched by `/healthz`.
+    #[must_use]
+    pub fn with_worker(mut self, watch: WorkerWatch) -> Self {
+        self.worker = Some(watch);
+        self
     }
 }
 
@@ -52,16 +64,18 @@ pub fn router(state: AppState) -> Router {
         .route("/outlets", get(pages::outlets))
         .route("/outlets/{id}", get(pages::outlet))
         .route("/static/{file}", get(pages::asset))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(pages::health))
         .fallback(pages::not_found)
         .with_state(state);
-    for (name, value) in headers {
-        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
-    }
-    app.layer(tower_http::catch_panic::CatchPanicLayer::new()).layer(
+    app = app.layer(tower_http::catch_panic::CatchPanicLayer::new()).layer(
         tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(30),
         ),
-    )
+    );
+    // Outermost, so that the answers of the panic and timeout layers carry them too.
+    for (name, value) in headers {
+        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    app
 }

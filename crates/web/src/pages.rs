@@ -183,3 +183,11 @@ pub(crate) async fn asset(Path(file): Path<String>) -> Response {
 pub(crate) async fn not_found() -> WebError {
     WebError::NotFound
 }
+
+/// `/healthz`: 200 "ok", or 503 saying what is wrong with the fetching worker of this process.
+pub(crate) async fn health(State(state): State<AppState>) -> Response {
+    match state.worker.as_ref().map(|w| w.check(Timestamp::now())) {
+        Some(Err(problem)) => (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {problem}\n")).into_response(),
+        _ => "ok".into_response(),
+    }
+}
