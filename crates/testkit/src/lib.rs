@@ -2,6 +2,7 @@
 //! HTTP getter and a small WebDriver client for browser tests. Never a dependency of shipped code.
 
 mod browser;
+mod hostile;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 pub use browser::Browser;
+pub use hostile::{HostileOutlets, hostile_feeds, nested_page};
 
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
