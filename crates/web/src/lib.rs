@@ -51,13 +51,7 @@ impl AppState {
 
 /// The site's routes with their security headers.
 pub fn router(state: AppState) -> Router {
-    let headers = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "same-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ];
-    let mut app = Router::new()
+    let app = Router::new()
         .route("/", get(pages::front))
         .route("/articles/{id}", get(pages::article))
         .route("/stories/{id}", get(pages::story))
@@ -67,15 +61,62 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::health))
         .fallback(pages::not_found)
         .with_state(state);
-    app = app.layer(tower_http::catch_panic::CatchPanicLayer::new()).layer(
-        tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            std::time::Duration::from_secs(30),
-        ),
-    );
+    guarded(app, std::time::Duration::from_secs(30))
+}
+
+/// `app` with a time limit per request, panics turned into 500s, and the security headers on
+/// every answer, those of the panic and timeout layers included.
+fn guarded(app: Router, limit: std::time::Duration) -> Router {
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut app = app
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, limit));
     // Outermost, so that the answers of the panic and timeout layers carry them too.
     for (name, value) in headers {
         app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
     app
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("handler bug")
+    }
+
+    async fn answer(app: Router, path: &str) -> axum::response::Response {
+        let request = Request::get(path).body(Body::empty()).unwrap_or_else(|_| unreachable!());
+        app.oneshot(request).await.unwrap_or_else(|e| match e {})
+    }
+
+    #[tokio::test]
+    async fn panics_and_timeouts_answer_with_the_security_headers() {
+        let app = guarded(
+            Router::new()
+                .route("/boom", get(boom))
+                .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await })),
+            Duration::from_millis(50),
+        );
+        for (path, status) in [("/boom", StatusCode::INTERNAL_SERVER_ERROR), ("/slow", StatusCode::REQUEST_TIMEOUT)] {
+            let res = answer(app.clone(), path).await;
+            assert_eq!(res.status(), status, "{path}");
+            let csp = res.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok());
+            assert_eq!(csp, Some(CONTENT_SECURITY_POLICY), "{path}");
+            assert_eq!(res.headers().get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
+            assert_eq!(res.headers().get(header::X_FRAME_OPTIONS).map(|v| v.as_bytes()), Some(&b"DENY"[..]));
+        }
+    }
 }
