@@ -9,7 +9,10 @@
 mod rows;
 mod store;
 
-pub use store::{ArticleBrief, FetchRecord, NewArticle, NewOutlet, OutletHealth, Store, StoryWithArticles};
+pub use store::{
+    ArticleBrief, FetchRecord, NewArticle, NewOutlet, NewUser, OutletHealth, SessionUser, Store, StoryWithArticles,
+    User,
+};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -68,6 +68,10 @@ macro_rules! write_tx {
     };
 }
 
+mod accounts;
+
+pub use accounts::{NewUser, SessionUser, User};
+
 macro_rules! outlet_select {
     () => {
         "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
@@ -198,18 +202,32 @@ pub struct StoryWithArticles {
     pub articles: Vec<Article>,
 }
 
-fn migrator(backend: &str) -> Result<Migrator> {
-    let sql: &'static str = match backend {
-        "sqlite" => include_str!("../migrations/sqlite/0001_initial.sql"),
-        _ => include_str!("../migrations/postgres/0001_initial.sql"),
-    };
-    Ok(Migrator::with_migrations(vec![Migration::new(
+/// The schema's migrations, in order, as (version, name, SQLite SQL, PostgreSQL SQL).
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
         1,
-        "initial".into(),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )]))
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        4,
+        "accounts",
+        include_str!("../migrations/sqlite/0004_accounts.sql"),
+        include_str!("../migrations/postgres/0004_accounts.sql"),
+    ),
+];
+
+fn migrator(backend: &str) -> Result<Migrator> {
+    Ok(Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, name, sqlite, postgres)| {
+                let sql = if backend == "sqlite" { sqlite } else { postgres };
+                Migration::new(version, name.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    ))
 }
 
 impl Store {

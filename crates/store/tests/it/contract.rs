@@ -161,6 +161,30 @@ async fn story(store: Store) {
     script.url = "javascript:alert(1)".into();
     assert!(matches!(store.insert_article(&script).await, Err(Error::Refused(_))));
     assert_eq!(store.counts().await.unwrap(), (3, 4, 1));
+
+    // Accounts and sessions.
+    let new = |name: &str| tidings_store::NewUser {
+        name: name.into(),
+        password_hash: "$argon2id$x".into(),
+        role: "admin".into(),
+    };
+    let ada = store.add_user(&new("Ada"), t(1)).await.unwrap();
+    assert!(matches!(store.add_user(&new("ADA"), t(1)).await, Err(Error::Conflict(_))), "names ignore case");
+    let sam = store.add_user(&tidings_store::NewUser { role: "reader".into(), ..new("sam") }, t(1)).await.unwrap();
+    assert_eq!(store.user_by_name("aDa").await.unwrap().map(|u| u.id), Some(ada.id));
+    let names: Vec<String> = store.users().await.unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["Ada", "sam"]);
+    store.create_session("k1", ada.id, t(2), t(10)).await.unwrap();
+    store.create_session("k2", ada.id, t(2), t(10)).await.unwrap();
+    store.create_session("k3", sam.id, t(2), t(3)).await.unwrap();
+    assert_eq!(store.session_user("k1", t(5)).await.unwrap().map(|s| s.user.name), Some("Ada".into()));
+    assert_eq!(store.session_user("k3", t(5)).await.unwrap(), None, "an expired session opens nothing");
+    assert_eq!(store.session_user("nope", t(5)).await.unwrap(), None);
+    store.end_session("k1").await.unwrap();
+    assert_eq!(store.session_user("k1", t(5)).await.unwrap(), None);
+    store.set_password(ada.id, "$argon2id$y").await.unwrap();
+    assert_eq!(store.session_user("k2", t(5)).await.unwrap(), None, "a new password ends every session");
+    assert_eq!(store.user(ada.id).await.unwrap().password_hash, "$argon2id$y");
     store.close().await;
 }
 
