@@ -43,6 +43,9 @@ pub(crate) struct Global {
     /// included; entries not reached are fetched in the next round, which comes soon.
     #[arg(long, global = true, env = "TIDINGS_FEED_BUDGET", default_value_t = 120)]
     pub(crate) feed_budget: u64,
+    /// Close the sign-up page: only the operator creates accounts (`tidings user add`).
+    #[arg(long, global = true, env = "TIDINGS_SIGNUP_CLOSED")]
+    pub(crate) signup_closed: bool,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,
@@ -110,6 +113,9 @@ pub(crate) enum Command {
     /// Work with feed files.
     #[command(subcommand)]
     Feed(FeedCommand),
+    /// Manage accounts: admins and readers.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Run everything on bundled sample outlets, with no network needed, and serve the site.
     Demo {
         /// Address to serve the site on.
@@ -127,6 +133,31 @@ pub(crate) enum ExtractFormat {
     Json,
     /// The article's sanitized HTML.
     Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Create an account (a reader unless --admin); the password is asked for.
+    Add {
+        /// The account's name: letters, digits, '.', '-' and '_'.
+        name: String,
+        /// Make it an administrator (manages outlets, moderation and settings).
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
+    /// Set an account's password (this logs it out everywhere).
+    Passwd {
+        /// The account's name.
+        name: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

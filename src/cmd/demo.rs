@@ -47,7 +47,7 @@ pub(crate) async fn demo(global: &Global, listen: SocketAddr) -> anyhow::Result<
     let round = round_with_progress(&engine).await?;
     print_summary(&round);
     let banner = format!("Demo outlets are running at http://{}/ (data in {})", outlets.addr, data.display());
-    let served = super::serve::serve_with(engine, listen, Some(&banner)).await;
+    let served = super::serve::serve_with(global, &data, engine, listen, Some(&banner)).await;
     drop(outlets);
     drop(temp);
     served

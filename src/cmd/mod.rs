@@ -5,6 +5,7 @@ mod extract;
 mod feed;
 mod outlets;
 mod serve;
+pub(crate) mod users;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use tidings_engine::{Engine, EngineConfig, RoundReport};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, FeedCommand, Global};
+use crate::cli::{Cli, Command, FeedCommand, Global, UserCommand};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -30,6 +31,13 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Outlets => outlets::list(&global).await,
         Command::Resume { id } => outlets::resume(&global, id).await,
         Command::Demo { listen } => demo::demo(&global, listen).await,
+        Command::User(UserCommand::Add { name, admin, password_stdin }) => {
+            users::add(&global, &name, admin, password_stdin).await
+        }
+        Command::User(UserCommand::List) => users::list(&global).await,
+        Command::User(UserCommand::Passwd { name, password_stdin }) => {
+            users::passwd(&global, &name, password_stdin).await
+        }
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
         Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
             (_, Some(dir)) => extract::folder(&dir, jobs),

@@ -1,6 +1,7 @@
 //! `tidings serve`: the site and the workers in one process.
 
 use std::net::SocketAddr;
+use std::path::Path;
 
 use anyhow::Context;
 use jiff::{SignedDuration, Timestamp};
@@ -13,11 +14,38 @@ use tidings_engine::Engine;
 
 pub(crate) async fn serve(global: &Global, listen: SocketAddr) -> anyhow::Result<()> {
     let engine = engine(global).await?;
-    serve_with(engine, listen, None).await
+    serve_with(global, &super::data_dir(global), engine, listen, None).await
+}
+
+/// The site's signing key for form tokens, kept in the data folder (made on first use, readable
+/// by its owner only), so that forms stay valid across restarts.
+fn site_key(data: &Path) -> anyhow::Result<[u8; 32]> {
+    let path = data.join("site.key");
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
+    {
+        return Ok(key);
+    }
+    let key = super::users::random::<32>()?;
+    std::fs::create_dir_all(data).with_context(|| format!("could not create the data folder {}", data.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).with_context(|| format!("could not write the site key {}", path.display()))?;
+    std::io::Write::write_all(&mut file, &key)
+        .with_context(|| format!("could not write the site key {}", path.display()))?;
+    Ok(key)
 }
 
 /// Serves the site from `engine`'s store and runs its workers until Ctrl-C or SIGTERM.
-pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Option<&str>) -> anyhow::Result<()> {
+pub(crate) async fn serve_with(
+    global: &Global,
+    data: &Path,
+    engine: Engine,
+    listen: SocketAddr,
+    banner: Option<&str>,
+) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let addr = listener.local_addr()?;
@@ -49,7 +77,11 @@ pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Optio
             watch.stopped(why);
         })
     };
-    let app = tidings_web::router(tidings_web::AppState::new(engine.store().clone()).with_worker(watch));
+    let state = tidings_web::AppState::new(engine.store().clone())
+        .with_worker(watch)
+        .with_form_key(site_key(data)?)
+        .with_signup(!global.signup_closed);
+    let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");
     }

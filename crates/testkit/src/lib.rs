@@ -81,6 +81,17 @@ pub fn http() -> reqwest::Client {
     client.unwrap_or_default()
 }
 
+/// The same, showing redirects instead of following them (to see what a form post answers).
+pub fn http_no_redirects() -> reqwest::Client {
+    #[allow(clippy::disallowed_methods)] // test-only client for talking to our own servers
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build();
+    client.unwrap_or_default()
+}
+
 /// Polls `url` until it answers 200 or `wait` passes.
 pub async fn wait_until_up(url: &str, wait: Duration) -> bool {
     let client = http();

@@ -4,7 +4,9 @@
 //! Reads through `tidings-store`, relates through `tidings-cluster`; holds no SQL and opens no
 //! outbound connections.
 
+mod accounts;
 mod error;
+mod forms;
 mod health;
 mod pages;
 mod related_pool;
@@ -33,12 +35,40 @@ pub struct AppState {
     pub store: Store,
     related: related_pool::RelatedPool,
     worker: Option<WorkerWatch>,
+    form_key: tidings_accounts::FormKey,
+    signup_open: bool,
+    logins: accounts::LoginLimiter,
 }
 
 impl AppState {
     /// State for a site reading `store`.
+    ///
+    /// Form tokens are signed with a random key until [`AppState::with_form_key`] gives the one
+    /// kept in the data folder (so that forms survive a restart, and every web node agrees).
     pub fn new(store: Store) -> Self {
-        Self { store, related: related_pool::RelatedPool::default(), worker: None }
+        let key = accounts::random::<32>().unwrap_or([0; 32]);
+        Self {
+            store,
+            related: related_pool::RelatedPool::default(),
+            worker: None,
+            form_key: tidings_accounts::FormKey::new(key),
+            signup_open: true,
+            logins: accounts::LoginLimiter::default(),
+        }
+    }
+
+    /// The same, signing form tokens with `key`.
+    #[must_use]
+    pub fn with_form_key(mut self, key: [u8; 32]) -> Self {
+        self.form_key = tidings_accounts::FormKey::new(key);
+        self
+    }
+
+    /// The same, with reader sign-up open or closed.
+    #[must_use]
+    pub fn with_signup(mut self, open: bool) -> Self {
+        self.signup_open = open;
+        self
     }
 
     /// The same, with the fetching worker of this process watched by `/healthz`.
@@ -59,6 +89,11 @@ pub fn router(state: AppState) -> Router {
         .route("/outlets/{id}", get(pages::outlet))
         .route("/static/{file}", get(pages::asset))
         .route("/healthz", get(pages::health))
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/signup", get(accounts::signup_page).post(accounts::signup))
+        .route("/account", get(accounts::account))
+        .route("/logout", axum::routing::post(accounts::logout))
+        .route("/logout/everywhere", axum::routing::post(accounts::logout_everywhere))
         .fallback(pages::not_found)
         .with_state(state);
     guarded(app, std::time::Duration::from_secs(30))
