@@ -1,12 +1,8 @@
 //! One round of fetching: every due feed, its new entries, their pages.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use futures::stream::{self, StreamExt};
 use jiff::{SignedDuration, Timestamp};
-use tidings_cluster::{Candidate, StoryMatch, assign_story};
-use tidings_core::{ArticleId, ExtractionStatus, OutletId, canonical_url, excerpt};
+use tidings_core::{ExtractionStatus, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{FetchRecord, NewArticle, OutletHealth};
@@ -67,28 +63,15 @@ impl Engine {
     ) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
         let feeds = self.store.due_feeds(due_at, 10_000).await?;
-        let alone = std::sync::Mutex::new(Vec::new());
         let reports: Vec<FeedReport> = stream::iter(feeds)
-            .map(|feed| {
-                let alone = &alone;
-                async move {
-                    let report = self.fetch_feed(&feed, now, alone).await;
-                    progress(&report);
-                    report
-                }
+            .map(|feed| async move {
+                let report = self.fetch_feed(&feed, now).await;
+                progress(&report);
+                report
             })
             .buffer_unordered(self.config.concurrency.max(1))
             .collect()
             .await;
-        // Reports that arrived before any other outlet's get a second look, now that the whole
-        // round is stored.
-        let alone = alone.into_inner().unwrap_or_else(|p| p.into_inner());
-        for id in alone {
-            let a = self.store.article(id).await?;
-            if a.story_id.is_none() {
-                self.cluster(id, a.outlet_id, &a.title, &a.content_text, a.shown_time(), a.fetched_at).await?;
-            }
-        }
         Ok(RoundReport { feeds: reports })
     }
 
@@ -98,9 +81,9 @@ impl Engine {
         Ok(self.store.due_feeds(due_at, 10_000).await?.len())
     }
 
-    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp, alone: &Alone) -> FeedReport {
+    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> FeedReport {
         let mut warnings = Vec::new();
-        let result = self.fetch_feed_inner(h, now, &mut warnings, alone).await;
+        let result = self.fetch_feed_inner(h, now, &mut warnings).await;
         let result = match result {
             Ok(n) => Ok(n),
             Err((message, retry_after)) => {
@@ -130,7 +113,6 @@ impl Engine {
         h: &OutletHealth,
         now: Timestamp,
         warnings: &mut Vec<String>,
-        alone: &Alone,
     ) -> Result<usize, (String, Option<std::time::Duration>)> {
         let url =
             Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
@@ -174,7 +156,7 @@ impl Engine {
                 Err(e) => warnings.push(format!("the feed moved to {moved} but the address could not be updated: {e}")),
             }
         }
-        let new = self.store_new_items(h, &feed, now, warnings, alone).await.map_err(|e| (e.to_string(), None))?;
+        let new = self.store_new_items(h, &feed, now, warnings).await.map_err(|e| (e.to_string(), None))?;
         let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published.or(i.updated)).collect();
         let rec = FetchRecord {
             at: Timestamp::now().max(now),
@@ -200,7 +182,6 @@ impl Engine {
         feed: &ParsedFeed,
         now: Timestamp,
         warnings: &mut Vec<String>,
-        alone: &Alone,
     ) -> Result<usize> {
         let mut new = 0;
         // Oldest first, so that stories credit the first report.
@@ -224,19 +205,7 @@ impl Engine {
                             warnings.push(format!("{}: {note}", article.url));
                         }
                         let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
-                        if !self
-                            .cluster(
-                                id,
-                                article.outlet_id,
-                                &article.title,
-                                &article.content_text,
-                                time,
-                                article.fetched_at,
-                            )
-                            .await?
-                        {
-                            alone.lock().unwrap_or_else(|p| p.into_inner()).push(id);
-                        }
+                        self.cluster(id, &article.title, &article.content_text, time, article.fetched_at).await?;
                     }
                 }
                 Ok(None) => {}
@@ -360,51 +329,4 @@ impl Engine {
         .map_err(|e| format!("extraction stopped unexpectedly ({e})"))?
         .map_err(|e| format!("extraction failed ({e})"))
     }
-
-    /// Puts an article into a story with other outlets' reports of the same event; `false` when
-    /// no other report matches yet.
-    async fn cluster(
-        &self,
-        id: ArticleId,
-        outlet: OutletId,
-        title: &str,
-        text: &str,
-        time: Timestamp,
-        now: Timestamp,
-    ) -> Result<bool> {
-        // One clustering decision at a time in this process, so each sees the ones before it.
-        let mut words = self.cluster_lock.lock().await;
-        if self.store.article(id).await?.story_id.is_some() {
-            return Ok(true);
-        }
-        let window = self.config.story_rules.window;
-        let briefs = self.store.recent_briefs(time - window, 2_000).await?;
-        let mut kept = HashMap::with_capacity(briefs.len());
-        let candidates: Vec<Candidate> = briefs
-            .iter()
-            .filter(|b| b.time <= time + window)
-            .map(|b| {
-                let vector =
-                    words.get(&b.id).cloned().unwrap_or_else(|| Arc::new(tidings_cluster::words(&b.title, &b.text)));
-                kept.insert(b.id, vector.clone());
-                Candidate { id: b.id, outlet_id: b.outlet_id, story_id: b.story_id, time: b.time, vector }
-            })
-            .collect();
-        // Only the articles in this window stay cached, so the cache is as small as the window.
-        *words = kept;
-        let me = Candidate::new(id, outlet, None, time, title, text);
-        let decision = assign_story(&me, &candidates, self.config.story_rules);
-        tracing::debug!(article = %id, %title, ?decision, "story decision");
-        match decision {
-            StoryMatch::Join(story) => self.store.join_story(story, id).await?,
-            StoryMatch::StartWith(other) => {
-                self.store.attach_story(other, id, now).await?;
-            }
-            StoryMatch::Alone => return Ok(false),
-        }
-        Ok(true)
-    }
 }
-
-/// Articles that found no story when they arrived, to look at again after the round.
-type Alone = std::sync::Mutex<Vec<ArticleId>>;

@@ -10,7 +10,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId};
 
-use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros, ts};
+use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros};
 use crate::{Error, Result};
 
 /// The database behind a [`Store`].
@@ -196,17 +196,24 @@ pub struct StoryWithArticles {
 }
 
 fn migrator(backend: &str) -> Result<Migrator> {
-    let sql: &'static str = match backend {
-        "sqlite" => include_str!("../migrations/sqlite/0001_initial.sql"),
-        _ => include_str!("../migrations/postgres/0001_initial.sql"),
+    let steps: [(i64, &str, &'static str); 2] = match backend {
+        "sqlite" => [
+            (1, "initial", include_str!("../migrations/sqlite/0001_initial.sql")),
+            (2, "story merges", include_str!("../migrations/sqlite/0002_story_merges.sql")),
+        ],
+        _ => [
+            (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
+            (2, "story merges", include_str!("../migrations/postgres/0002_story_merges.sql")),
+        ],
     };
-    Ok(Migrator::with_migrations(vec![Migration::new(
-        1,
-        "initial".into(),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )]))
+    Ok(Migrator::with_migrations(
+        steps
+            .into_iter()
+            .map(|(version, name, sql)| {
+                Migration::new(version, name.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    ))
 }
 
 impl Store {
@@ -518,17 +525,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|r| ArticleBrief {
-                id: ArticleId(r.id),
-                outlet_id: OutletId(r.outlet_id),
-                story_id: r.story_id.map(StoryId),
-                time: ts(r.sort_at),
-                title: r.title,
-                text: r.content_text,
-            })
-            .collect())
+        Ok(rows.into_iter().map(ArticleBrief::from).collect())
     }
 
     // ---- stories ----
@@ -679,3 +676,7 @@ fn health(row: OutletFeedRow) -> OutletHealth {
     let (outlet, feed, article_count) = row.into_parts();
     OutletHealth { outlet, feed, article_count }
 }
+
+// Story merges and the clustering catch-up live beside the macros above, in their own file.
+#[path = "stories.rs"]
+mod stories;
