@@ -195,6 +195,9 @@ pub struct StoryWithArticles {
     pub articles: Vec<Article>,
 }
 
+/// Articles of one story [`Store::story_articles`] returns at most.
+pub const STORY_ARTICLES_SHOWN: i64 = 200;
+
 fn migrator(backend: &str) -> Result<Migrator> {
     let steps: [(i64, &str, &'static str); 2] = match backend {
         "sqlite" => [
@@ -607,11 +610,13 @@ impl Store {
         Ok(rows.into_iter().map(Story::from).collect())
     }
 
-    /// A story's articles, first report first.
+    /// A story's articles, first report first, at most [`STORY_ARTICLES_SHOWN`] (a story can
+    /// gather thousands; its counts come with [`Store::story`]).
     pub async fn story_articles(&self, story: StoryId) -> Result<Vec<Article>> {
         let rows: Vec<ArticleRow> = read!(self, |pool| {
-            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id"))
+            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id LIMIT $2"))
                 .bind(story.0)
+                .bind(STORY_ARTICLES_SHOWN)
                 .fetch_all(pool)
                 .await?
         });

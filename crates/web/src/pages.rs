@@ -20,6 +20,8 @@ const FRONT_STORIES: usize = 12;
 const FRONT_LATEST: i64 = 30;
 /// "You may also like" entries.
 const RELATED: usize = 5;
+/// Reports of a story read to find what its page may suggest.
+const RELATED_FROM_REPORTS: usize = 5;
 
 #[derive(Embed)]
 #[folder = "assets/"]
@@ -147,7 +149,10 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
     };
     let articles = state.store.story_articles(story.id).await?;
     let Some(first) = articles.first() else { return Err(WebError::NotFound) };
-    let text: String = articles.iter().map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
+    // The first reports say what the story is about; tokenising every member on each view
+    // would cost as much as the story is big.
+    let text: String =
+        articles.iter().take(RELATED_FROM_REPORTS).map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
     let related = related_items(&state, &target, now).await?;
     page(&StoryPage { story: StoryItem::new(&story, &articles, now), related })

@@ -4,6 +4,7 @@
 
 mod demo_round;
 mod scheduling;
+mod stories;
 
 use std::time::Duration;
 
@@ -15,11 +16,15 @@ use tidings_store::Store;
 /// per-host delay (test servers share one host).
 pub(crate) async fn local_engine(dir: &tempfile::TempDir) -> Engine {
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    let fetcher = Fetcher::new(FetchConfig {
+    Engine::new(store, local_fetcher(), EngineConfig::default())
+}
+
+/// A fetcher allowed to reach loopback, with no per-host delay.
+pub(crate) fn local_fetcher() -> Fetcher {
+    Fetcher::new(FetchConfig {
         min_host_delay: Duration::ZERO,
         network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
         ..FetchConfig::default()
     })
-    .unwrap();
-    Engine::new(store, fetcher, EngineConfig::default())
+    .unwrap()
 }
