@@ -6,6 +6,17 @@ use jiff::Timestamp;
 use tidings_demo::DemoOutlets;
 use tidings_engine::{Engine, EngineConfig, Subscription};
 
+/// Subscribes to `feeds` (name, URL) and runs one round over every feed.
+async fn follow_and_fetch(engine: &Engine, feeds: &[(String, String)], now: Timestamp) {
+    for (name, url) in feeds {
+        engine
+            .subscribe(&Subscription { url: url.clone(), name: Some(name.clone()), category: None }, now)
+            .await
+            .unwrap();
+    }
+    engine.run_round(now, true, &|_| {}).await.unwrap();
+}
+
 #[tokio::test]
 async fn a_restart_keeps_stories_and_later_reports_join_them() {
     let now = Timestamp::now();
@@ -16,26 +27,14 @@ async fn a_restart_keeps_stories_and_later_reports_join_them() {
 
     // Four outlets before the restart...
     let first = crate::local_engine(&dir).await;
-    for (name, url) in before {
-        first
-            .subscribe(&Subscription { url: url.clone(), name: Some(name.clone()), category: None }, now)
-            .await
-            .unwrap();
-    }
-    first.run_round(now, true, &|_| {}).await.unwrap();
+    follow_and_fetch(&first, before, now).await;
     let stories_before = first.store().counts().await.unwrap().2;
     assert_eq!(stories_before, 12);
 
     // ...then a new engine on the same database (a restart) takes the other two.
     let second = Engine::new(first.store().clone(), crate::local_fetcher(), EngineConfig::default());
     drop(first);
-    for (name, url) in after {
-        second
-            .subscribe(&Subscription { url: url.clone(), name: Some(name.clone()), category: None }, now)
-            .await
-            .unwrap();
-    }
-    second.run_round(now, true, &|_| {}).await.unwrap();
+    follow_and_fetch(&second, after, now).await;
 
     let store = second.store();
     assert_eq!(store.counts().await.unwrap(), (6, 60, 12), "new reports opened stories instead of joining");
