@@ -110,6 +110,16 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 1)]
         jobs: usize,
     },
+    /// Group articles into stories as the engine does: reads JSON lines
+    /// {"id","time","title","text",…} in time order, prints {"id","story"} for each.
+    Cluster {
+        /// The articles file.
+        #[arg(long, value_name = "FILE")]
+        jsonl: PathBuf,
+        /// Minimum similarity for a report to join a story (default: the engine's).
+        #[arg(long)]
+        threshold: Option<f64>,
+    },
     /// Work with feed files.
     #[command(subcommand)]
     Feed(FeedCommand),

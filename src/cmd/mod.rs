@@ -1,5 +1,6 @@
 //! One function per command.
 
+mod cluster;
 mod demo;
 mod extract;
 mod feed;
@@ -39,6 +40,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             users::passwd(&global, &name, password_stdin).await
         }
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
+        Command::Cluster { jsonl, threshold } => cluster::jsonl(&jsonl, threshold),
         Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
             (_, Some(dir)) => extract::folder(&dir, jobs),
             (Some(input), None) => extract::one(&global, &input, format).await,

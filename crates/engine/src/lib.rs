@@ -7,6 +7,7 @@
 
 mod pipeline;
 mod schedule;
+mod stories;
 mod subscribe;
 
 use std::time::Duration;
@@ -84,24 +85,21 @@ impl Default for EngineConfig {
     }
 }
 
-/// Term vectors of recently clustered articles, by article.
-type WordCache = std::collections::HashMap<tidings_core::ArticleId, std::sync::Arc<tidings_cluster::TermVector>>;
-
 /// The pipeline, with its store and fetcher.
 #[derive(Debug, Clone)]
 pub struct Engine {
     store: Store,
     fetcher: Fetcher,
     config: EngineConfig,
-    /// Held for each clustering decision; keeps the words of the articles in the story window,
-    /// so each is tokenised once rather than once per new article.
-    cluster_lock: std::sync::Arc<tokio::sync::Mutex<WordCache>>,
+    /// The story assignment state, held for each clustering decision.
+    stories: std::sync::Arc<stories::StoryAssigner>,
 }
 
 impl Engine {
     /// Builds an engine.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
-        Self { store, fetcher, config, cluster_lock: std::sync::Arc::default() }
+        let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
+        Self { store, fetcher, config, stories }
     }
 
     /// The store it writes to.

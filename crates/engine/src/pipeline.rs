@@ -1,15 +1,12 @@
 //! One round of fetching: every due feed, its new entries, their pages.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use futures::stream::{self, StreamExt};
 use jiff::{SignedDuration, Timestamp};
-use tidings_cluster::{Candidate, StoryMatch, assign_story};
-use tidings_core::{ArticleId, ExtractionStatus, OutletId, canonical_url, excerpt};
+use tidings_core::{ExtractionStatus, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{FetchRecord, NewArticle, OutletHealth};
@@ -96,28 +93,15 @@ impl Engine {
     ) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
         let feeds = self.store.due_feeds(due_at, 10_000).await?;
-        let alone = std::sync::Mutex::new(Vec::new());
         let reports: Vec<FeedReport> = stream::iter(feeds)
-            .map(|feed| {
-                let alone = &alone;
-                async move {
-                    let report = self.fetch_feed(&feed, now, alone).await;
-                    progress(&report);
-                    report
-                }
+            .map(|feed| async move {
+                let report = self.fetch_feed(&feed, now).await;
+                progress(&report);
+                report
             })
             .buffer_unordered(self.config.concurrency.max(1))
             .collect()
             .await;
-        // Reports that arrived before any other outlet's get a second look, now that the whole
-        // round is stored.
-        let alone = alone.into_inner().unwrap_or_else(|p| p.into_inner());
-        for id in alone {
-            let a = self.store.article(id).await?;
-            if a.story_id.is_none() {
-                self.cluster(id, a.outlet_id, &a.title, &a.content_text, a.shown_time(), a.fetched_at).await?;
-            }
-        }
         Ok(RoundReport { feeds: reports })
     }
 
@@ -129,11 +113,11 @@ impl Engine {
 
     /// One feed, supervised: a panic or an overrun is recorded on the outlet as an error in
     /// words, and the round goes on.
-    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp, alone: &Alone) -> FeedReport {
+    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> FeedReport {
         let mut warnings = Vec::new();
         let budget = self.config.feed_budget;
         let deadline = Instant::now() + budget;
-        let work = AssertUnwindSafe(self.fetch_feed_inner(h, now, &mut warnings, alone, deadline)).catch_unwind();
+        let work = AssertUnwindSafe(self.fetch_feed_inner(h, now, &mut warnings, deadline)).catch_unwind();
         let result = match tokio::time::timeout(budget + BUDGET_GRACE, work).await {
             Ok(Ok(result)) => result,
             Ok(Err(panic)) => {
@@ -183,7 +167,6 @@ impl Engine {
         h: &OutletHealth,
         now: Timestamp,
         warnings: &mut Vec<String>,
-        alone: &Alone,
         deadline: Instant,
     ) -> Result<usize, (String, Option<std::time::Duration>)> {
         let url =
@@ -232,7 +215,7 @@ impl Engine {
                 Err(e) => warnings.push(format!("the feed moved to {moved} but the address could not be updated: {e}")),
             }
         }
-        let (new, complete) = self.store_new_items(h, &feed, now, warnings, alone, deadline).await;
+        let (new, complete) = self.store_new_items(h, &feed, now, warnings, deadline).await;
         let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published.or(i.updated)).collect();
         let rec = if complete {
             FetchRecord {
@@ -275,7 +258,6 @@ impl Engine {
         feed: &ParsedFeed,
         now: Timestamp,
         warnings: &mut Vec<String>,
-        alone: &Alone,
         deadline: Instant,
     ) -> (usize, bool) {
         let mut new = 0;
@@ -296,14 +278,14 @@ impl Engine {
                     .push(format!("this feed's time for the round ran out; {left} entries wait for the next round"));
                 return (new, false);
             }
-            match self.store_item(h, item, now, Some(deadline), warnings, alone).await {
+            match self.store_item(h, item, now, Some(deadline), warnings).await {
                 Ok(stored) => new += usize::from(stored),
                 Err(NotStored::Skipped(why)) => warnings.push(why),
                 Err(NotStored::OutOfTime) => {
                     // Every round makes progress: when a host's pauses outlast the whole budget,
                     // one entry per round is stored with the feed's own text.
                     if new == 0 {
-                        match self.store_item(h, item, now, None, warnings, alone).await {
+                        match self.store_item(h, item, now, None, warnings).await {
                             Ok(stored) => new += usize::from(stored),
                             Err(NotStored::Skipped(why)) => warnings.push(why),
                             Err(NotStored::OutOfTime) => {}
@@ -329,7 +311,6 @@ impl Engine {
         now: Timestamp,
         deadline: Option<Instant>,
         warnings: &mut Vec<String>,
-        alone: &Alone,
     ) -> Result<bool, NotStored> {
         let what = || item.url.as_deref().or(item.title.as_deref()).or(item.guid.as_deref()).unwrap_or("an entry");
         let failed =
@@ -346,15 +327,9 @@ impl Engine {
             warnings.push(format!("{}: {note}", article.url));
         }
         let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
-        match self.cluster(id, article.outlet_id, &article.title, &article.content_text, time, article.fetched_at).await
-        {
-            Ok(true) => {}
-            Ok(false) => alone.lock().unwrap_or_else(|p| p.into_inner()).push(id),
-            // Stored without a story: the second look at the end of the round tries again.
-            Err(e) => {
-                warnings.push(format!("{:?} was stored but not yet grouped into a story ({e})", what()));
-                alone.lock().unwrap_or_else(|p| p.into_inner()).push(id);
-            }
+        // A clustering failure leaves the article stored without a story; it is a warning.
+        if let Err(e) = self.cluster(id, &article.title, &article.content_text, time, article.fetched_at).await {
+            warnings.push(format!("{:?} was stored but not grouped into a story ({e})", what()));
         }
         Ok(true)
     }
@@ -491,54 +466,7 @@ impl Engine {
         .map_err(|e| PageError::Failed(format!("extraction stopped: {e}")))?
         .map_err(|e| PageError::Failed(format!("extraction failed ({e})")))
     }
-
-    /// Puts an article into a story with other outlets' reports of the same event; `false` when
-    /// no other report matches yet.
-    async fn cluster(
-        &self,
-        id: ArticleId,
-        outlet: OutletId,
-        title: &str,
-        text: &str,
-        time: Timestamp,
-        now: Timestamp,
-    ) -> Result<bool> {
-        // One clustering decision at a time in this process, so each sees the ones before it.
-        let mut words = self.cluster_lock.lock().await;
-        if self.store.article(id).await?.story_id.is_some() {
-            return Ok(true);
-        }
-        let window = self.config.story_rules.window;
-        let briefs = self.store.recent_briefs(time - window, 2_000).await?;
-        let mut kept = HashMap::with_capacity(briefs.len());
-        let candidates: Vec<Candidate> = briefs
-            .iter()
-            .filter(|b| b.time <= time + window)
-            .map(|b| {
-                let vector =
-                    words.get(&b.id).cloned().unwrap_or_else(|| Arc::new(tidings_cluster::words(&b.title, &b.text)));
-                kept.insert(b.id, vector.clone());
-                Candidate { id: b.id, outlet_id: b.outlet_id, story_id: b.story_id, time: b.time, vector }
-            })
-            .collect();
-        // Only the articles in this window stay cached, so the cache is as small as the window.
-        *words = kept;
-        let me = Candidate::new(id, outlet, None, time, title, text);
-        let decision = assign_story(&me, &candidates, self.config.story_rules);
-        tracing::debug!(article = %id, %title, ?decision, "story decision");
-        match decision {
-            StoryMatch::Join(story) => self.store.join_story(story, id).await?,
-            StoryMatch::StartWith(other) => {
-                self.store.attach_story(other, id, now).await?;
-            }
-            StoryMatch::Alone => return Ok(false),
-        }
-        Ok(true)
-    }
 }
-
-/// Articles that found no story when they arrived, to look at again after the round.
-type Alone = std::sync::Mutex<Vec<ArticleId>>;
 
 /// Why an article page gave no article.
 enum PageError {

@@ -13,7 +13,7 @@ use tidings_core::{
     web_link,
 };
 
-use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros, ts};
+use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros};
 use crate::{Error, Result};
 
 /// The database behind a [`Store`].
@@ -202,6 +202,9 @@ pub struct StoryWithArticles {
     pub articles: Vec<Article>,
 }
 
+/// Articles of one story [`Store::story_articles`] returns at most.
+pub const STORY_ARTICLES_SHOWN: i64 = 200;
+
 /// The schema's migrations, in order, as (version, name, SQLite SQL, PostgreSQL SQL).
 const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (
@@ -209,6 +212,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "initial",
         include_str!("../migrations/sqlite/0001_initial.sql"),
         include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "story merges",
+        include_str!("../migrations/sqlite/0002_story_merges.sql"),
+        include_str!("../migrations/postgres/0002_story_merges.sql"),
     ),
     (
         4,
@@ -550,17 +559,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|r| ArticleBrief {
-                id: ArticleId(r.id),
-                outlet_id: OutletId(r.outlet_id),
-                story_id: r.story_id.map(StoryId),
-                time: ts(r.sort_at),
-                title: r.title,
-                text: r.content_text,
-            })
-            .collect())
+        Ok(rows.into_iter().map(ArticleBrief::from).collect())
     }
 
     // ---- stories ----
@@ -642,11 +641,13 @@ impl Store {
         Ok(rows.into_iter().map(Story::from).collect())
     }
 
-    /// A story's articles, first report first.
+    /// A story's articles, first report first, at most [`STORY_ARTICLES_SHOWN`] (a story can
+    /// gather thousands; its counts come with [`Store::story`]).
     pub async fn story_articles(&self, story: StoryId) -> Result<Vec<Article>> {
         let rows: Vec<ArticleRow> = read!(self, |pool| {
-            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id"))
+            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id LIMIT $2"))
                 .bind(story.0)
+                .bind(STORY_ARTICLES_SHOWN)
                 .fetch_all(pool)
                 .await?
         });
@@ -716,3 +717,7 @@ fn health(row: OutletFeedRow) -> OutletHealth {
 fn web_address(raw: &str, what: &str) -> Result<String> {
     web_link(raw).ok_or_else(|| Error::Refused(format!("the {what} address {raw:?} is not an http(s) link")))
 }
+
+// Story merges and the clustering catch-up live beside the macros above, in their own file.
+#[path = "stories.rs"]
+mod stories;

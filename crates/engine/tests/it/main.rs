@@ -5,6 +5,7 @@
 mod budgets;
 mod demo_round;
 mod scheduling;
+mod stories;
 
 use std::time::Duration;
 
@@ -21,11 +22,15 @@ pub(crate) async fn local_engine(dir: &tempfile::TempDir) -> Engine {
 /// The same, with `config`.
 pub(crate) async fn local_engine_with(dir: &tempfile::TempDir, config: EngineConfig) -> Engine {
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    let fetcher = Fetcher::new(FetchConfig {
+    Engine::new(store, local_fetcher(), config)
+}
+
+/// A fetcher allowed to reach loopback, with no per-host delay.
+pub(crate) fn local_fetcher() -> Fetcher {
+    Fetcher::new(FetchConfig {
         min_host_delay: Duration::ZERO,
         network: NetworkPolicy { allow_private_networks: true, allowed_networks: vec![] },
         ..FetchConfig::default()
     })
-    .unwrap();
-    Engine::new(store, fetcher, config)
+    .unwrap()
 }

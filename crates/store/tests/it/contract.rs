@@ -137,7 +137,23 @@ async fn story(store: Store) {
     assert_eq!(store.recent_stories(t(14), 10).await.unwrap().len(), 1);
     assert_eq!(store.recent_stories(t(15), 10).await.unwrap().len(), 0);
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
-    assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
+    // Clustering catches up on what other workers stored, by id.
+    let after: Vec<_> = store.briefs_after(a1, 10).await.unwrap().into_iter().map(|b| b.id).collect();
+    assert_eq!(after, [a2, a3]);
+
+    // Merges: two stories of one event become the older; the younger's id redirects to it.
+    let a4 =
+        store.insert_article(&article(herald.outlet.id, herald.feed.id, 4, 15, "Bridge tolls")).await.unwrap().unwrap();
+    let a5 =
+        store.insert_article(&article(wire.outlet.id, wire.feed.id, 5, 16, "Tolls on bridge")).await.unwrap().unwrap();
+    let younger = store.attach_story(a4, a5, t(17)).await.unwrap();
+    store.merge_stories(younger, s, t(18)).await.unwrap();
+    assert!(matches!(store.story(younger).await, Err(Error::NotFound(_))));
+    assert_eq!(store.story_redirect(younger).await.unwrap(), Some(s));
+    assert_eq!(store.story_redirect(s).await.unwrap(), None);
+    let merged = store.story(s).await.unwrap();
+    assert_eq!((merged.article_count, merged.first_article_id, merged.updated_at), (5, a1, t(16)));
+    assert_eq!(store.counts().await.unwrap(), (2, 5, 1));
 
     // Outside data: only http(s) links are kept, and NUL (which PostgreSQL refuses) is dropped.
     let mut hostile = outlet("hostile");
@@ -160,7 +176,7 @@ async fn story(store: Store) {
     let mut script = article(h.outlet.id, h.feed.id, 10, 20, "Script");
     script.url = "javascript:alert(1)".into();
     assert!(matches!(store.insert_article(&script).await, Err(Error::Refused(_))));
-    assert_eq!(store.counts().await.unwrap(), (3, 4, 1));
+    assert_eq!(store.counts().await.unwrap(), (3, 6, 1));
 
     // Accounts and sessions.
     let new = |name: &str| tidings_store::NewUser {
@@ -195,7 +211,7 @@ async fn contract_sqlite() {
     story(Store::connect(&url).await.unwrap()).await;
     // Reopening keeps everything and migrates nothing twice.
     let reopened = Store::connect(&url).await.unwrap();
-    assert_eq!(reopened.counts().await.unwrap(), (3, 4, 1));
+    assert_eq!(reopened.counts().await.unwrap(), (3, 6, 1));
 }
 
 #[tokio::test]
