@@ -81,8 +81,10 @@ pub struct Placement {
 const TITLE_WEIGHT: f32 = 2.0;
 /// Extra weight of a number: counts, amounts and scores tell events apart.
 const NUMBER_BOOST: f32 = 1.5;
-/// Heaviest terms of a report used to look up candidate stories.
-const LOOKUP_TERMS: usize = 12;
+/// Heaviest terms of a report used to look up candidate stories: half of them, because the very
+/// heaviest are often a report's own colour (a quote, a witness's name) that its story's other
+/// reports do not share; 12 left such reports without a single candidate.
+const LOOKUP_TERMS: usize = 32;
 /// Most recent stories kept per term in the index; older ones stay reachable by rarer terms.
 const POSTINGS_PER_TERM: usize = 64;
 /// Candidate stories scored in full per decision.
@@ -515,6 +517,21 @@ mod tests {
         assert!(!place(&mut s, 1, 0, "Harbour Bridge reopens in Wexley", BRIDGE).joined);
         place(&mut s, 2, 0, "Mbatha signs for Rovers", STRIKER);
         let p = place(&mut s, 3, 5, "Wexley bridge open again after repairs", BRIDGE);
+        assert_eq!((p.story, p.joined), (1, true));
+    }
+
+    #[test]
+    fn a_report_led_by_its_own_witnesses_still_finds_its_story() {
+        // Its heaviest words are its own (names and a quote no other report has), so looking
+        // its story up by only those found no candidate at all and it stood alone.
+        let mut s = Stories::new(StoryRules { warm_up: 0.0, ..StoryRules::default() });
+        place(&mut s, 1, 0, "Harbour Bridge reopens in Wexley", BRIDGE);
+        place(&mut s, 2, 0, "Mbatha signs for Rovers", STRIKER);
+        place(&mut s, 3, 1, "Wexley bridge open again after repairs", BRIDGE);
+        let witnesses = "Commuter Ellis Varga, baker Nadia Quill and pensioner Hugo Brandt queued all \
+            night with flasks, banners, balloons, ribbons and cupcakes.";
+        let text = format!("{witnesses} {BRIDGE} {witnesses}");
+        let p = place(&mut s, 4, 2, "'We queued all night,' says commuter", &text);
         assert_eq!((p.story, p.joined), (1, true));
     }
 
