@@ -113,6 +113,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         min_score_to_adjust: 10.0,
         ..Config::default()
     };
+    let page = doc.clone();
     let mut readability = Readability::with_document(doc, Some(url.as_str()), Some(config))
         .map_err(|e| Error::NoArticle(e.to_string()))?;
     let article = readability.parse().map_err(|e| match e {
@@ -122,7 +123,8 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         other => Error::NoArticle(other.to_string()),
     })?;
 
-    let cleaned = crate::boilerplate::clean(&article.content);
+    let extended = crate::siblings::extend(&page, &article.content);
+    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content));
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();

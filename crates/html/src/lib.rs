@@ -10,6 +10,7 @@ mod extract;
 mod metadata;
 mod prescan;
 mod sanitize;
+mod siblings;
 
 pub use charset::decode_html;
 pub use extract::{ExtractedArticle, extract_article};
