@@ -134,13 +134,14 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
     }
-    let mut authors = article.byline.as_deref().map(split_byline).unwrap_or_default();
-    if authors.is_empty() {
-        authors = meta.authors;
-    }
-    if authors.is_empty() {
-        authors = cleaned.byline.as_deref().map(split_byline).unwrap_or_default();
-    }
+    let authors = choose_authors(
+        [
+            article.byline.as_deref().map(split_byline).unwrap_or_default(),
+            meta.authors,
+            cleaned.byline.as_deref().map(split_byline).unwrap_or_default(),
+        ],
+        site_name.as_deref(),
+    );
     let updated = article.modified_time.as_deref().and_then(parse_page_date).or(meta.updated);
     let extracted = ExtractedArticle {
         title,
@@ -162,6 +163,26 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         extracted.warnings.push(reason);
     }
     Ok(extracted)
+}
+
+/// The first list of names, in order of trust, that names people rather than the site itself
+/// ("Harbour Herald" as the author of a Harbour Herald page is a brand, not a byline); the
+/// site's name only when nothing else names anyone.
+fn choose_authors<const N: usize>(sources: [Vec<String>; N], site_name: Option<&str>) -> Vec<String> {
+    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let site = site_name.map(squash).filter(|s| !s.is_empty());
+    let is_brand = |names: &Vec<String>| site.as_ref().is_some_and(|site| names.iter().all(|n| squash(n) == *site));
+    let mut brand = None;
+    for names in sources {
+        if names.is_empty() {
+            continue;
+        }
+        if !is_brand(&names) {
+            return names;
+        }
+        brand.get_or_insert(names);
+    }
+    brand.unwrap_or_default()
 }
 
 #[cfg(test)]
