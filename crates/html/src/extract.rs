@@ -136,8 +136,8 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     }
     let authors = choose_authors(
         [
-            article.byline.as_deref().map(split_byline).unwrap_or_default(),
             meta.authors,
+            article.byline.as_deref().map(split_byline).unwrap_or_default(),
             cleaned.byline.as_deref().map(split_byline).unwrap_or_default(),
         ],
         site_name.as_deref(),

@@ -72,6 +72,18 @@ const PUBLISHED_METAS: &[(&str, &str)] = &[
     ("name", "pdate"),
 ];
 
+/// Meta elements other than `name="author"` that name the authors, most trusted first.
+const AUTHOR_METAS: &[(&str, &str)] = &[
+    ("itemprop", "author"),
+    ("property", "article:author"),
+    ("name", "parsely-author"),
+    ("name", "sailthru.author"),
+    ("name", "cxenseparse:author"),
+    ("name", "citation_author"),
+    ("name", "dc.creator"),
+    ("name", "byl"),
+];
+
 /// Meta elements that carry an update time.
 const UPDATED_METAS: &[(&str, &str)] = &[
     ("property", "article:modified_time"),
@@ -165,6 +177,27 @@ impl Scan {
         keys.iter().find_map(|(attr, key)| self.meta(attr, key).and_then(parse_page_date))
     }
 
+    /// The authors the page declares: its author metas, the JSON-LD author's name, and the
+    /// "Written by" label pages give sharing cards (`twitter:label1`/`twitter:data1`).
+    fn authors(&self) -> Vec<String> {
+        let declared = |value: &str| Some(split_byline(value)).filter(|names| !names.is_empty());
+        let meta = |attr: &str, key: &str| self.meta(attr, key).filter(|a| !a.starts_with("http")).and_then(declared);
+        let labelled = || {
+            (1..=4).find_map(|n| {
+                let label = self.meta("name", &format!("twitter:label{n}"))?;
+                if !label.to_lowercase().contains("written by") && !label.eq_ignore_ascii_case("author") {
+                    return None;
+                }
+                declared(self.meta("name", &format!("twitter:data{n}"))?)
+            })
+        };
+        meta("name", "author")
+            .or_else(|| self.json_ld.iter().find_map(|j| json_ld_author(j)).and_then(|a| declared(&a)))
+            .or_else(labelled)
+            .or_else(|| AUTHOR_METAS.iter().find_map(|(attr, key)| meta(attr, key)))
+            .unwrap_or_default()
+    }
+
     /// The first string in `key` of a JSON-LD block that parses as a time.
     fn json_ld_time(&self, key: &str) -> Option<PageTime> {
         self.json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d))
@@ -194,8 +227,7 @@ impl PageMeta {
         let scan = Scan::read(doc);
         let canonical_url =
             scan.canonical.as_deref().and_then(absolute).or_else(|| scan.meta("property", "og:url").and_then(absolute));
-        let authors =
-            scan.meta("name", "author").filter(|a| !a.starts_with("http")).map(split_byline).unwrap_or_default();
+        let authors = scan.authors();
         let path_date = canonical_url
             .as_deref()
             .and_then(|c| Url::parse(c).ok())
@@ -590,6 +622,35 @@ fn json_string(json: &str, key: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The names of the first `author` in a JSON-LD block: a string, an object's `name`, or a list
+/// of either, joined as a byline.
+fn json_ld_author(json: &str) -> Option<String> {
+    fn names(value: &serde_json::Value) -> Vec<String> {
+        match value {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Object(o) => o.get("name").map(names).unwrap_or_default(),
+            serde_json::Value::Array(a) => a.iter().flat_map(names).collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn find(value: &serde_json::Value) -> Option<String> {
+        match value {
+            serde_json::Value::Object(o) => o
+                .get("author")
+                .map(names)
+                .filter(|n| !n.is_empty())
+                .map(|n| n.join(", "))
+                .or_else(|| o.values().find_map(find)),
+            serde_json::Value::Array(a) => a.iter().find_map(find),
+            _ => None,
+        }
+    }
+    if !json.contains("\"author\"") {
+        return None;
+    }
+    find(&serde_json::from_str(json).ok()?)
 }
 
 /// A date in a URL's path: `/2019/11/19/`, `/2019/nov/18/`, `/2019-11-19/` or `-20191115/`.
