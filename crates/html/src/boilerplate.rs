@@ -122,10 +122,22 @@ pub(crate) fn clean(html: &str) -> Cleaned {
     let doc = Document::fragment(html);
     doc.select(MEDIA).remove();
     for figure in doc.select("figure").nodes() {
+        if figure.descendants_it().any(|d| is_named(&d, &["table"])) {
+            // A table in a figure (WordPress block tables) is article content, not an image.
+            if let Some(child) = figure.first_child() {
+                // Unwrapping a node takes its parent (the figure) out, leaving its children.
+                child.unwrap_node();
+            }
+            continue;
+        }
         let captioned = figure.descendants_it().any(|d| is_named(&d, &["figcaption"]));
         if !captioned || capped_text(figure, 0).is_some() {
             figure.remove_from_parent();
         }
+    }
+    // A line break separates words; the text of its element would otherwise glue them.
+    for br in doc.select("br").nodes() {
+        br.insert_before(&doc.tree.new_text("\n"));
     }
     let mut byline = None;
     let hinted: Vec<(NodeRef<'_>, bool)> = doc
