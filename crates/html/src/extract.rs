@@ -113,6 +113,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         min_score_to_adjust: 10.0,
         ..Config::default()
     };
+    crate::class_words::disarm(&doc);
     let page = doc.clone();
     let mut readability = Readability::with_document(doc, Some(url.as_str()), Some(config))
         .map_err(|e| Error::NoArticle(e.to_string()))?;

@@ -6,6 +6,7 @@
 
 mod boilerplate;
 mod charset;
+mod class_words;
 mod extract;
 mod metadata;
 mod prescan;
