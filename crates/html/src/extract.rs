@@ -98,6 +98,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     }
     let tld = url.host_str().and_then(|h| h.rsplit('.').next());
     let (text, _) = charset::decode_html(bytes, http_content_type, tld);
+    let text = crate::mojibake::repair(&text);
     let scanned = prescan(&text);
     if scanned.depth > MAX_DEPTH_ESTIMATE {
         return Err(Error::TooComplex(format!("elements nested about {} levels deep", scanned.depth)));

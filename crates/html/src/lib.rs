@@ -9,6 +9,7 @@ mod charset;
 mod class_words;
 mod extract;
 mod metadata;
+mod mojibake;
 mod prescan;
 mod sanitize;
 mod siblings;
