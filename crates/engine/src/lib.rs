@@ -5,6 +5,7 @@
 //! extraction and clustering are the pure crates. One bad item never drops a feed, and one bad
 //! feed never stops the others: its error is recorded on the outlet and the round goes on.
 
+mod boilerplate;
 mod pipeline;
 mod schedule;
 mod subscribe;

@@ -9,7 +9,9 @@
 mod rows;
 mod store;
 
-pub use store::{ArticleBrief, FetchRecord, NewArticle, NewOutlet, OutletHealth, Store, StoryWithArticles};
+pub use store::{
+    ArticleBrief, FetchRecord, NewArticle, NewOutlet, OutletHealth, RepeatedLine, Store, StoryWithArticles,
+};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]

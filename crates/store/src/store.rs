@@ -65,6 +65,10 @@ macro_rules! write_tx {
     };
 }
 
+mod repeated_lines;
+
+pub use repeated_lines::RepeatedLine;
+
 macro_rules! outlet_select {
     () => {
         "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
@@ -196,17 +200,23 @@ pub struct StoryWithArticles {
 }
 
 fn migrator(backend: &str) -> Result<Migrator> {
-    let sql: &'static str = match backend {
-        "sqlite" => include_str!("../migrations/sqlite/0001_initial.sql"),
-        _ => include_str!("../migrations/postgres/0001_initial.sql"),
+    let (initial, repeated_lines): (&'static str, &'static str) = match backend {
+        "sqlite" => (
+            include_str!("../migrations/sqlite/0001_initial.sql"),
+            include_str!("../migrations/sqlite/0003_repeated_lines.sql"),
+        ),
+        _ => (
+            include_str!("../migrations/postgres/0001_initial.sql"),
+            include_str!("../migrations/postgres/0003_repeated_lines.sql"),
+        ),
     };
-    Ok(Migrator::with_migrations(vec![Migration::new(
-        1,
-        "initial".into(),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )]))
+    let migration = |version, name: &str, sql: &'static str| {
+        Migration::new(version, name.to_string().into(), MigrationType::Simple, sql.into_sql_str(), false)
+    };
+    Ok(Migrator::with_migrations(vec![
+        migration(1, "initial", initial),
+        migration(3, "repeated lines", repeated_lines),
+    ]))
 }
 
 impl Store {

@@ -138,6 +138,25 @@ async fn story(store: Store) {
     assert_eq!(store.recent_stories(t(15), 10).await.unwrap().len(), 0);
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
     assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
+
+    // Repeated lines: the history keeps the newest articles only, per outlet.
+    let o = herald.outlet.id;
+    for (n, url) in
+        ["https://herald.example/1", "https://herald.example/2", "https://herald.example/3"].iter().enumerate()
+    {
+        store.record_fingerprints(o, url, &[7, 100 + n as i64], t(20 + n as i64), 2).await.unwrap();
+    }
+    let mut history = store.recent_fingerprints(o, 10).await.unwrap();
+    history.iter_mut().for_each(|f| f.sort_unstable());
+    history.sort();
+    assert_eq!(history, [vec![7, 101], vec![7, 102]]);
+    assert!(store.recent_fingerprints(wire.outlet.id, 10).await.unwrap().is_empty());
+    store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter.".into())], t(23)).await.unwrap();
+    store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter!".into())], t(24)).await.unwrap();
+    let lines = store.repeated_lines(o).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
+    assert_eq!(lines[0].last_removed_at, t(24));
     store.close().await;
 }
 
