@@ -54,7 +54,8 @@ pub(crate) fn disarm(doc: &Document) {
     for node in doc.select("[class]").nodes() {
         let Some(class) = node.attr("class") else { continue };
         let contains_unlikely = |token: &str| UNLIKELY.iter().any(|w| token.contains(w));
-        if !contains_unlikely(&class.to_ascii_lowercase()) {
+        let has_upper = class.bytes().any(|b| b.is_ascii_uppercase());
+        if !(if has_upper { contains_unlikely(&class.to_ascii_lowercase()) } else { contains_unlikely(&class) }) {
             continue;
         }
         let heading = is_named(node, &["h1", "h2", "h3", "h4", "h5", "h6"]);

@@ -81,17 +81,16 @@ pub(crate) fn extend(page: &Document, kept_html: &str) -> Option<String> {
     let kept = Document::fragment(kept_html);
     let blocks: Vec<String> =
         kept.select(BLOCKS).nodes().iter().map(|n| fold(&n.text())).filter(|t| t.chars().count() >= 20).collect();
-    // Readability rewrites some blocks; the first and last that the page still has mark the span.
-    let page_blocks: Vec<(NodeRef<'_>, String)> = page
-        .select(BLOCKS)
-        .nodes()
-        .iter()
-        .map(|n| (*n, fold(&n.text())))
-        .filter(|(_, t)| t.chars().count() >= 20)
-        .collect();
-    let find = |text: &String| page_blocks.iter().find(|(_, t)| t == text).map(|(n, _)| *n);
-    let first_node = blocks.iter().take(5).find_map(find)?;
-    let last_node = blocks.iter().rev().take(5).find_map(find)?;
+    // Readability rewrites some blocks; the first and last that the page still has mark the
+    // span. The page's blocks are read from each end only as far as needed.
+    let page_blocks = page.select(BLOCKS);
+    let page_blocks = page_blocks.nodes();
+    let find = |text: &String, from_end: bool| {
+        let matches = |n: &&NodeRef<'_>| fold(&n.text()) == *text;
+        if from_end { page_blocks.iter().rev().find(matches) } else { page_blocks.iter().find(matches) }.copied()
+    };
+    let first_node = blocks.iter().take(5).find_map(|b| find(b, false))?;
+    let last_node = blocks.iter().rev().take(5).find_map(|b| find(b, true))?;
     let mut node = common_ancestor(&first_node, &last_node)?;
     let kept_text = fold(&kept.select("html").text());
     let (mut before, mut after): (Vec<Vec<NodeRef<'_>>>, Vec<Vec<NodeRef<'_>>>) = (Vec::new(), Vec::new());
