@@ -4,6 +4,7 @@ mod demo;
 mod extract;
 mod feed;
 mod outlets;
+mod reextract;
 mod serve;
 
 use std::io::IsTerminal;
@@ -31,6 +32,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Resume { id } => outlets::resume(&global, id).await,
         Command::Demo { listen } => demo::demo(&global, listen).await,
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
+        Command::Reextract { outlet, since } => reextract::reextract(&global, outlet, since.as_deref()).await,
         Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
             (_, Some(dir)) => extract::folder(&dir, jobs),
             (Some(input), None) => extract::one(&global, &input, format).await,

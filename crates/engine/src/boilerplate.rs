@@ -3,7 +3,10 @@
 //! rule is `tidings_html::repeated_lines`). What was taken out is recorded for the outlet page.
 
 use jiff::Timestamp;
-use tidings_html::{RepeatRule, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines};
+use tidings_core::OutletId;
+use tidings_html::{
+    RepeatRule, WithoutRepeats, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines,
+};
 use tidings_store::{NewArticle, Store};
 
 use crate::Result;
@@ -33,4 +36,12 @@ pub(crate) async fn strip_repeated_lines(store: &Store, article: &mut NewArticle
     article.content_html = cleaned.html;
     article.content_text = cleaned.text;
     Ok(())
+}
+
+/// Stored article HTML of `outlet` without the outlet's repeated lines, for an article
+/// extracted again; `None` when it has none. Records nothing.
+pub async fn without_repeated_lines(store: &Store, outlet: OutletId, html: &str) -> Result<Option<WithoutRepeats>> {
+    let history = store.recent_fingerprints(outlet, HISTORY_ARTICLES).await?;
+    let cleaned = remove_repeated_lines(html, &repeated_lines(&history, RepeatRule::default()));
+    Ok(cleaned.filter(|c| !c.text.trim().is_empty()))
 }

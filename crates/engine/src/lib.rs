@@ -17,6 +17,7 @@ use tidings_cluster::StoryRules;
 use tidings_fetch::Fetcher;
 use tidings_store::Store;
 
+pub use boilerplate::without_repeated_lines;
 pub use pipeline::{FeedReport, RoundReport};
 pub use subscribe::Subscription;
 

@@ -95,6 +95,8 @@ macro_rules! story_select {
     };
 }
 
+mod reextraction;
+
 /// An outlet to add.
 #[derive(Debug, Clone)]
 pub struct NewOutlet {

@@ -139,6 +139,18 @@ async fn story(store: Store) {
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
     assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
 
+    // Extracting again: filtered by outlet and fetch time, oldest first; the text is replaced.
+    assert_eq!(store.articles_to_reextract(None, None).await.unwrap().len(), 3);
+    let wire_since = store.articles_to_reextract(Some(wire.outlet.id), Some(t(0))).await.unwrap();
+    assert_eq!(wire_since.len(), 2);
+    assert!(wire_since[0].fetched_at <= wire_since[1].fetched_at);
+    assert!(store.articles_to_reextract(None, Some(t(1000))).await.unwrap().is_empty());
+    store
+        .update_article_text(a1, "<p>New body</p>", "New body", "New body", ExtractionStatus::Extracted)
+        .await
+        .unwrap();
+    assert_eq!(store.article(a1).await.unwrap().content_text, "New body");
+
     // Repeated lines: the history keeps the newest articles only, per outlet.
     let o = herald.outlet.id;
     for (n, url) in
