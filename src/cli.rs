@@ -39,6 +39,13 @@ pub(crate) struct Global {
     /// Seconds between two requests to the same host (politeness; robots.txt may ask for more).
     #[arg(long, global = true, env = "TIDINGS_HOST_DELAY", default_value_t = 1.0)]
     pub(crate) host_delay: f64,
+    /// Seconds one outlet may take in one round, its article pages and the waits for its hosts
+    /// included; entries not reached are fetched in the next round, which comes soon.
+    #[arg(long, global = true, env = "TIDINGS_FEED_BUDGET", default_value_t = 120)]
+    pub(crate) feed_budget: u64,
+    /// Close the sign-up page: only the operator creates accounts (`tidings user add`).
+    #[arg(long, global = true, env = "TIDINGS_SIGNUP_CLOSED")]
+    pub(crate) signup_closed: bool,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,
@@ -112,10 +119,22 @@ pub(crate) enum Command {
         /// Only articles fetched since this date (YYYY-MM-DD) or time (RFC 3339).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
+    /// Group articles into stories as the engine does: reads JSON lines
+    /// {"id","time","title","text",…} in time order, prints {"id","story"} for each.
+    Cluster {
+        /// The articles file.
+        #[arg(long, value_name = "FILE")]
+        jsonl: PathBuf,
+        /// Minimum similarity for a report to join a story (default: the engine's).
+        #[arg(long)]
+        threshold: Option<f64>,
     },
     /// Work with feed files.
     #[command(subcommand)]
     Feed(FeedCommand),
+    /// Manage accounts: admins and readers.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Run everything on bundled sample outlets, with no network needed, and serve the site.
     Demo {
         /// Address to serve the site on.
@@ -133,6 +152,31 @@ pub(crate) enum ExtractFormat {
     Json,
     /// The article's sanitized HTML.
     Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Create an account (a reader unless --admin); the password is asked for.
+    Add {
+        /// The account's name: letters, digits, '.', '-' and '_'.
+        name: String,
+        /// Make it an administrator (manages outlets, moderation and settings).
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
+    /// Set an account's password (this logs it out everywhere).
+    Passwd {
+        /// The account's name.
+        name: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

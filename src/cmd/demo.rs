@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use tidings_demo::DemoOutlets;
-use tidings_engine::{Engine, EngineConfig, Subscription};
+use tidings_engine::{Engine, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 
 use super::{open_store, print_summary, round_with_progress};
@@ -30,7 +30,7 @@ pub(crate) async fn demo(global: &Global, listen: SocketAddr) -> anyhow::Result<
         min_host_delay: Duration::ZERO,
         ..super::fetch_config(global)
     })?;
-    let engine = Engine::new(store, fetcher, EngineConfig::default());
+    let engine = Engine::new(store, fetcher, super::engine_config(global));
     let known = engine.store().outlets().await?;
     for (name, url) in outlets.feed_urls() {
         // A demo run on a kept --data folder finds its outlets by name: their port changes.
@@ -47,7 +47,7 @@ pub(crate) async fn demo(global: &Global, listen: SocketAddr) -> anyhow::Result<
     let round = round_with_progress(&engine).await?;
     print_summary(&round);
     let banner = format!("Demo outlets are running at http://{}/ (data in {})", outlets.addr, data.display());
-    let served = super::serve::serve_with(engine, listen, Some(&banner)).await;
+    let served = super::serve::serve_with(global, &data, engine, listen, Some(&banner)).await;
     drop(outlets);
     drop(temp);
     served

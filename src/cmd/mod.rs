@@ -1,11 +1,13 @@
 //! One function per command.
 
+mod cluster;
 mod demo;
 mod extract;
 mod feed;
 mod outlets;
 mod reextract;
 mod serve;
+pub(crate) mod users;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use tidings_engine::{Engine, EngineConfig, RoundReport};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, FeedCommand, Global};
+use crate::cli::{Cli, Command, FeedCommand, Global, UserCommand};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -31,8 +33,16 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Outlets => outlets::list(&global).await,
         Command::Resume { id } => outlets::resume(&global, id).await,
         Command::Demo { listen } => demo::demo(&global, listen).await,
+        Command::User(UserCommand::Add { name, admin, password_stdin }) => {
+            users::add(&global, &name, admin, password_stdin).await
+        }
+        Command::User(UserCommand::List) => users::list(&global).await,
+        Command::User(UserCommand::Passwd { name, password_stdin }) => {
+            users::passwd(&global, &name, password_stdin).await
+        }
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
         Command::Reextract { outlet, since } => reextract::reextract(&global, outlet, since.as_deref()).await,
+        Command::Cluster { jsonl, threshold } => cluster::jsonl(&jsonl, threshold),
         Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
             (_, Some(dir)) => extract::folder(&dir, jobs),
             (Some(input), None) => extract::one(&global, &input, format).await,
@@ -68,7 +78,11 @@ pub(crate) fn fetch_config(global: &Global) -> FetchConfig {
 async fn engine(global: &Global) -> anyhow::Result<Engine> {
     let store = open_store(global, &data_dir(global)).await?;
     let fetcher = Fetcher::new(fetch_config(global))?;
-    Ok(Engine::new(store, fetcher, EngineConfig::default()))
+    Ok(Engine::new(store, fetcher, engine_config(global)))
+}
+
+pub(crate) fn engine_config(global: &Global) -> EngineConfig {
+    EngineConfig { feed_budget: Duration::from_secs(global.feed_budget.max(1)), ..EngineConfig::default() }
 }
 
 /// Runs one round over every outlet, with a progress bar on a terminal, and prints a summary.
@@ -123,7 +137,7 @@ async fn fetch(global: &Global, once: bool) -> anyhow::Result<()> {
     let worker = {
         let engine = engine.clone();
         let cancel = cancel.clone();
-        tokio::spawn(async move { engine.run_until(cancel).await })
+        tokio::spawn(async move { engine.run_until(cancel, &|| {}).await })
     };
     tracing::info!("fetching due outlets until interrupted (Ctrl-C)");
     serve::shutdown_signal().await;

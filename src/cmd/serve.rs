@@ -1,8 +1,11 @@
 //! `tidings serve`: the site and the workers in one process.
 
 use std::net::SocketAddr;
+use std::path::Path;
 
 use anyhow::Context;
+use jiff::{SignedDuration, Timestamp};
+use tidings_web::{ServerLimits, WorkerWatch};
 use tokio_util::sync::CancellationToken;
 
 use super::engine;
@@ -11,35 +14,87 @@ use tidings_engine::Engine;
 
 pub(crate) async fn serve(global: &Global, listen: SocketAddr) -> anyhow::Result<()> {
     let engine = engine(global).await?;
-    serve_with(engine, listen, None).await
+    serve_with(global, &super::data_dir(global), engine, listen, None).await
+}
+
+/// The site's signing key for form tokens, kept in the data folder (made on first use, readable
+/// by its owner only), so that forms stay valid across restarts.
+fn site_key(data: &Path) -> anyhow::Result<[u8; 32]> {
+    let path = data.join("site.key");
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
+    {
+        return Ok(key);
+    }
+    let key = super::users::random::<32>()?;
+    std::fs::create_dir_all(data).with_context(|| format!("could not create the data folder {}", data.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).with_context(|| format!("could not write the site key {}", path.display()))?;
+    std::io::Write::write_all(&mut file, &key)
+        .with_context(|| format!("could not write the site key {}", path.display()))?;
+    Ok(key)
 }
 
 /// Serves the site from `engine`'s store and runs its workers until Ctrl-C or SIGTERM.
-pub(crate) async fn serve_with(engine: Engine, listen: SocketAddr, banner: Option<&str>) -> anyhow::Result<()> {
+pub(crate) async fn serve_with(
+    global: &Global,
+    data: &Path,
+    engine: Engine,
+    listen: SocketAddr,
+    banner: Option<&str>,
+) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
+    // The worker beats as each feed finishes and at every tick; a round's feeds run several at
+    // a time, each within its budget, so silence past a few budgets means it is stuck.
+    let config = engine.config();
+    let stall_after = 3 * (config.feed_budget + config.tick);
+    let watch = WorkerWatch::new(
+        Timestamp::now(),
+        SignedDuration::try_from(stall_after).unwrap_or(SignedDuration::from_hours(1)),
+    );
     let worker = {
         let engine = engine.clone();
         let cancel = cancel.clone();
-        tokio::spawn(async move { engine.run_until(cancel).await })
+        let watch = watch.clone();
+        tokio::spawn(async move { engine.run_until(cancel, &|| watch.beat(Timestamp::now())).await })
     };
-    let app = tidings_web::router(tidings_web::AppState::new(engine.store().clone()));
+    let supervisor = {
+        let watch = watch.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let why = match worker.await {
+                Ok(()) if cancel.is_cancelled() => return,
+                Ok(()) => "it returned without being asked to".to_string(),
+                Err(e) => format!("it failed: {e}"),
+            };
+            tracing::error!(%why, "the fetching worker stopped; the site keeps serving, /healthz reports it");
+            watch.stopped(why);
+        })
+    };
+    let state = tidings_web::AppState::new(engine.store().clone())
+        .with_worker(watch)
+        .with_form_key(site_key(data)?)
+        .with_signup(!global.signup_closed);
+    let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");
     }
     println!("Tidings is serving at http://{addr}/ (Ctrl-C to stop)");
     let stop = cancel.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            stop.cancel();
-        })
-        .await
-        .context("the web server stopped")?;
+    tidings_web::serve(listener, app, ServerLimits::default(), async move {
+        shutdown_signal().await;
+        stop.cancel();
+    })
+    .await
+    .context("the web server stopped")?;
     cancel.cancel();
-    worker.await.context("the fetch worker stopped unexpectedly")?;
+    supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
     engine.store().close().await;
     Ok(())
 }

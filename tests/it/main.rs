@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed assertion
 
+mod accounts;
 mod browser;
 mod cli;
+mod hostile;
 mod support;

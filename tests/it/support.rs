@@ -55,6 +55,11 @@ impl Server {
         Server { child, url: url.trim_end_matches('/').to_string() }
     }
 
+    /// Its process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops it with SIGTERM and waits, as an operator's service manager would.
     pub(crate) fn stop(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();

@@ -1,13 +1,16 @@
-//! Relating articles: which stored story a new article joins, and which other articles a reader
-//! "may also like".
+//! Relating articles: which story a new report joins ([`Stories`]), and which other articles a
+//! reader "may also like".
 //!
-//! Pure and deterministic: callers pass the candidates and the current time. Depends on
+//! Pure and deterministic: callers pass the reports, their times and the candidates. Depends on
 //! `tidings-core` and `tidings-text` only.
+
+mod stories;
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
+pub use stories::{Placement, Report, Stories, StoryKey, StoryRules};
 use tidings_core::{ArticleId, OutletId, StoryId};
 pub use tidings_text::TermVector;
 
@@ -47,61 +50,6 @@ pub fn words(title: &str, text: &str) -> TermVector {
 
 /// Title words weigh this many body words: headlines name the event.
 const TITLE_WEIGHT: f64 = 3.0;
-
-/// Settings of story assignment.
-#[derive(Debug, Clone, Copy)]
-pub struct StoryRules {
-    /// Minimum cosine similarity for two reports to be of the same event.
-    pub min_similarity: f64,
-    /// Reports further apart in time than this are different events.
-    pub window: SignedDuration,
-}
-
-impl Default for StoryRules {
-    fn default() -> Self {
-        Self { min_similarity: 0.30, window: SignedDuration::from_hours(72) }
-    }
-}
-
-/// The decision for a new article.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StoryMatch {
-    /// Join this existing story.
-    Join(StoryId),
-    /// Start a story with this earlier article, which has none yet.
-    StartWith(ArticleId),
-    /// No other report of the same event yet.
-    Alone,
-}
-
-/// Decides which story `new` belongs to, comparing it with `recent` articles.
-///
-/// Stories grow: when an existing story has a member similar enough, the article joins it even
-/// if a story-less article is a little closer, so one event is not split in two while reports
-/// arrive in parallel. Only reports from other outlets start a story.
-pub fn assign_story(new: &Candidate, recent: &[Candidate], rules: StoryRules) -> StoryMatch {
-    let matches: Vec<(&Candidate, f64)> = recent
-        .iter()
-        .filter(|c| c.id != new.id)
-        .filter(|c| c.outlet_id != new.outlet_id || c.story_id.is_some())
-        .filter(|c| (c.time - new.time).abs() <= rules.window)
-        .map(|c| (c, new.vector.cosine(&c.vector)))
-        .filter(|(_, s)| *s >= rules.min_similarity)
-        .collect();
-    let best = |with_story: bool| {
-        matches
-            .iter()
-            .filter(|(c, _)| c.story_id.is_some() == with_story)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)))
-    };
-    if let Some(story) = best(true).and_then(|(c, _)| c.story_id) {
-        return StoryMatch::Join(story);
-    }
-    match best(false) {
-        Some((c, _)) if c.outlet_id != new.outlet_id => StoryMatch::StartWith(c.id),
-        _ => StoryMatch::Alone,
-    }
-}
 
 /// Picks up to `limit` articles related to `target` from `pool`: most similar first, leaving out
 /// `target`'s own story, at most one per story, and preferring outlets not yet picked; among
@@ -156,43 +104,6 @@ mod tests {
 
     const BRIDGE: &str = "The harbour bridge reopened to traffic after eight months of repairs, the city said.";
     const FOOTBALL: &str = "The club confirmed the striker signed a four year contract on Tuesday.";
-
-    #[test]
-    fn second_outlet_reporting_the_same_event_starts_a_story() {
-        let first = cand(1, 1, None, 0, "Harbour bridge reopens", BRIDGE);
-        let other = cand(2, 1, None, 0, "Striker signs", FOOTBALL);
-        let new = cand(3, 2, None, 2, "Bridge over the harbour open again after repairs", BRIDGE);
-        assert_eq!(assign_story(&new, &[first, other], StoryRules::default()), StoryMatch::StartWith(ArticleId(1)));
-    }
-
-    #[test]
-    fn report_joins_the_existing_story() {
-        let first = cand(1, 1, Some(9), 0, "Harbour bridge reopens", BRIDGE);
-        let new = cand(3, 2, None, 2, "Harbour bridge open again", BRIDGE);
-        assert_eq!(assign_story(&new, &[first], StoryRules::default()), StoryMatch::Join(StoryId(9)));
-    }
-
-    #[test]
-    fn existing_story_wins_over_a_closer_storyless_report() {
-        let in_story = cand(1, 1, Some(9), 0, "Harbour bridge reopens after repairs", BRIDGE);
-        let storyless = cand(2, 3, None, 1, "Harbour bridge reopens after repairs today", BRIDGE);
-        let new = cand(3, 2, None, 2, "Harbour bridge reopens after repairs today", BRIDGE);
-        assert_eq!(assign_story(&new, &[in_story, storyless], StoryRules::default()), StoryMatch::Join(StoryId(9)));
-    }
-
-    #[test]
-    fn same_outlet_alone_does_not_make_a_story() {
-        let first = cand(1, 1, None, 0, "Harbour bridge reopens", BRIDGE);
-        let new = cand(3, 1, None, 2, "Harbour bridge reopens", BRIDGE);
-        assert_eq!(assign_story(&new, &[first], StoryRules::default()), StoryMatch::Alone);
-    }
-
-    #[test]
-    fn reports_outside_the_time_window_are_different_events() {
-        let first = cand(1, 1, None, 0, "Harbour bridge reopens", BRIDGE);
-        let new = cand(3, 2, None, 24 * 10, "Harbour bridge reopens", BRIDGE);
-        assert_eq!(assign_story(&new, &[first], StoryRules::default()), StoryMatch::Alone);
-    }
 
     #[test]
     fn related_leaves_out_own_story_and_repeats_no_story() {

@@ -5,10 +5,12 @@
 
 mod dates;
 mod model;
+mod outside;
 mod url_canon;
 
 pub use dates::{parse_date, parse_date_with_offset, utc_offset_minutes};
 pub use model::*;
+pub use outside::{storable_text, web_link};
 pub use url_canon::{CanonError, canonical_url};
 
 /// Times everywhere in Tidings are UTC instants.

@@ -8,6 +8,7 @@
 mod boilerplate;
 mod pipeline;
 mod schedule;
+mod stories;
 mod subscribe;
 
 use std::time::Duration;
@@ -61,6 +62,9 @@ pub struct EngineConfig {
     pub concurrency: usize,
     /// New entries taken from one feed in one round at most.
     pub max_new_items_per_feed: usize,
+    /// Time one feed may take in one round, its pages and the waits for its hosts included;
+    /// entries not reached wait for the next round, which comes soon.
+    pub feed_budget: Duration,
     /// How the scheduler waits between checks for due feeds.
     pub tick: Duration,
     /// How stories are formed.
@@ -76,14 +80,12 @@ impl Default for EngineConfig {
             pause_after_failures: 10,
             concurrency: 8,
             max_new_items_per_feed: 100,
+            feed_budget: Duration::from_secs(120),
             tick: Duration::from_secs(15),
             story_rules: StoryRules::default(),
         }
     }
 }
-
-/// Term vectors of recently clustered articles, by article.
-type WordCache = std::collections::HashMap<tidings_core::ArticleId, std::sync::Arc<tidings_cluster::TermVector>>;
 
 /// The pipeline, with its store and fetcher.
 #[derive(Debug, Clone)]
@@ -91,19 +93,24 @@ pub struct Engine {
     store: Store,
     fetcher: Fetcher,
     config: EngineConfig,
-    /// Held for each clustering decision; keeps the words of the articles in the story window,
-    /// so each is tokenised once rather than once per new article.
-    cluster_lock: std::sync::Arc<tokio::sync::Mutex<WordCache>>,
+    /// The story assignment state, held for each clustering decision.
+    stories: std::sync::Arc<stories::StoryAssigner>,
 }
 
 impl Engine {
     /// Builds an engine.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
-        Self { store, fetcher, config, cluster_lock: std::sync::Arc::default() }
+        let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
+        Self { store, fetcher, config, stories }
     }
 
     /// The store it writes to.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Its settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
     }
 }

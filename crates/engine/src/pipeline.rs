@@ -1,12 +1,12 @@
 //! One round of fetching: every due feed, its new entries, their pages.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
 
+use futures::FutureExt;
 use futures::stream::{self, StreamExt};
 use jiff::{SignedDuration, Timestamp};
-use tidings_cluster::{Candidate, StoryMatch, assign_story};
-use tidings_core::{ArticleId, ExtractionStatus, OutletId, canonical_url, excerpt};
+use tidings_core::{ExtractionStatus, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{FetchRecord, NewArticle, OutletHealth};
@@ -17,6 +17,9 @@ use crate::{Engine, Result};
 
 /// Characters kept in an article's excerpt.
 const EXCERPT_CHARS: usize = 240;
+/// Past its budget a feed's work is stopped after this much more: the budget is checked between
+/// entries, and an entry's page may be under way.
+const BUDGET_GRACE: Duration = Duration::from_secs(30);
 
 /// What happened to one feed in a round.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +56,31 @@ impl RoundReport {
     }
 }
 
-/// An entry's failure to become an article: logged as a warning, never fatal to the feed.
-struct ItemSkipped(String);
+/// Why an entry did not become an article.
+enum NotStored {
+    /// Skipped for good, with the reason: a warning, never fatal to the feed.
+    Skipped(String),
+    /// The feed's time for this round ran out; the entry waits for the next round.
+    OutOfTime,
+}
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+/// Runs CPU-heavy work (parsing, sanitizing, extraction) on the blocking pool, so the web
+/// site's requests keep their threads; a panic in it comes back as an error in words.
+async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| match e.try_into_panic() {
+        Ok(payload) => format!("Tidings hit an internal fault ({})", panic_message(payload.as_ref())),
+        Err(e) => format!("the work was stopped ({e})"),
+    })
+}
 
 impl Engine {
     /// Fetches every feed due at `now` (or every unpaused feed when `all` is set), calling
@@ -67,28 +93,15 @@ impl Engine {
     ) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
         let feeds = self.store.due_feeds(due_at, 10_000).await?;
-        let alone = std::sync::Mutex::new(Vec::new());
         let reports: Vec<FeedReport> = stream::iter(feeds)
-            .map(|feed| {
-                let alone = &alone;
-                async move {
-                    let report = self.fetch_feed(&feed, now, alone).await;
-                    progress(&report);
-                    report
-                }
+            .map(|feed| async move {
+                let report = self.fetch_feed(&feed, now).await;
+                progress(&report);
+                report
             })
             .buffer_unordered(self.config.concurrency.max(1))
             .collect()
             .await;
-        // Reports that arrived before any other outlet's get a second look, now that the whole
-        // round is stored.
-        let alone = alone.into_inner().unwrap_or_else(|p| p.into_inner());
-        for id in alone {
-            let a = self.store.article(id).await?;
-            if a.story_id.is_none() {
-                self.cluster(id, a.outlet_id, &a.title, &a.content_text, a.shown_time(), a.fetched_at).await?;
-            }
-        }
         Ok(RoundReport { feeds: reports })
     }
 
@@ -98,9 +111,33 @@ impl Engine {
         Ok(self.store.due_feeds(due_at, 10_000).await?.len())
     }
 
-    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp, alone: &Alone) -> FeedReport {
+    /// One feed, supervised: a panic or an overrun is recorded on the outlet as an error in
+    /// words, and the round goes on.
+    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> FeedReport {
         let mut warnings = Vec::new();
-        let result = self.fetch_feed_inner(h, now, &mut warnings, alone).await;
+        let budget = self.config.feed_budget;
+        let deadline = Instant::now() + budget;
+        let work = AssertUnwindSafe(self.fetch_feed_inner(h, now, &mut warnings, deadline)).catch_unwind();
+        let result = match tokio::time::timeout(budget + BUDGET_GRACE, work).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => {
+                let why = panic_message(panic.as_ref());
+                tracing::error!(outlet = %h.outlet.name, panic = %why, "reading a feed panicked; the round goes on");
+                Err((
+                    format!(
+                        "Tidings hit an internal fault while reading this feed ({why}); it is logged, and the feed is tried again later"
+                    ),
+                    None,
+                ))
+            }
+            Err(_) => Err((
+                format!(
+                    "reading this feed took longer than {} seconds and was stopped; what was stored is kept and the rest is tried again later",
+                    (budget + BUDGET_GRACE).as_secs()
+                ),
+                None,
+            )),
+        };
         let result = match result {
             Ok(n) => Ok(n),
             Err((message, retry_after)) => {
@@ -130,7 +167,7 @@ impl Engine {
         h: &OutletHealth,
         now: Timestamp,
         warnings: &mut Vec<String>,
-        alone: &Alone,
+        deadline: Instant,
     ) -> Result<usize, (String, Option<std::time::Duration>)> {
         let url =
             Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
@@ -139,6 +176,7 @@ impl Engine {
             purpose: Purpose::Feed,
             etag: h.feed.etag.clone(),
             last_modified: h.feed.last_modified.clone(),
+            deadline: Some(deadline),
         };
         let outcome = self.fetcher.fetch(request).await.map_err(|e| {
             let retry = match &e {
@@ -163,8 +201,11 @@ impl Engine {
             }
             FetchOutcome::Fetched(f) => *f,
         };
-        let feed =
-            tidings_feed::parse_feed(&fetched.body, Some(&fetched.final_url)).map_err(|e| (e.to_string(), None))?;
+        let (body, final_url) = (fetched.body.clone(), fetched.final_url.clone());
+        let feed = off_the_runtime(move || tidings_feed::parse_feed(&body, Some(&final_url)))
+            .await
+            .map_err(|e| (format!("the feed could not be read: {e}"), None))?
+            .map_err(|e| (e.to_string(), None))?;
         warnings.extend(feed.warnings.iter().cloned());
         if let Some(moved) = &fetched.permanent_redirect {
             match self.store.set_feed_url(h.feed.id, moved.as_str()).await {
@@ -174,113 +215,166 @@ impl Engine {
                 Err(e) => warnings.push(format!("the feed moved to {moved} but the address could not be updated: {e}")),
             }
         }
-        let new = self.store_new_items(h, &feed, now, warnings, alone).await.map_err(|e| (e.to_string(), None))?;
+        let (new, complete) = self.store_new_items(h, &feed, now, warnings, deadline).await;
         let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published.or(i.updated)).collect();
-        let rec = FetchRecord {
-            at: Timestamp::now().max(now),
-            error: None,
-            etag: fetched.etag,
-            last_modified: fetched.last_modified,
-            // The longer of the server's cache lifetime and the feed's own <ttl>.
-            next_fetch_at: now
-                + next_interval(
-                    &self.config,
-                    &times,
-                    fetched.fresh_for.max(feed.ttl_minutes.map(|m| std::time::Duration::from_secs(u64::from(m) * 60))),
-                ),
-            pause: None,
+        let rec = if complete {
+            FetchRecord {
+                at: Timestamp::now().max(now),
+                error: None,
+                etag: fetched.etag,
+                last_modified: fetched.last_modified,
+                // The longer of the server's cache lifetime and the feed's own <ttl>.
+                next_fetch_at: now
+                    + next_interval(
+                        &self.config,
+                        &times,
+                        fetched
+                            .fresh_for
+                            .max(feed.ttl_minutes.map(|m| std::time::Duration::from_secs(u64::from(m) * 60))),
+                    ),
+                pause: None,
+            }
+        } else {
+            // Entries were left for the next round: come back soon, and without validators, so
+            // that a "not modified" answer cannot hide them.
+            FetchRecord {
+                at: Timestamp::now().max(now),
+                error: None,
+                etag: None,
+                last_modified: None,
+                next_fetch_at: now + self.config.min_interval,
+                pause: None,
+            }
         };
         self.store.record_fetch(h.feed.id, &rec).await.map_err(store_err)?;
         Ok(new)
     }
 
+    /// Stores the feed's new entries, oldest first, until the feed's deadline; returns how many
+    /// were stored and whether every entry was reached. An entry that fails is a warning.
     async fn store_new_items(
         &self,
         h: &OutletHealth,
         feed: &ParsedFeed,
         now: Timestamp,
         warnings: &mut Vec<String>,
-        alone: &Alone,
-    ) -> Result<usize> {
+        deadline: Instant,
+    ) -> (usize, bool) {
         let mut new = 0;
         // Oldest first, so that stories credit the first report.
         let mut items: Vec<&Item> = feed.items.iter().collect();
         items.sort_by_key(|i| i.published.or(i.updated));
-        for item in items {
+        for (done, item) in items.iter().enumerate() {
+            let left = items.len() - done;
             if new >= self.config.max_new_items_per_feed {
                 warnings.push(format!(
                     "more than {} new entries; the rest wait for the next round",
                     self.config.max_new_items_per_feed
                 ));
-                break;
+                return (new, false);
             }
-            match self.new_article(h, item, now).await? {
-                Ok(Some(article)) => {
-                    if let Some(id) = self.store.insert_article(&article).await? {
-                        new += 1;
-                        if article.extraction == ExtractionStatus::FeedFallback
-                            && let Some(note) = &article.extraction_note
-                        {
-                            warnings.push(format!("{}: {note}", article.url));
-                        }
-                        let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
-                        if !self
-                            .cluster(
-                                id,
-                                article.outlet_id,
-                                &article.title,
-                                &article.content_text,
-                                time,
-                                article.fetched_at,
-                            )
-                            .await?
-                        {
-                            alone.lock().unwrap_or_else(|p| p.into_inner()).push(id);
+            if Instant::now() >= deadline {
+                warnings
+                    .push(format!("this feed's time for the round ran out; {left} entries wait for the next round"));
+                return (new, false);
+            }
+            match self.store_item(h, item, now, Some(deadline), warnings).await {
+                Ok(stored) => new += usize::from(stored),
+                Err(NotStored::Skipped(why)) => warnings.push(why),
+                Err(NotStored::OutOfTime) => {
+                    // Every round makes progress: when a host's pauses outlast the whole budget,
+                    // one entry per round is stored with the feed's own text.
+                    if new == 0 {
+                        match self.store_item(h, item, now, None, warnings).await {
+                            Ok(stored) => new += usize::from(stored),
+                            Err(NotStored::Skipped(why)) => warnings.push(why),
+                            Err(NotStored::OutOfTime) => {}
                         }
                     }
+                    warnings.push(format!(
+                        "this feed's time for the round ran out while fetching a page; {} entries wait for the next round",
+                        left - 1
+                    ));
+                    return (new, false);
                 }
-                Ok(None) => {}
-                Err(ItemSkipped(why)) => warnings.push(why),
             }
         }
-        Ok(new)
+        (new, true)
     }
 
-    /// Builds the article for a feed entry, or `None` when it is stored already.
+    /// Stores one entry as an article and puts it into a story; `Ok(false)` when it is stored
+    /// already.
+    async fn store_item(
+        &self,
+        h: &OutletHealth,
+        item: &Item,
+        now: Timestamp,
+        deadline: Option<Instant>,
+        warnings: &mut Vec<String>,
+    ) -> Result<bool, NotStored> {
+        let what = || item.url.as_deref().or(item.title.as_deref()).or(item.guid.as_deref()).unwrap_or("an entry");
+        let failed =
+            |e: crate::Error| NotStored::Skipped(format!("{:?} could not be stored ({e}); it was skipped", what()));
+        let Some(article) = self.new_article(h, item, now, deadline).await.map_err(failed)?? else {
+            return Ok(false);
+        };
+        let Some(id) = self.store.insert_article(&article).await.map_err(|e| failed(e.into()))? else {
+            return Ok(false);
+        };
+        if article.extraction == ExtractionStatus::FeedFallback
+            && let Some(note) = &article.extraction_note
+        {
+            warnings.push(format!("{}: {note}", article.url));
+        }
+        let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
+        // A clustering failure leaves the article stored without a story; it is a warning.
+        if let Err(e) = self.cluster(id, &article.title, &article.content_text, time, article.fetched_at).await {
+            warnings.push(format!("{:?} was stored but not grouped into a story ({e})", what()));
+        }
+        Ok(true)
+    }
+
+    /// Builds the article for a feed entry, its page fetched by `deadline` (or not at all, the
+    /// feed's text standing in, without one), or `None` when it is stored already.
     async fn new_article(
         &self,
         h: &OutletHealth,
         item: &Item,
         now: Timestamp,
-    ) -> Result<Result<Option<NewArticle>, ItemSkipped>> {
+        deadline: Option<Instant>,
+    ) -> Result<Result<Option<NewArticle>, NotStored>> {
         let Some(link) = item.url.as_deref() else {
             let what = item.title.as_deref().or(item.guid.as_deref()).unwrap_or("an entry");
-            return Ok(Err(ItemSkipped(format!("{what:?} has no link and was skipped"))));
+            return Ok(Err(NotStored::Skipped(format!("{what:?} has no link and was skipped"))));
         };
         let Ok(canonical) = canonical_url(link) else {
-            return Ok(Err(ItemSkipped(format!("{link:?} is not a web address and was skipped"))));
+            return Ok(Err(NotStored::Skipped(format!("{link:?} is not a web address and was skipped"))));
         };
         if self.store.article_known(h.feed.id, item.guid.as_deref(), &canonical).await? {
             return Ok(Ok(None));
         }
         let feed_html = item.content.as_deref().or(item.summary.as_deref()).unwrap_or_default();
         let Ok(page_url) = Url::parse(link) else {
-            return Ok(Err(ItemSkipped(format!("{link:?} is not a web address and was skipped"))));
+            return Ok(Err(NotStored::Skipped(format!("{link:?} is not a web address and was skipped"))));
         };
-        let feed_clean = tidings_html::sanitize_html(feed_html, Some(&page_url));
-        let feed_text = tidings_html::html_to_text(&feed_clean);
+        let (html, title, base) = (feed_html.to_string(), item.title.clone(), page_url.clone());
+        let cleaned = off_the_runtime(move || {
+            let clean = tidings_html::sanitize_html(&html, Some(&base));
+            let text = tidings_html::html_to_text(&clean);
+            (clean, text, title.as_deref().map(tidings_html::html_to_text))
+        })
+        .await;
+        let (feed_clean, feed_text, feed_title) = match cleaned {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(NotStored::Skipped(format!("{link:?} could not be read: {e}")))),
+        };
         let mut article = NewArticle {
             outlet_id: h.outlet.id,
             feed_id: Some(h.feed.id),
             guid: item.guid.clone(),
             url: link.to_string(),
             canonical_url: canonical,
-            title: item
-                .title
-                .as_deref()
-                .map(tidings_html::html_to_text)
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| excerpt(&feed_text, 80)),
+            title: feed_title.filter(|t| !t.is_empty()).unwrap_or_else(|| excerpt(&feed_text, 80)),
             authors: item.authors.clone(),
             published_at: item.published.or(item.updated),
             updated_at: item.updated,
@@ -293,7 +387,14 @@ impl Engine {
             extraction_note: None,
         };
         if h.outlet.full_text {
-            match self.extract_page(&page_url).await {
+            let page = match deadline {
+                Some(deadline) => self.extract_page(&page_url, deadline).await,
+                None => Err(PageError::Failed(
+                    "the site asks for longer pauses between requests than this outlet's time for a round, so its page was not fetched"
+                        .to_string(),
+                )),
+            };
+            match page {
                 Ok(page) => {
                     if let Some(c) = page.canonical_url.as_deref().and_then(|c| canonical_url(c).ok()) {
                         // The page's own canonical address is the better key, if it is new.
@@ -322,7 +423,8 @@ impl Engine {
                     article.updated_at = article.updated_at.or(page.updated.map(|p| p.at));
                     article.lang = page.lang;
                 }
-                Err(reason) => {
+                Err(PageError::OutOfTime) => return Ok(Err(NotStored::OutOfTime)),
+                Err(PageError::Failed(reason)) => {
                     article.extraction = ExtractionStatus::FeedFallback;
                     article.extraction_note = Some(format!("{reason}; showing the feed's text"));
                 }
@@ -342,70 +444,75 @@ impl Engine {
         Ok(Ok(Some(article)))
     }
 
-    /// Fetches and extracts an article page; `Err` says why in words.
-    async fn extract_page(&self, url: &Url) -> Result<tidings_html::ExtractedArticle, String> {
-        let outcome = self
-            .fetcher
-            .fetch(FetchRequest::new(url.clone(), Purpose::Article))
-            .await
-            .map_err(|e| format!("the article page could not be fetched ({e})"))?;
+    /// Fetches and extracts an article page by `deadline`.
+    async fn extract_page(&self, url: &Url, deadline: Instant) -> Result<tidings_html::ExtractedArticle, PageError> {
+        let outcome = self.fetcher.fetch(FetchRequest::new(url.clone(), Purpose::Article).until(Some(deadline))).await;
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(tidings_fetch::Error::OutOfTime { .. }) => return Err(PageError::OutOfTime),
+            Err(e) => return Err(PageError::Failed(format!("the article page could not be fetched ({e})"))),
+        };
         let FetchOutcome::Fetched(page) = outcome else {
-            return Err("the article page answered 'not modified' to a plain request".to_string());
+            return Err(PageError::Failed("the article page answered 'not modified' to a plain request".to_string()));
         };
         let final_url = page.final_url.clone();
         let content_type = page.content_type.clone();
-        tokio::task::spawn_blocking(move || {
-            tidings_html::extract_article(&page.body, &final_url, content_type.as_deref())
+        off_the_runtime(move || {
+            tidings_html::extract_article(&page.body, &final_url, content_type.as_deref()).map(|mut a| {
+                a.canonical_url = a.canonical_url.filter(|c| same_site(c, &final_url));
+                a
+            })
         })
         .await
-        .map_err(|e| format!("extraction stopped unexpectedly ({e})"))?
-        .map_err(|e| format!("extraction failed ({e})"))
-    }
-
-    /// Puts an article into a story with other outlets' reports of the same event; `false` when
-    /// no other report matches yet.
-    async fn cluster(
-        &self,
-        id: ArticleId,
-        outlet: OutletId,
-        title: &str,
-        text: &str,
-        time: Timestamp,
-        now: Timestamp,
-    ) -> Result<bool> {
-        // One clustering decision at a time in this process, so each sees the ones before it.
-        let mut words = self.cluster_lock.lock().await;
-        if self.store.article(id).await?.story_id.is_some() {
-            return Ok(true);
-        }
-        let window = self.config.story_rules.window;
-        let briefs = self.store.recent_briefs(time - window, 2_000).await?;
-        let mut kept = HashMap::with_capacity(briefs.len());
-        let candidates: Vec<Candidate> = briefs
-            .iter()
-            .filter(|b| b.time <= time + window)
-            .map(|b| {
-                let vector =
-                    words.get(&b.id).cloned().unwrap_or_else(|| Arc::new(tidings_cluster::words(&b.title, &b.text)));
-                kept.insert(b.id, vector.clone());
-                Candidate { id: b.id, outlet_id: b.outlet_id, story_id: b.story_id, time: b.time, vector }
-            })
-            .collect();
-        // Only the articles in this window stay cached, so the cache is as small as the window.
-        *words = kept;
-        let me = Candidate::new(id, outlet, None, time, title, text);
-        let decision = assign_story(&me, &candidates, self.config.story_rules);
-        tracing::debug!(article = %id, %title, ?decision, "story decision");
-        match decision {
-            StoryMatch::Join(story) => self.store.join_story(story, id).await?,
-            StoryMatch::StartWith(other) => {
-                self.store.attach_story(other, id, now).await?;
-            }
-            StoryMatch::Alone => return Ok(false),
-        }
-        Ok(true)
+        .map_err(|e| PageError::Failed(format!("extraction stopped: {e}")))?
+        .map_err(|e| PageError::Failed(format!("extraction failed ({e})")))
     }
 }
 
-/// Articles that found no story when they arrived, to look at again after the round.
-type Alone = std::sync::Mutex<Vec<ArticleId>>;
+/// Why an article page gave no article.
+enum PageError {
+    /// The feed's time for the round ran out first.
+    OutOfTime,
+    /// Fetching or extraction failed, in words.
+    Failed(String),
+}
+
+/// Whether the canonical address a page declares is on the page's own site: a page may say
+/// which of its own addresses is the main one, never claim another site's article (which would
+/// suppress that article as a duplicate). Hosts are compared without `www.`, `m.`, `amp.` or
+/// `mobile.` in front, and a subdomain counts as its parent's site.
+fn same_site(canonical: &str, page: &Url) -> bool {
+    let bare = |host: &str| {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        ["www.", "m.", "amp.", "mobile."].iter().find_map(|p| host.strip_prefix(p).map(str::to_string)).unwrap_or(host)
+    };
+    let (Some(a), Some(b)) =
+        (Url::parse(canonical).ok().and_then(|u| u.host_str().map(bare)), page.host_str().map(bare))
+    else {
+        return false;
+    };
+    a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_may_name_its_own_site_as_canonical_but_not_another() {
+        let page = Url::parse("https://m.herald.example/story/1").unwrap_or_else(|_| unreachable!());
+        assert!(same_site("https://www.herald.example/story/1", &page));
+        assert!(same_site("https://herald.example/story/1", &page));
+        assert!(same_site("https://news.herald.example./story/1", &page));
+        assert!(!same_site("https://wire.example/story/1", &page));
+        assert!(!same_site("https://herald.example.evil.example/story/1", &page));
+        assert!(!same_site("not a url", &page));
+    }
+
+    #[tokio::test]
+    async fn a_panic_off_the_runtime_comes_back_in_words() {
+        let err = off_the_runtime(|| -> usize { panic!("sniffer sliced a character") }).await.unwrap_err();
+        assert!(err.contains("internal fault") && err.contains("sniffer sliced a character"), "{err}");
+        assert_eq!(off_the_runtime(|| 7).await, Ok(7));
+    }
+}

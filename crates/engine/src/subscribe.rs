@@ -1,5 +1,8 @@
 //! Subscribing to an outlet by feed URL or site URL, and the scheduler loop.
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use jiff::Timestamp;
 use tidings_feed::{ParsedFeed, common_feed_paths, discover_feeds};
 use tidings_fetch::{FetchOutcome, FetchRequest, Fetched, Purpose};
@@ -79,11 +82,25 @@ impl Engine {
         Err(Error::NoFeedFound { url: url.to_string(), reason: reason.to_string() })
     }
 
-    /// Runs rounds of due feeds until `cancel` fires. Errors are logged, never fatal.
-    pub async fn run_until(&self, cancel: CancellationToken) {
+    /// Runs rounds of due feeds until `cancel` fires, calling `alive` as each feed finishes and
+    /// at every tick (a watchdog's heartbeat). Errors are logged, never fatal, and so is a
+    /// panic: the next round starts at the next tick.
+    pub async fn run_until(&self, cancel: CancellationToken, alive: &(dyn Fn() + Send + Sync)) {
         loop {
-            match self.run_round(Timestamp::now(), false, &|r| log_feed(r)).await {
-                Ok(round) if !round.feeds.is_empty() => {
+            alive();
+            let progress = |r: &crate::FeedReport| {
+                log_feed(r);
+                alive();
+            };
+            let round = AssertUnwindSafe(self.run_round(Timestamp::now(), false, &progress)).catch_unwind();
+            // Stopping drops a round under way: each article is stored in its own transaction,
+            // so what was stored stays and the rest is fetched on the next start.
+            let round = tokio::select! {
+                () = cancel.cancelled() => return,
+                round = round => round,
+            };
+            match round {
+                Ok(Ok(round)) if !round.feeds.is_empty() => {
                     tracing::info!(
                         feeds = round.feeds.len(),
                         new = round.articles_new(),
@@ -91,8 +108,9 @@ impl Engine {
                         "round done"
                     );
                 }
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "round failed; retrying at the next tick"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "round failed; retrying at the next tick"),
+                Err(_) => tracing::error!("a round panicked; retrying at the next tick"),
             }
             tokio::select! {
                 () = cancel.cancelled() => return,

@@ -23,8 +23,11 @@ const FEED_TYPES: &[&str] = &[
 
 /// Feeds advertised with `<link rel="alternate" type="…">` in `html`, in page order,
 /// resolved against `page_url`.
+///
+/// Only the page's `<link>` and `<base>` tags are parsed, gathered in one pass over its bytes,
+/// so a page nested as deep as an attacker likes costs linear time (the HTML limit policy).
 pub fn discover_feeds(html: &str, page_url: &Url) -> Vec<DiscoveredFeed> {
-    let doc = dom_query::Document::from(html);
+    let doc = dom_query::Document::from(link_tags(html).as_str());
     let base =
         doc.select("base[href]").attr("href").and_then(|b| page_url.join(&b).ok()).unwrap_or_else(|| page_url.clone());
     let mut found: Vec<DiscoveredFeed> = Vec::new();
@@ -47,6 +50,27 @@ pub fn discover_feeds(html: &str, page_url: &Url) -> Vec<DiscoveredFeed> {
         found.push(DiscoveredFeed { url, title });
     }
     found
+}
+
+/// The `<link …>` and `<base …>` tags of a page, in order, and nothing else; each byte of the
+/// page is looked at a bounded number of times.
+fn link_tags(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut tags = String::new();
+    let mut at = 0;
+    while let Some(lt) = lower[at..].find('<').map(|p| at + p) {
+        let rest = &lower[lt + 1..];
+        let name = rest.split(|c: char| c.is_ascii_whitespace() || matches!(c, '>' | '/' | '<')).next();
+        at = lt + 1;
+        if matches!(name, Some("link" | "base")) {
+            // A tag that never closes ends the page's tags.
+            let Some(gt) = rest.find('>') else { break };
+            at = lt + 1 + gt + 1;
+            tags.push_str(&html[lt..at]);
+            tags.push('\n');
+        }
+    }
+    tags
 }
 
 /// Paths where sites commonly keep a feed, to try when the page advertises none.
@@ -81,6 +105,21 @@ mod tests {
             ["https://news.example/rss.xml", "https://news.example/section/atom.xml", "https://cdn.example/f.json"]
         );
         assert_eq!(feeds[0].title.as_deref(), Some("All news"));
+    }
+
+    #[test]
+    fn a_deeply_nested_page_is_read_in_linear_time() {
+        let html = format!(
+            "<html><head><link rel=alternate type=application/rss+xml href=/feed></head><body>{}</body></html>",
+            "<div>".repeat(200_000)
+        );
+        let started = std::time::Instant::now();
+        let feeds = discover_feeds(&html, &page());
+        assert_eq!(feeds.len(), 1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        for hostile in ["<link".repeat(100_000), "<".repeat(100_000), "<a<a".repeat(50_000)] {
+            assert!(discover_feeds(&hostile, &page()).is_empty());
+        }
     }
 
     #[test]

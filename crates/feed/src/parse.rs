@@ -42,6 +42,12 @@ pub fn parse_feed_http(bytes: &[u8], source_url: Option<&Url>, content_type: Opt
     if doc.unclosed > 0 {
         warnings.push(format!("the document ends with {} elements still open; it may be cut off", doc.unclosed));
     }
+    if doc.entity_budget_spent() {
+        warnings.push(format!(
+            "the feed's own <!ENTITY> references would expand to more than {} bytes; the rest were left as written",
+            crate::xml::entity_budget(text.len())
+        ));
+    }
     warnings.append(&mut feed.warnings);
     feed.warnings = warnings;
     Ok(feed)
@@ -89,8 +95,8 @@ fn decode(bytes: &[u8], http: Option<&'static encoding_rs::Encoding>) -> (String
             let decl = &h[..h.find("?>")?];
             let at = decl.find("encoding")?;
             let rest = decl[at + 8..].trim_start().strip_prefix('=')?.trim_start();
-            let q = rest.chars().next()?;
-            rest[1..].split(q).next().map(str::to_string)
+            let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            rest.get(1..)?.split(q).next().map(str::to_string)
         });
     if let Some(label) = declared {
         // Labels Python does not know (feedparser's reference) fall back like unknown ones.
@@ -528,10 +534,18 @@ fn without_xhtml_namespace(markup: &str) -> String {
     for quote in ['"', '\''] {
         let default = format!(" xmlns={quote}{XHTML}{quote}");
         out = out.replace(&default, "");
-        while let Some(at) = out.find(&format!("={quote}{XHTML}{quote}")) {
-            let decl_start = out[..at].rfind(" xmlns:").unwrap_or(at);
+        let value = format!("={quote}{XHTML}{quote}");
+        let mut from = 0;
+        while let Some(at) = out.get(from..).and_then(|rest| rest.find(&value)).map(|p| from + p) {
+            // Only an `xmlns:prefix="…"` declaration goes; another attribute with this value stays.
+            let Some(decl_start) = out[..at].rfind(" xmlns:").filter(|d| !out[d + 7..at].contains(char::is_whitespace))
+            else {
+                from = at + value.len();
+                continue;
+            };
             prefixes.push(out[decl_start + 7..at].to_string());
-            out.replace_range(decl_start..at + XHTML.len() + 3, "");
+            out.replace_range(decl_start..at + value.len(), "");
+            from = decl_start;
         }
     }
     for p in prefixes.iter().filter(|p| !p.is_empty() && p.len() < 32) {

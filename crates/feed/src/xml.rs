@@ -7,14 +7,23 @@
 //! everything. Namespace prefixes are resolved and mapped onto the canonical prefixes of the
 //! feed formats (`atom`, `dc`, `content`, …), so `<foo:creator xmlns:foo="…/dc/elements/1.1/">`
 //! is `dc:creator`. Only internal `<!ENTITY>` declarations with literal values are honoured,
-//! each at most 1 KiB and never recursively, so "billion laughs" cannot expand.
+//! each at most 1 KiB and never recursively, so "billion laughs" cannot expand; and what they
+//! expand to in all is bounded by [`entity_budget`], so many references to one entity cannot
+//! either (the same idea as libxml2's amplification limit).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Elements nested deeper than this are read as text of their parent.
 const MAX_DEPTH: usize = 256;
 /// Internal entities kept at most.
 const MAX_ENTITIES: usize = 256;
+
+/// Bytes the document's own entities may expand to in all: as many as the document has, at
+/// least 64 KiB and at most 8 MiB. References past the budget stay as written.
+pub(crate) fn entity_budget(source_len: usize) -> usize {
+    source_len.clamp(64 * 1024, 8 * 1024 * 1024)
+}
 
 /// One element.
 #[derive(Debug, Default, Clone)]
@@ -55,6 +64,10 @@ pub(crate) struct Doc<'a> {
     /// Elements still open when the input ended (a truncated or broken document).
     pub(crate) unclosed: usize,
     entities: HashMap<String, String>,
+    /// Bytes the document's own entities may still expand to.
+    entity_budget: Cell<usize>,
+    /// Set when a reference was left as written because the budget ran out.
+    entity_budget_spent: Cell<bool>,
 }
 
 /// Namespace URIs of the feed formats and their extensions, with the prefix we use for them.
@@ -87,17 +100,61 @@ fn canonical_prefix(uri: &str) -> Option<&'static str> {
     })
 }
 
-struct Scope {
-    prefixes: Vec<(String, String)>,
+/// The namespace prefixes in scope, indexed by prefix so that resolving a name costs the same
+/// however many prefixes a document declares.
+struct Scopes {
+    /// Prefix → the URIs it is bound to, innermost last.
+    bound: HashMap<String, Vec<String>>,
+    /// For each open element, the prefixes it declared.
+    frames: Vec<Vec<String>>,
+}
+
+impl Scopes {
+    fn new() -> Self {
+        let mut bound = HashMap::new();
+        bound.insert("xml".to_string(), vec!["xml".to_string()]);
+        Self { bound, frames: vec![Vec::new()] }
+    }
+
+    fn push(&mut self, declared: Vec<(String, String)>) {
+        let mut frame = Vec::with_capacity(declared.len());
+        for (prefix, uri) in declared {
+            self.bound.entry(prefix.clone()).or_default().push(uri);
+            frame.push(prefix);
+        }
+        self.frames.push(frame);
+    }
+
+    fn pop(&mut self) {
+        for prefix in self.frames.pop().unwrap_or_default() {
+            if let Some(uris) = self.bound.get_mut(&prefix) {
+                uris.pop();
+                if uris.is_empty() {
+                    self.bound.remove(&prefix);
+                }
+            }
+        }
+    }
+
+    fn uri(&self, prefix: &str) -> Option<&str> {
+        self.bound.get(prefix).and_then(|u| u.last()).map(String::as_str)
+    }
 }
 
 impl<'a> Doc<'a> {
     /// Reads `source` into a tree. Never fails.
     pub(crate) fn parse(source: &'a str) -> Self {
-        let mut doc = Doc { source, nodes: vec![Node::default()], unclosed: 0, entities: HashMap::new() };
+        let mut doc = Doc {
+            source,
+            nodes: vec![Node::default()],
+            unclosed: 0,
+            entities: HashMap::new(),
+            entity_budget: Cell::new(entity_budget(source.len())),
+            entity_budget_spent: Cell::new(false),
+        };
         let bytes = source.as_bytes();
         let mut stack: Vec<usize> = vec![0];
-        let mut scopes: Vec<Scope> = vec![Scope { prefixes: vec![("xml".into(), "xml".into())] }];
+        let mut scopes = Scopes::new();
         let mut raw_names: Vec<String> = vec![String::new()];
         let mut i = 0;
         while i < bytes.len() {
@@ -210,7 +267,7 @@ impl<'a> Doc<'a> {
         &mut self,
         start: usize,
         stack: &mut Vec<usize>,
-        scopes: &mut Vec<Scope>,
+        scopes: &mut Scopes,
         raw_names: &mut Vec<String>,
     ) -> usize {
         let source = self.source;
@@ -284,15 +341,15 @@ impl<'a> Doc<'a> {
             return i;
         }
         // Namespace declarations first, then names.
-        let mut scope = Scope { prefixes: Vec::new() };
+        let mut declared = Vec::new();
         for (name, value) in &attrs {
             if name == "xmlns" {
-                scope.prefixes.push((String::new(), value.clone()));
+                declared.push((String::new(), value.clone()));
             } else if let Some(p) = name.strip_prefix("xmlns:") {
-                scope.prefixes.push((p.to_ascii_lowercase(), value.clone()));
+                declared.push((p.to_ascii_lowercase(), value.clone()));
             }
         }
-        scopes.push(scope);
+        scopes.push(declared);
         let resolve = |prefix: &str, is_attr: bool| -> String {
             if is_attr && prefix.is_empty() {
                 return String::new();
@@ -300,13 +357,7 @@ impl<'a> Doc<'a> {
             if prefix == "xml" {
                 return "xml".to_string();
             }
-            let uri = scopes
-                .iter()
-                .rev()
-                .flat_map(|s| s.prefixes.iter().rev())
-                .find(|(p, _)| p == prefix)
-                .map(|(_, u)| u.as_str());
-            match uri {
+            match scopes.uri(prefix) {
                 Some(u) => canonical_prefix(u).map_or_else(|| prefix.to_string(), str::to_string),
                 None => prefix.to_string(),
             }
@@ -345,7 +396,13 @@ impl<'a> Doc<'a> {
     /// Decodes character and entity references: XML's five, numeric ones, HTML's named ones and
     /// the document's own literal entities. Unknown references stay as written.
     pub(crate) fn decode(&self, s: &str) -> String {
-        decode_with(s, &self.entities)
+        decode_with(s, &self.entities, &self.entity_budget, &self.entity_budget_spent)
+    }
+
+    /// True when some of the document's own entity references were left as written because
+    /// what they expand to passed [`entity_budget`].
+    pub(crate) fn entity_budget_spent(&self) -> bool {
+        self.entity_budget_spent.get()
     }
 
     /// Text of a node and all its descendants, in document order.
@@ -413,7 +470,7 @@ impl<'a> Doc<'a> {
     }
 }
 
-fn decode_with(s: &str, entities: &HashMap<String, String>) -> String {
+fn decode_with(s: &str, entities: &HashMap<String, String>, budget: &Cell<usize>, spent: &Cell<bool>) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -430,7 +487,7 @@ fn decode_with(s: &str, entities: &HashMap<String, String>) -> String {
         match end {
             Some((e, ';')) if e > 1 => {
                 let name = &rest[1..e];
-                if let Some(c) = reference(name, entities) {
+                if let Some(c) = reference(name, entities, budget, spent) {
                     out.push_str(&c);
                     rest = &rest[e + 1..];
                     continue;
@@ -448,7 +505,12 @@ fn decode_with(s: &str, entities: &HashMap<String, String>) -> String {
     out
 }
 
-fn reference(name: &str, entities: &HashMap<String, String>) -> Option<String> {
+fn reference(
+    name: &str,
+    entities: &HashMap<String, String>,
+    budget: &Cell<usize>,
+    spent: &Cell<bool>,
+) -> Option<String> {
     if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
@@ -457,6 +519,11 @@ fn reference(name: &str, entities: &HashMap<String, String>) -> Option<String> {
         return char::from_u32(code).map(String::from);
     }
     if let Some(v) = entities.get(name) {
+        let Some(left) = budget.get().checked_sub(v.len()) else {
+            spent.set(true);
+            return None;
+        };
+        budget.set(left);
         return Some(v.clone());
     }
     crate::entities::lookup(name).map(String::from)

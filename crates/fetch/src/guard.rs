@@ -74,6 +74,14 @@ fn v6_reason(ip: Ipv6Addr) -> Option<&'static str> {
     if seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] {
         return v4_reason(embedded(seg[6], seg[7]));
     }
+    if seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2] == 0x0001 {
+        // RFC 8215: translators of one's own network, with the IPv4 address placed anywhere.
+        return Some("a local-use NAT64 (64:ff9b:1::/48) address");
+    }
+    if seg[..4] == [0, 0, 0, 0] && seg[4] == 0xffff && seg[5] == 0 {
+        // IPv4-translated (::ffff:0:a.b.c.d, RFC 2765).
+        return v4_reason(embedded(seg[6], seg[7]));
+    }
     if seg[0] == 0x2002 {
         return v4_reason(embedded(seg[1], seg[2]));
     }
@@ -184,6 +192,11 @@ mod tests {
             "[64:ff9b::a9fe:a9fe]",
             "[2002:7f00:1::]",
             "[::127.0.0.1]",
+            "[::ffff:0:7f00:1]",
+            "[::ffff:0:a9fe:a9fe]",
+            "[::ffff:0:10.0.0.1]",
+            "[64:ff9b:1::7f00:1]",
+            "[64:ff9b:1:ffff::1]",
         ] {
             assert!(refused(host), "{host} was allowed");
         }
@@ -191,7 +204,8 @@ mod tests {
 
     #[test]
     fn public_addresses_are_allowed() {
-        for host in ["93.184.215.14", "1.1.1.1", "[2606:4700::1111]", "[::ffff:93.184.215.14]"] {
+        for host in ["93.184.215.14", "1.1.1.1", "[2606:4700::1111]", "[::ffff:93.184.215.14]", "[::ffff:0:5db8:d70e]"]
+        {
             assert!(!refused(host), "{host} was refused");
         }
     }

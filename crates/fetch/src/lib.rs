@@ -91,6 +91,14 @@ pub enum Error {
         /// The URL.
         url: String,
     },
+    /// The time allowed for the fetch, waits for the host's turn and robots.txt included, ran out.
+    #[error(
+        "{url} was not fetched: its time ran out while waiting for the host's turn (the host asks for long pauses between requests); it is tried again later"
+    )]
+    OutOfTime {
+        /// The URL.
+        url: String,
+    },
     /// The response is not of a type we read.
     #[error("{url} answered with {content_type}, not a web page")]
     ContentType {
@@ -119,6 +127,9 @@ pub struct FetchConfig {
     pub max_redirects: usize,
     /// Minimum time between two requests to one host.
     pub min_host_delay: Duration,
+    /// Limit on waiting for a host's turn and its robots.txt, on top of `total_timeout`, so
+    /// that no fetch lasts longer than the two together.
+    pub max_wait: Duration,
     /// Which addresses may be reached.
     pub network: NetworkPolicy,
 }
@@ -132,6 +143,7 @@ impl Default for FetchConfig {
             max_body_bytes: 16 * 1024 * 1024,
             max_redirects: 5,
             min_host_delay: Duration::from_secs(1),
+            max_wait: Duration::from_secs(90),
             network: NetworkPolicy::default(),
         }
     }
@@ -160,12 +172,22 @@ pub struct FetchRequest {
     pub etag: Option<String>,
     /// Last-Modified from the last fetch, for conditional GET.
     pub last_modified: Option<String>,
+    /// Give up at this time, waits included (the caller's own budget); the fetcher's limits
+    /// apply as well.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl FetchRequest {
     /// An unconditional request.
     pub fn new(url: Url, purpose: Purpose) -> Self {
-        Self { url, purpose, etag: None, last_modified: None }
+        Self { url, purpose, etag: None, last_modified: None, deadline: None }
+    }
+
+    /// The same request, given up at `deadline` at the latest.
+    #[must_use]
+    pub fn until(mut self, deadline: Option<std::time::Instant>) -> Self {
+        self.deadline = deadline;
+        self
     }
 }
 
@@ -237,8 +259,16 @@ impl Fetcher {
     }
 
     /// Fetches `req`, following redirects. The total timeout covers the network exchanges
-    /// (every hop and the body), not the wait for a polite turn at a busy host.
+    /// (every hop and the body); waiting for a polite turn at a busy host and for its robots.txt
+    /// may add `max_wait` at most, and nothing goes past the request's own deadline.
     pub async fn fetch(&self, req: FetchRequest) -> Result<FetchOutcome> {
+        let limit = std::time::Instant::now() + self.config.total_timeout + self.config.max_wait;
+        let deadline = req.deadline.map_or(limit, |d| d.min(limit));
+        let url = req.url.to_string();
+        tokio::time::timeout_at(deadline.into(), self.fetch_within(req)).await.unwrap_or(Err(Error::OutOfTime { url }))
+    }
+
+    async fn fetch_within(&self, req: FetchRequest) -> Result<FetchOutcome> {
         let original = req.url.to_string();
         let mut deadline: Option<tokio::time::Instant> = None;
         let mut url = req.url.clone();
@@ -261,7 +291,7 @@ impl Fetcher {
                     headers.insert(header::IF_MODIFIED_SINCE, v);
                 }
             }
-            let turn = self.gate.wait_turn(&url).await;
+            let turn = self.gate.wait_turn(&url, req.purpose != Purpose::Feed).await;
             let deadline = *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.config.total_timeout);
             let timeout = || Error::Timeout { url: url.to_string(), seconds: self.config.total_timeout.as_secs() };
             let response =
@@ -379,7 +409,7 @@ impl Fetcher {
     /// Fetches robots.txt: its text, `None` when there is none (4xx), an error when the site is
     /// failing (5xx), which RFC 9309 says means "disallow everything for now".
     async fn fetch_robots(&self, robots_url: Url) -> Result<Option<Bytes>> {
-        match Box::pin(self.fetch(FetchRequest::new(robots_url, Purpose::Feed))).await {
+        match Box::pin(self.fetch_within(FetchRequest::new(robots_url, Purpose::Feed))).await {
             Ok(FetchOutcome::Fetched(f)) => Ok(Some(f.body)),
             Ok(FetchOutcome::NotModified { .. }) => Ok(None),
             Err(Error::Status { status, .. }) if (400..500).contains(&status) => Ok(None),

@@ -17,7 +17,9 @@ const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
 /// A site whose robots.txt could not be read is asked again after this long.
 const ROBOTS_RETRY: Duration = Duration::from_secs(10 * 60);
 /// Crawl-delay values above this are capped, so one site cannot stall a worker for hours.
-const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
+const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
+/// The host and robots.txt maps are swept of entries nobody uses once they hold this many.
+const SWEEP_AT: usize = 1024;
 
 #[derive(Debug, Default)]
 pub(crate) struct HostState {
@@ -70,8 +72,15 @@ impl std::fmt::Debug for RobotsRules {
     }
 }
 
+/// One server, however it is written: `Host.` and `host`, http and https, are the same host, so
+/// they share one turn and one delay.
 fn host_key(url: &Url) -> String {
-    format!("{}:{}", url.host_str().unwrap_or_default(), url.port_or_known_default().unwrap_or(0))
+    url.host_str().unwrap_or_default().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The robots.txt of `url`'s host, whatever the scheme or a trailing dot: one file per host.
+fn robots_key(url: &Url) -> String {
+    format!("{}:{}", host_key(url), url.port().map_or(String::new(), |p| p.to_string()))
 }
 
 impl HostGate {
@@ -81,13 +90,35 @@ impl HostGate {
 
     fn host(&self, url: &Url) -> Arc<tokio::sync::Mutex<HostState>> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        hosts.entry(host_key(url)).or_default().clone()
+        let key = host_key(url);
+        if hosts.len() >= SWEEP_AT && !hosts.contains_key(&key) {
+            // A host nobody holds, with no Crawl-delay of its own and whose delay has passed, has
+            // nothing worth keeping.
+            let now = Instant::now();
+            hosts.retain(|_, state| {
+                Arc::strong_count(state) > 1
+                    || state.try_lock().map_or(true, |s| {
+                        s.crawl_delay.is_some() || s.last_request.is_some_and(|last| last + self.min_delay > now)
+                    })
+            });
+        }
+        hosts.entry(key).or_default().clone()
     }
 
-    /// Waits until this host is free and its delay has passed.
-    pub(crate) async fn wait_turn(&self, url: &Url) -> Turn {
+    /// Hosts and robots.txt files remembered now.
+    #[cfg(test)]
+    pub(crate) fn remembered(&self) -> (usize, usize) {
+        let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let robots = self.robots.lock().unwrap_or_else(|p| p.into_inner()).len();
+        (hosts, robots)
+    }
+
+    /// Waits until this host is free and its delay has passed: robots.txt's Crawl-delay when
+    /// `crawling` (pages; feeds are fetched on the subscriber's behalf, like robots.txt itself
+    /// says nothing of them), else the minimum delay.
+    pub(crate) async fn wait_turn(&self, url: &Url, crawling: bool) -> Turn {
         let guard = self.host(url).lock_owned().await;
-        let delay = guard.crawl_delay.map_or(self.min_delay, |d| d.max(self.min_delay));
+        let delay = guard.crawl_delay.filter(|_| crawling).map_or(self.min_delay, |d| d.max(self.min_delay));
         if let Some(last) = guard.last_request {
             let ready = last + delay;
             if ready > Instant::now() {
@@ -103,9 +134,15 @@ impl HostGate {
         F: FnOnce(Url) -> Fut,
         Fut: Future<Output = crate::Result<Option<Bytes>>>,
     {
-        let origin = url.origin().ascii_serialization();
+        let origin = robots_key(url);
         let cell = {
             let mut map = self.robots.lock().unwrap_or_else(|p| p.into_inner());
+            if map.len() >= SWEEP_AT && !map.contains_key(&origin) {
+                let now = Instant::now();
+                map.retain(|_, cell| {
+                    Arc::strong_count(cell) > 1 || cell.get().is_none_or(|(expires, _)| *expires > now)
+                });
+            }
             let cell = map.entry(origin.clone()).or_default();
             if cell.get().is_some_and(|(expires, _)| *expires <= Instant::now()) {
                 *cell = RobotsCell::default();
@@ -138,5 +175,33 @@ impl HostGate {
             })
             .await;
         rules.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn one_host_in_any_spelling_shares_one_turn() {
+        let keys: Vec<String> = ["https://News.example/a", "http://news.example./b", "http://news.example:80/c"]
+            .iter()
+            .map(|u| host_key(&url(u)))
+            .collect();
+        assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    }
+
+    #[tokio::test]
+    async fn hosts_nobody_uses_are_forgotten() {
+        let gate = HostGate::new(Duration::ZERO);
+        for i in 0..3 * SWEEP_AT {
+            drop(gate.wait_turn(&url(&format!("http://h{i}.example/")), true).await);
+        }
+        let (hosts, _) = gate.remembered();
+        assert!(hosts <= SWEEP_AT + 1, "{hosts} hosts remembered");
     }
 }

@@ -10,18 +10,13 @@ use dom_smoothie::{Config, Readability, TextMode};
 use serde::Serialize;
 use url::Url;
 
+use crate::limits::{MAX_HTML_BYTES, MAX_NESTING};
 use crate::metadata::{PageMeta, PageTime, parse_page_date, split_byline};
 use crate::prescan::prescan;
 use crate::{Error, Result, charset, sanitize};
 
-/// Pages larger than this are not extracted.
-const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Pages with more elements than this are not extracted (bounds time on hostile pages).
 const MAX_ELEMENTS: usize = 200_000;
-/// Pages nested deeper than this are refused before parsing: the HTML parser and Readability
-/// scoring both cost time quadratic in nesting, and real pages stay well under 100 levels. The
-/// estimate errs high (unclosed formatting tags count), hence the margin.
-const MAX_DEPTH_ESTIMATE: usize = 2_000;
 /// Below this many characters an extraction "looks wrong".
 const MIN_TEXT_CHARS: usize = 250;
 
@@ -193,14 +188,16 @@ impl ExtractedArticle {
 
 /// Extracts the article from an HTML page fetched from `url`.
 pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>) -> Result<ExtractedArticle> {
-    if bytes.len() > MAX_PAGE_BYTES {
-        return Err(Error::TooLarge { size: bytes.len(), limit: MAX_PAGE_BYTES });
+    // The limits every parse keeps to (`limits.rs`); pages nested deeper are refused, since
+    // Readability scoring is quadratic in nesting too. The estimate errs high.
+    if bytes.len() > MAX_HTML_BYTES {
+        return Err(Error::TooLarge { size: bytes.len(), limit: MAX_HTML_BYTES });
     }
     let tld = url.host_str().and_then(|h| h.rsplit('.').next());
     let (text, _) = charset::decode_html(bytes, http_content_type, tld);
     let text = crate::mojibake::repair(&text);
     let scanned = prescan(&text);
-    if scanned.depth > MAX_DEPTH_ESTIMATE {
+    if scanned.depth > MAX_NESTING {
         return Err(Error::TooComplex(format!("elements nested about {} levels deep", scanned.depth)));
     }
     let doc = Document::from(scanned.page.as_ref());

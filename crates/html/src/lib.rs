@@ -8,6 +8,7 @@ mod boilerplate;
 mod charset;
 mod class_words;
 mod extract;
+mod limits;
 mod metadata;
 mod mojibake;
 mod prescan;

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
+use crate::limits::bounded_fragment;
+
 /// Tags kept in stored article HTML. Images and media are left out on purpose: showing them
 /// would make readers' browsers request third-party hosts, which the site never does.
 const ALLOWED_TAGS: &[&str] = &[
@@ -56,8 +58,10 @@ const ALLOWED_TAGS: &[&str] = &[
 ];
 
 /// Returns `html` with only safe tags and attributes, links made absolute against `base` and
-/// marked `rel="noopener noreferrer"`. Sanitizing sanitized HTML changes nothing.
+/// marked `rel="noopener noreferrer"`. Sanitizing sanitized HTML changes nothing. HTML past the
+/// limits every parse keeps to (`limits.rs`) is cut, or read as its text alone.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    let html = bounded_fragment(html);
     thread_local! {
         // Building the policy costs more than cleaning a small article, so each thread keeps one.
         static POLICY: std::cell::RefCell<Builder<'static>> = std::cell::RefCell::new(policy());
@@ -68,7 +72,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
             Some(b) => builder.url_relative(UrlRelative::RewriteWithBase(b.clone())),
             None => builder.url_relative(UrlRelative::Deny),
         };
-        builder.clean(html).to_string()
+        builder.clean(&html).to_string()
     })
 }
 
@@ -96,9 +100,10 @@ fn policy() -> Builder<'static> {
 }
 
 /// Plain text of an HTML fragment: block elements become paragraphs separated by a blank line,
-/// whitespace inside a paragraph is folded.
+/// whitespace inside a paragraph is folded. HTML past the limits every parse keeps to is cut,
+/// or read as its text alone.
 pub fn html_to_text(html: &str) -> String {
-    let doc = dom_query::Document::fragment(html);
+    let doc = dom_query::Document::fragment(bounded_fragment(html).as_ref());
     text_of(&doc.select("html"))
 }
 

@@ -10,7 +10,8 @@ mod rows;
 mod store;
 
 pub use store::{
-    ArticleBrief, FetchRecord, NewArticle, NewOutlet, OutletHealth, RepeatedLine, Store, StoryWithArticles,
+    ArticleBrief, FetchRecord, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine, STORY_ARTICLES_SHOWN, SessionUser, Store,
+    StoryWithArticles, User,
 };
 
 /// What went wrong in the store.
@@ -22,6 +23,9 @@ pub enum Error {
     /// A unique value is already taken.
     #[error("{0} already exists")]
     Conflict(String),
+    /// Outside data that cannot be stored as it is.
+    #[error("{0}; it was not stored")]
+    Refused(String),
     /// The database URL is not one Tidings can use.
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
     UnsupportedUrl(String),

@@ -8,9 +8,12 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId};
+use tidings_core::{
+    Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId, storable_text as text,
+    web_link,
+};
 
-use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros, ts};
+use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros};
 use crate::{Error, Result};
 
 /// The database behind a [`Store`].
@@ -68,6 +71,10 @@ macro_rules! write_tx {
 mod repeated_lines;
 
 pub use repeated_lines::RepeatedLine;
+
+mod accounts;
+
+pub use accounts::{NewUser, SessionUser, User};
 
 macro_rules! outlet_select {
     () => {
@@ -201,24 +208,47 @@ pub struct StoryWithArticles {
     pub articles: Vec<Article>,
 }
 
+/// Articles of one story [`Store::story_articles`] returns at most.
+pub const STORY_ARTICLES_SHOWN: i64 = 200;
+
+/// The schema's migrations, in order, as (version, name, SQLite SQL, PostgreSQL SQL).
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "story merges",
+        include_str!("../migrations/sqlite/0002_story_merges.sql"),
+        include_str!("../migrations/postgres/0002_story_merges.sql"),
+    ),
+    (
+        3,
+        "repeated lines",
+        include_str!("../migrations/sqlite/0003_repeated_lines.sql"),
+        include_str!("../migrations/postgres/0003_repeated_lines.sql"),
+    ),
+    (
+        4,
+        "accounts",
+        include_str!("../migrations/sqlite/0004_accounts.sql"),
+        include_str!("../migrations/postgres/0004_accounts.sql"),
+    ),
+];
+
 fn migrator(backend: &str) -> Result<Migrator> {
-    let (initial, repeated_lines): (&'static str, &'static str) = match backend {
-        "sqlite" => (
-            include_str!("../migrations/sqlite/0001_initial.sql"),
-            include_str!("../migrations/sqlite/0003_repeated_lines.sql"),
-        ),
-        _ => (
-            include_str!("../migrations/postgres/0001_initial.sql"),
-            include_str!("../migrations/postgres/0003_repeated_lines.sql"),
-        ),
-    };
-    let migration = |version, name: &str, sql: &'static str| {
-        Migration::new(version, name.to_string().into(), MigrationType::Simple, sql.into_sql_str(), false)
-    };
-    Ok(Migrator::with_migrations(vec![
-        migration(1, "initial", initial),
-        migration(3, "repeated lines", repeated_lines),
-    ]))
+    Ok(Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, name, sqlite, postgres)| {
+                let sql = if backend == "sqlite" { sqlite } else { postgres };
+                Migration::new(version, name.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    ))
 }
 
 impl Store {
@@ -292,7 +322,14 @@ impl Store {
     // ---- outlets and feeds ----
 
     /// Adds an outlet with its feed, due for fetching at `now`.
+    ///
+    /// This and the other writes are where outside data enters the store: links are kept only
+    /// when they are http(s) (a site link that is not is dropped, a feed or article address
+    /// that is not is refused), and text loses the characters databases refuse.
     pub async fn add_outlet(&self, new: &NewOutlet, feed_url: &str, now: Timestamp) -> Result<OutletHealth> {
+        let feed_url = web_address(feed_url, "feed")?;
+        let feed_url = feed_url.as_str();
+        let site_url = new.site_url.as_deref().and_then(web_link);
         let id: i64 = write_tx!(self, |tx| {
             let taken: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM feeds WHERE url = $1").bind(feed_url).fetch_optional(&mut *tx).await?;
@@ -302,9 +339,9 @@ impl Store {
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO outlets (name, site_url, category, full_text, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
-            .bind(&new.name)
-            .bind(&new.site_url)
-            .bind(&new.category)
+            .bind(text(&new.name))
+            .bind(&site_url)
+            .bind(new.category.as_deref().map(text))
             .bind(i64::from(new.full_text))
             .bind(micros(now))
             .fetch_one(&mut *tx)
@@ -379,7 +416,7 @@ impl Store {
                      next_fetch_at = $3, paused_reason = $4 WHERE id = $5",
                 )
                 .bind(micros(rec.at))
-                .bind(error)
+                .bind(text(error))
                 .bind(micros(rec.next_fetch_at))
                 .bind(&rec.pause)
                 .bind(feed.0)
@@ -395,6 +432,8 @@ impl Store {
 
     /// Moves a feed to a new address (after a permanent redirect, or when the operator edits it).
     pub async fn set_feed_url(&self, feed: FeedId, url: &str) -> Result<()> {
+        let url = web_address(url, "feed")?;
+        let url = url.as_str();
         write_tx!(self, |tx| {
             let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM feeds WHERE url = $1 AND id <> $2")
                 .bind(url)
@@ -425,10 +464,11 @@ impl Store {
 
     /// Renames an outlet (the feed's title replaces a provisional name).
     pub async fn rename_outlet(&self, outlet: OutletId, name: &str, site_url: Option<&str>) -> Result<()> {
+        let site_url = site_url.and_then(web_link);
         write_tx!(self, |tx| {
             sqlx::query("UPDATE outlets SET name = $1, site_url = COALESCE($2, site_url) WHERE id = $3")
-                .bind(name)
-                .bind(site_url)
+                .bind(text(name))
+                .bind(&site_url)
                 .bind(outlet.0)
                 .execute(&mut *tx)
                 .await?;
@@ -442,9 +482,9 @@ impl Store {
     pub async fn article_known(&self, feed: FeedId, guid: Option<&str>, canonical_url: &str) -> Result<bool> {
         let row: Option<(i64,)> = read!(self, |pool| {
             sqlx::query_as("SELECT id FROM articles WHERE canonical_url = $1 OR (feed_id = $2 AND guid = $3) LIMIT 1")
-                .bind(canonical_url)
+                .bind(text(canonical_url))
                 .bind(feed.0)
-                .bind(guid)
+                .bind(guid.map(text))
                 .fetch_optional(pool)
                 .await?
         });
@@ -453,6 +493,7 @@ impl Store {
 
     /// Stores an article; `None` when it is a duplicate of one already stored.
     pub async fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
+        let url = web_address(&a.url, "article")?;
         let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
         let id: Option<(i64,)> = write_tx!(self, |tx| {
             sqlx::query_as(
@@ -463,21 +504,21 @@ impl Store {
             )
             .bind(a.outlet_id.0)
             .bind(a.feed_id.map(|f| f.0))
-            .bind(&a.guid)
-            .bind(&a.url)
-            .bind(&a.canonical_url)
-            .bind(&a.title)
-            .bind(join_authors(&a.authors))
+            .bind(a.guid.as_deref().map(text))
+            .bind(&url)
+            .bind(text(&a.canonical_url))
+            .bind(text(&a.title))
+            .bind(text(&join_authors(&a.authors)))
             .bind(a.published_at.map(micros))
             .bind(a.updated_at.map(micros))
             .bind(micros(a.fetched_at))
             .bind(micros(sort_at))
-            .bind(&a.content_html)
-            .bind(&a.content_text)
-            .bind(&a.excerpt)
-            .bind(&a.lang)
+            .bind(text(&a.content_html))
+            .bind(text(&a.content_text))
+            .bind(text(&a.excerpt))
+            .bind(a.lang.as_deref().map(text))
             .bind(a.extraction.as_str())
-            .bind(&a.extraction_note)
+            .bind(a.extraction_note.as_deref().map(text))
             .fetch_optional(&mut *tx)
             .await?
         });
@@ -530,17 +571,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|r| ArticleBrief {
-                id: ArticleId(r.id),
-                outlet_id: OutletId(r.outlet_id),
-                story_id: r.story_id.map(StoryId),
-                time: ts(r.sort_at),
-                title: r.title,
-                text: r.content_text,
-            })
-            .collect())
+        Ok(rows.into_iter().map(ArticleBrief::from).collect())
     }
 
     // ---- stories ----
@@ -622,11 +653,13 @@ impl Store {
         Ok(rows.into_iter().map(Story::from).collect())
     }
 
-    /// A story's articles, first report first.
+    /// A story's articles, first report first, at most [`STORY_ARTICLES_SHOWN`] (a story can
+    /// gather thousands; its counts come with [`Store::story`]).
     pub async fn story_articles(&self, story: StoryId) -> Result<Vec<Article>> {
         let rows: Vec<ArticleRow> = read!(self, |pool| {
-            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id"))
+            sqlx::query_as(concat!(article_select!(), " WHERE a.story_id = $1 ORDER BY a.sort_at, a.id LIMIT $2"))
                 .bind(story.0)
+                .bind(STORY_ARTICLES_SHOWN)
                 .fetch_all(pool)
                 .await?
         });
@@ -691,3 +724,12 @@ fn health(row: OutletFeedRow) -> OutletHealth {
     let (outlet, feed, article_count) = row.into_parts();
     OutletHealth { outlet, feed, article_count }
 }
+
+/// `raw` as an http(s) address to store, or the refusal in words.
+fn web_address(raw: &str, what: &str) -> Result<String> {
+    web_link(raw).ok_or_else(|| Error::Refused(format!("the {what} address {raw:?} is not an http(s) link")))
+}
+
+// Story merges and the clustering catch-up live beside the macros above, in their own file.
+#[path = "stories.rs"]
+mod stories;

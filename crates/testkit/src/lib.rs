@@ -2,6 +2,7 @@
 //! HTTP getter and a small WebDriver client for browser tests. Never a dependency of shipped code.
 
 mod browser;
+mod hostile;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 pub use browser::Browser;
+pub use hostile::{HostileOutlets, hostile_feeds, nested_page};
 
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
@@ -76,6 +78,17 @@ impl Drop for BadOutlets {
 pub fn http() -> reqwest::Client {
     #[allow(clippy::disallowed_methods)] // test-only client for talking to our own servers
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).no_proxy().build();
+    client.unwrap_or_default()
+}
+
+/// The same, showing redirects instead of following them (to see what a form post answers).
+pub fn http_no_redirects() -> reqwest::Client {
+    #[allow(clippy::disallowed_methods)] // test-only client for talking to our own servers
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build();
     client.unwrap_or_default()
 }
 

@@ -1,11 +1,16 @@
-//! Text utilities for comparing articles: word tokenisation (UAX #29), stop words and
-//! term-frequency vectors with cosine similarity.
+//! Text utilities for comparing articles: word tokenisation (UAX #29), stop words,
+//! term-frequency vectors with cosine similarity, the words of a report as evidence of its event
+//! (names, numbers), and shingle signatures that find republished copies.
 //!
 //! Pure: no clock, no network, no SQL; depends on no Tidings crate.
+
+mod terms;
 
 use std::collections::HashMap;
 
 use unicode_segmentation::UnicodeSegmentation;
+
+pub use terms::{Occurrence, report_terms};
 
 /// English function words that say nothing about what an article is about.
 const STOP_WORDS: &[&str] = &[
@@ -26,7 +31,14 @@ pub fn content_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
         .filter(|w| w.chars().count() > 1)
         .filter(|w| !w.chars().all(|c| c.is_numeric()))
-        .filter(|w| STOP_WORDS.binary_search(&w.as_str()).is_err())
+        .filter(|w| !is_stop_word(w))
+}
+
+/// True for English function words (lower case).
+fn is_stop_word(word: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    // No stop word is longer than seven letters; most content words are.
+    word.len() <= 7 && SET.get_or_init(|| STOP_WORDS.iter().copied().collect()).contains(word)
 }
 
 /// A bag of words with counts, normalised for cosine similarity.

@@ -9,6 +9,9 @@ pub enum WebError {
     /// Nothing at this address.
     #[error("not found")]
     NotFound,
+    /// Refused, with the reason for the visitor (a form not from this site, say).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// Something broke; the cause goes to the log, never to the visitor.
     #[error("internal error: {0}")]
     Internal(String),
@@ -37,6 +40,7 @@ impl IntoResponse for WebError {
                 "Not found",
                 "There is nothing at this address. It may have been removed, or the link may be mistyped.",
             ),
+            WebError::Forbidden(why) => (StatusCode::FORBIDDEN, "Refused", why.as_str()),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (

@@ -4,9 +4,13 @@
 //! Reads through `tidings-store`, relates through `tidings-cluster`; holds no SQL and opens no
 //! outbound connections.
 
+mod accounts;
 mod error;
+mod forms;
+mod health;
 mod pages;
 mod related_pool;
+mod server;
 mod views;
 
 use axum::Router;
@@ -16,6 +20,8 @@ use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::WebError;
+pub use health::WorkerWatch;
+pub use server::{ServerLimits, serve};
 
 /// The Content-Security-Policy of every response: our own styles only, no scripts at all yet,
 /// no frames, forms only to ourselves.
@@ -28,40 +34,124 @@ pub struct AppState {
     /// The database.
     pub store: Store,
     related: related_pool::RelatedPool,
+    worker: Option<WorkerWatch>,
+    form_key: tidings_accounts::FormKey,
+    signup_open: bool,
+    logins: accounts::LoginLimiter,
 }
 
 impl AppState {
     /// State for a site reading `store`.
+    ///
+    /// Form tokens are signed with a random key until [`AppState::with_form_key`] gives the one
+    /// kept in the data folder (so that forms survive a restart, and every web node agrees).
     pub fn new(store: Store) -> Self {
-        Self { store, related: related_pool::RelatedPool::default() }
+        let key = accounts::random::<32>().unwrap_or([0; 32]);
+        Self {
+            store,
+            related: related_pool::RelatedPool::default(),
+            worker: None,
+            form_key: tidings_accounts::FormKey::new(key),
+            signup_open: true,
+            logins: accounts::LoginLimiter::default(),
+        }
+    }
+
+    /// The same, signing form tokens with `key`.
+    #[must_use]
+    pub fn with_form_key(mut self, key: [u8; 32]) -> Self {
+        self.form_key = tidings_accounts::FormKey::new(key);
+        self
+    }
+
+    /// The same, with reader sign-up open or closed.
+    #[must_use]
+    pub fn with_signup(mut self, open: bool) -> Self {
+        self.signup_open = open;
+        self
+    }
+
+    /// The same, with the fetching worker of this process watched by `/healthz`.
+    #[must_use]
+    pub fn with_worker(mut self, watch: WorkerWatch) -> Self {
+        self.worker = Some(watch);
+        self
     }
 }
 
 /// The site's routes with their security headers.
 pub fn router(state: AppState) -> Router {
-    let headers = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "same-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ];
-    let mut app = Router::new()
+    let app = Router::new()
         .route("/", get(pages::front))
         .route("/articles/{id}", get(pages::article))
         .route("/stories/{id}", get(pages::story))
         .route("/outlets", get(pages::outlets))
         .route("/outlets/{id}", get(pages::outlet))
         .route("/static/{file}", get(pages::asset))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(pages::health))
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/signup", get(accounts::signup_page).post(accounts::signup))
+        .route("/account", get(accounts::account))
+        .route("/logout", axum::routing::post(accounts::logout))
+        .route("/logout/everywhere", axum::routing::post(accounts::logout_everywhere))
         .fallback(pages::not_found)
         .with_state(state);
+    guarded(app, std::time::Duration::from_secs(30))
+}
+
+/// `app` with a time limit per request, panics turned into 500s, and the security headers on
+/// every answer, those of the panic and timeout layers included.
+fn guarded(app: Router, limit: std::time::Duration) -> Router {
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut app = app
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, limit));
+    // Outermost, so that the answers of the panic and timeout layers carry them too.
     for (name, value) in headers {
         app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
-    app.layer(tower_http::catch_panic::CatchPanicLayer::new()).layer(
-        tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            std::time::Duration::from_secs(30),
-        ),
-    )
+    app
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("handler bug")
+    }
+
+    async fn answer(app: Router, path: &str) -> axum::response::Response {
+        let request = Request::get(path).body(Body::empty()).unwrap_or_else(|_| unreachable!());
+        app.oneshot(request).await.unwrap_or_else(|e| match e {})
+    }
+
+    #[tokio::test]
+    async fn panics_and_timeouts_answer_with_the_security_headers() {
+        let app = guarded(
+            Router::new()
+                .route("/boom", get(boom))
+                .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await })),
+            Duration::from_millis(50),
+        );
+        for (path, status) in [("/boom", StatusCode::INTERNAL_SERVER_ERROR), ("/slow", StatusCode::REQUEST_TIMEOUT)] {
+            let res = answer(app.clone(), path).await;
+            assert_eq!(res.status(), status, "{path}");
+            let csp = res.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok());
+            assert_eq!(csp, Some(CONTENT_SECURITY_POLICY), "{path}");
+            assert_eq!(res.headers().get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
+            assert_eq!(res.headers().get(header::X_FRAME_OPTIONS).map(|v| v.as_bytes()), Some(&b"DENY"[..]));
+        }
+    }
 }

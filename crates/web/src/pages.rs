@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use rust_embed::Embed;
 use tidings_cluster::{Candidate, related};
@@ -20,6 +20,8 @@ const FRONT_STORIES: usize = 12;
 const FRONT_LATEST: i64 = 30;
 /// "You may also like" entries.
 const RELATED: usize = 5;
+/// Reports of a story read to find what its page may suggest.
+const RELATED_FROM_REPORTS: usize = 5;
 
 #[derive(Embed)]
 #[folder = "assets/"]
@@ -135,12 +137,23 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
 }
 
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
-    let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
+    let id = StoryId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
-    let story = state.store.story(StoryId(id)).await?;
+    let story = match state.store.story(id).await {
+        Ok(story) => story,
+        // A story merged into another keeps its links: they lead to the survivor.
+        Err(tidings_store::Error::NotFound(_)) => match state.store.story_redirect(id).await? {
+            Some(to) => return Ok(Redirect::permanent(&format!("/stories/{to}")).into_response()),
+            None => return Err(WebError::NotFound),
+        },
+        Err(e) => return Err(e.into()),
+    };
     let articles = state.store.story_articles(story.id).await?;
     let Some(first) = articles.first() else { return Err(WebError::NotFound) };
-    let text: String = articles.iter().map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
+    // The first reports say what the story is about; tokenising every member on each view
+    // would cost as much as the story is big.
+    let text: String =
+        articles.iter().take(RELATED_FROM_REPORTS).map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
     let related = related_items(&state, &target, now).await?;
     page(&StoryPage { story: StoryItem::new(&story, &articles, now), related })
@@ -184,4 +197,12 @@ pub(crate) async fn asset(Path(file): Path<String>) -> Response {
 
 pub(crate) async fn not_found() -> WebError {
     WebError::NotFound
+}
+
+/// `/healthz`: 200 "ok", or 503 saying what is wrong with the fetching worker of this process.
+pub(crate) async fn health(State(state): State<AppState>) -> Response {
+    match state.worker.as_ref().map(|w| w.check(Timestamp::now())) {
+        Some(Err(problem)) => (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {problem}\n")).into_response(),
+        _ => "ok".into_response(),
+    }
 }

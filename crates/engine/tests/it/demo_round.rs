@@ -37,7 +37,10 @@ async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
             assert!(!a.content_text.contains(chrome), "{chrome:?} leaked into {:?}: {}", a.title, a.content_text);
         }
         assert!(!a.authors.is_empty(), "{} has no author", a.title);
-        assert!(a.canonical_url.starts_with("https://"), "{}", a.canonical_url);
+        // The demo's pages claim canonical addresses on other hosts (https://<outlet>.example/):
+        // a page may not claim another site's address, so the served one is kept.
+        let served = format!("http://{}/", demo.addr);
+        assert!(a.canonical_url.starts_with(&served), "{} is not on {served}", a.canonical_url);
     }
 
     // Stories: the demo's twelve events, each covered by five outlets.

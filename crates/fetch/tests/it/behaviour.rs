@@ -298,3 +298,45 @@ async fn non_web_schemes_are_refused_in_words() {
     let err = f.fetch(req("file:///etc/passwd".to_string(), Purpose::Feed)).await.unwrap_err();
     assert!(err.to_string().contains("scheme is not fetched"), "{err}");
 }
+
+#[tokio::test]
+async fn a_huge_crawl_delay_never_outlasts_the_callers_deadline() {
+    let app = Router::new()
+        .route("/robots.txt", get(|| async { "User-agent: *\nCrawl-delay: 3600\n" }))
+        .route("/news/{p}", get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<html>news</html>") }));
+    let addr = serve_on("127.0.0.1", app).await;
+    let f = fetcher_for(addr);
+    // robots.txt is fetched first; the page must then wait the (capped) Crawl-delay.
+    let started = Instant::now();
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let err = f.fetch(req(format!("http://{addr}/news/a"), Purpose::Article).until(Some(deadline))).await.unwrap_err();
+    assert!(matches!(err, Error::OutOfTime { .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_dripping_robots_txt_never_outlasts_the_callers_deadline() {
+    let app = Router::new()
+        .route(
+            "/robots.txt",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "User-agent: *\n"
+            }),
+        )
+        .route("/news/{p}", get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<html>news</html>") }));
+    let addr = serve_on("127.0.0.1", app).await;
+    // A generous network limit: only the caller's deadline can stop this one in time.
+    let f = Fetcher::new(FetchConfig {
+        total_timeout: Duration::from_secs(60),
+        min_host_delay: Duration::ZERO,
+        network: NetworkPolicy { allow_private_networks: false, allowed_networks: vec![addr.ip().into()] },
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    let started = Instant::now();
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let err = f.fetch(req(format!("http://{addr}/news/a"), Purpose::Article).until(Some(deadline))).await.unwrap_err();
+    assert!(matches!(err, Error::OutOfTime { .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}

@@ -137,12 +137,75 @@ async fn story(store: Store) {
     assert_eq!(store.recent_stories(t(14), 10).await.unwrap().len(), 1);
     assert_eq!(store.recent_stories(t(15), 10).await.unwrap().len(), 0);
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
-    assert_eq!(store.counts().await.unwrap(), (2, 3, 1));
+    // Clustering catches up on what other workers stored, by id.
+    let after: Vec<_> = store.briefs_after(a1, 10).await.unwrap().into_iter().map(|b| b.id).collect();
+    assert_eq!(after, [a2, a3]);
+
+    // Merges: two stories of one event become the older; the younger's id redirects to it.
+    let a4 =
+        store.insert_article(&article(herald.outlet.id, herald.feed.id, 4, 15, "Bridge tolls")).await.unwrap().unwrap();
+    let a5 =
+        store.insert_article(&article(wire.outlet.id, wire.feed.id, 5, 16, "Tolls on bridge")).await.unwrap().unwrap();
+    let younger = store.attach_story(a4, a5, t(17)).await.unwrap();
+    store.merge_stories(younger, s, t(18)).await.unwrap();
+    assert!(matches!(store.story(younger).await, Err(Error::NotFound(_))));
+    assert_eq!(store.story_redirect(younger).await.unwrap(), Some(s));
+    assert_eq!(store.story_redirect(s).await.unwrap(), None);
+    let merged = store.story(s).await.unwrap();
+    assert_eq!((merged.article_count, merged.first_article_id, merged.updated_at), (5, a1, t(16)));
+    assert_eq!(store.counts().await.unwrap(), (2, 5, 1));
+
+    // Outside data: only http(s) links are kept, and NUL (which PostgreSQL refuses) is dropped.
+    let mut hostile = outlet("hostile");
+    hostile.site_url = Some("javascript:alert(document.domain)".into());
+    hostile.name = "Hostile\0 Times".into();
+    let refused = store.add_outlet(&hostile, "javascript:alert(1)", t(0)).await;
+    assert!(matches!(refused, Err(Error::Refused(_))), "{refused:?}");
+    let h = store.add_outlet(&hostile, "https://hostile.example/feed.xml", t(0)).await.unwrap();
+    assert_eq!((h.outlet.name.as_str(), h.outlet.site_url.as_deref()), ("Hostile Times", None));
+    store.rename_outlet(h.outlet.id, "Hostile Times", Some("data:text/html,x")).await.unwrap();
+    assert_eq!(store.outlet(h.outlet.id).await.unwrap().outlet.site_url, None);
+    let mut nul = article(h.outlet.id, h.feed.id, 9, 20, "Null\0 title");
+    nul.guid = Some("a\0b".into());
+    nul.content_text = "Body\0 text".into();
+    assert!(!store.article_known(h.feed.id, nul.guid.as_deref(), &nul.canonical_url).await.unwrap());
+    let id = store.insert_article(&nul).await.unwrap().unwrap();
+    let got = store.article(id).await.unwrap();
+    assert_eq!((got.title.as_str(), got.content_text.as_str()), ("Null title", "Body text"));
+    assert!(store.article_known(h.feed.id, Some("ab"), "https://nowhere.example/").await.unwrap());
+    let mut script = article(h.outlet.id, h.feed.id, 10, 20, "Script");
+    script.url = "javascript:alert(1)".into();
+    assert!(matches!(store.insert_article(&script).await, Err(Error::Refused(_))));
+    assert_eq!(store.counts().await.unwrap(), (3, 6, 1));
+
+    // Accounts and sessions.
+    let new = |name: &str| tidings_store::NewUser {
+        name: name.into(),
+        password_hash: "$argon2id$x".into(),
+        role: "admin".into(),
+    };
+    let ada = store.add_user(&new("Ada"), t(1)).await.unwrap();
+    assert!(matches!(store.add_user(&new("ADA"), t(1)).await, Err(Error::Conflict(_))), "names ignore case");
+    let sam = store.add_user(&tidings_store::NewUser { role: "reader".into(), ..new("sam") }, t(1)).await.unwrap();
+    assert_eq!(store.user_by_name("aDa").await.unwrap().map(|u| u.id), Some(ada.id));
+    let names: Vec<String> = store.users().await.unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["Ada", "sam"]);
+    store.create_session("k1", ada.id, t(2), t(10)).await.unwrap();
+    store.create_session("k2", ada.id, t(2), t(10)).await.unwrap();
+    store.create_session("k3", sam.id, t(2), t(3)).await.unwrap();
+    assert_eq!(store.session_user("k1", t(5)).await.unwrap().map(|s| s.user.name), Some("Ada".into()));
+    assert_eq!(store.session_user("k3", t(5)).await.unwrap(), None, "an expired session opens nothing");
+    assert_eq!(store.session_user("nope", t(5)).await.unwrap(), None);
+    store.end_session("k1").await.unwrap();
+    assert_eq!(store.session_user("k1", t(5)).await.unwrap(), None);
+    store.set_password(ada.id, "$argon2id$y").await.unwrap();
+    assert_eq!(store.session_user("k2", t(5)).await.unwrap(), None, "a new password ends every session");
+    assert_eq!(store.user(ada.id).await.unwrap().password_hash, "$argon2id$y");
 
     // Extracting again: filtered by outlet and fetch time, oldest first; the text is replaced.
-    assert_eq!(store.articles_to_reextract(None, None).await.unwrap().len(), 3);
+    assert_eq!(store.articles_to_reextract(None, None).await.unwrap().len(), 5);
     let wire_since = store.articles_to_reextract(Some(wire.outlet.id), Some(t(0))).await.unwrap();
-    assert_eq!(wire_since.len(), 2);
+    assert_eq!(wire_since.len(), 3);
     assert!(wire_since[0].fetched_at <= wire_since[1].fetched_at);
     assert!(store.articles_to_reextract(None, Some(t(1000))).await.unwrap().is_empty());
     store
@@ -179,7 +242,7 @@ async fn contract_sqlite() {
     story(Store::connect(&url).await.unwrap()).await;
     // Reopening keeps everything and migrates nothing twice.
     let reopened = Store::connect(&url).await.unwrap();
-    assert_eq!(reopened.counts().await.unwrap(), (2, 3, 1));
+    assert_eq!(reopened.counts().await.unwrap(), (3, 6, 1));
 }
 
 #[tokio::test]
