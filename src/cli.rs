@@ -119,6 +119,7 @@ pub(crate) enum Command {
         /// Only articles fetched since this date (YYYY-MM-DD) or time (RFC 3339).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
+    },
     /// Group articles into stories as the engine does: reads JSON lines
     /// {"id","time","title","text",…} in time order, prints {"id","story"} for each.
     Cluster {
