@@ -110,6 +110,16 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 1)]
         jobs: usize,
     },
+    /// Extract stored articles again (after an upgrade): each page is fetched anew, and the old
+    /// text stays wherever the new extraction looks wrong.
+    Reextract {
+        /// Only this outlet's articles (its id, as `tidings outlets` shows it).
+        #[arg(long)]
+        outlet: Option<i64>,
+        /// Only articles fetched since this date (YYYY-MM-DD) or time (RFC 3339).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
     /// Group articles into stories as the engine does: reads JSON lines
     /// {"id","time","title","text",…} in time order, prints {"id","story"} for each.
     Cluster {

@@ -5,6 +5,7 @@ mod demo;
 mod extract;
 mod feed;
 mod outlets;
+mod reextract;
 mod serve;
 pub(crate) mod users;
 
@@ -40,6 +41,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             users::passwd(&global, &name, password_stdin).await
         }
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
+        Command::Reextract { outlet, since } => reextract::reextract(&global, outlet, since.as_deref()).await,
         Command::Cluster { jsonl, threshold } => cluster::jsonl(&jsonl, threshold),
         Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
             (_, Some(dir)) => extract::folder(&dir, jobs),

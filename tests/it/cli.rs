@@ -52,6 +52,12 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
     assert!(summary.contains("Hanging Herald:") && summary.contains("did not answer within 3 seconds"), "{summary}");
     assert!(summary.contains("Downtown Daily: could not fetch"), "{summary}");
 
+    // Extracting every stored article again after an upgrade.
+    let again =
+        tidings(&data, &["reextract", "--since", "2000-01-01", "--allow-private-networks", "--host-delay", "0"]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(stdout(&again).contains("Extracted 60 articles again: 60 updated, 0 kept"), "{}", stdout(&again));
+
     // Health, in `tidings outlets`.
     let list = stdout(&tidings(&data, &["outlets"]));
     let line = |name: &str| list.lines().find(|l| l.contains(name)).unwrap_or_default().to_string();
@@ -100,7 +106,7 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
 
 #[test]
 fn every_command_has_help_for_a_newcomer() {
-    for cmd in ["serve", "fetch", "add", "import", "export-opml", "outlets", "resume", "demo"] {
+    for cmd in ["serve", "fetch", "add", "import", "export-opml", "outlets", "resume", "demo", "reextract"] {
         let out = std::process::Command::new(crate::support::BIN).args([cmd, "--help"]).output().unwrap();
         let help = stdout(&out);
         assert!(out.status.success() && help.contains("Usage: tidings"), "{cmd}: {help}");

@@ -5,6 +5,7 @@
 //! extraction and clustering are the pure crates. One bad item never drops a feed, and one bad
 //! feed never stops the others: its error is recorded on the outlet and the round goes on.
 
+mod boilerplate;
 mod pipeline;
 mod schedule;
 mod stories;
@@ -17,6 +18,7 @@ use tidings_cluster::StoryRules;
 use tidings_fetch::Fetcher;
 use tidings_store::Store;
 
+pub use boilerplate::without_repeated_lines;
 pub use pipeline::{FeedReport, RoundReport};
 pub use subscribe::Subscription;
 

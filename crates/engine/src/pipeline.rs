@@ -411,6 +411,7 @@ impl Engine {
                         article.extraction = ExtractionStatus::Extracted;
                         article.content_html = page.html;
                         article.content_text = page.text;
+                        crate::boilerplate::strip_repeated_lines(&self.store, &mut article, now).await?;
                     }
                     if item.title.is_none() {
                         article.title = page.title.unwrap_or(article.title);

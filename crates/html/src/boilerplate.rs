@@ -115,17 +115,35 @@ pub(crate) struct Cleaned {
     pub(crate) link_share: f64,
     /// A byline the pass removed ("By Ada Byrne"), for pages that name their authors nowhere else.
     pub(crate) byline: Option<String>,
+    /// Images the body had.
+    pub(crate) images: usize,
+    /// Videos and embedded players the body had.
+    pub(crate) videos: usize,
 }
 
 /// Cleans the article HTML Readability produced.
 pub(crate) fn clean(html: &str) -> Cleaned {
     let doc = Document::fragment(html);
+    let images = doc.select("img").length();
+    let videos = doc.select("video, iframe").length();
     doc.select(MEDIA).remove();
     for figure in doc.select("figure").nodes() {
+        if figure.descendants_it().any(|d| is_named(&d, &["table"])) {
+            // A table in a figure (WordPress block tables) is article content, not an image.
+            if let Some(child) = figure.first_child() {
+                // Unwrapping a node takes its parent (the figure) out, leaving its children.
+                child.unwrap_node();
+            }
+            continue;
+        }
         let captioned = figure.descendants_it().any(|d| is_named(&d, &["figcaption"]));
         if !captioned || capped_text(figure, 0).is_some() {
             figure.remove_from_parent();
         }
+    }
+    // A line break separates words; the text of its element would otherwise glue them.
+    for br in doc.select("br").nodes() {
+        br.insert_before(&doc.tree.new_text("\n"));
     }
     let mut byline = None;
     let hinted: Vec<(NodeRef<'_>, bool)> = doc
@@ -179,7 +197,7 @@ pub(crate) fn clean(html: &str) -> Cleaned {
     let root = doc.select("html");
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
-    Cleaned { html: root.inner_html().to_string(), text, link_share, byline }
+    Cleaned { html: root.inner_html().to_string(), text, link_share, byline, images, videos }
 }
 
 /// Why a block is page furniture.

@@ -50,7 +50,78 @@ pub struct ExtractedArticle {
     /// Share of the text that sits inside links (1.0: a page of links, not an article).
     #[serde(skip)]
     pub link_share: f64,
+    /// Images in the body Readability found (not kept; see ARCHITECTURE.md).
+    #[serde(skip)]
+    pub images: usize,
+    /// Videos and embedded players in that body.
+    #[serde(skip)]
+    pub videos: usize,
+    /// Whether the body asks readers to subscribe or sign in to go on reading (the second pass
+    /// removes such lines from the text).
+    #[serde(skip)]
+    pub asks_to_subscribe: bool,
 }
+
+/// Kinds of pages that are not an article, though they come from an article link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAnArticle {
+    /// A list of links to articles: a section front, a tag or search page.
+    IndexPage,
+    /// Pictures with captions and little else.
+    Gallery,
+    /// A video player with little text.
+    VideoOnly,
+    /// The first lines of an article and a request to subscribe or sign in.
+    PaywallStub,
+    /// "Page not found" and other error pages served with a success status.
+    ErrorPage,
+}
+
+impl NotAnArticle {
+    /// The kind in words, for a note beside the feed's text.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::IndexPage => "the page is a list of links, not an article",
+            Self::Gallery => "the page is a photo gallery",
+            Self::VideoOnly => "the page is a video with little text",
+            Self::PaywallStub => "the article is behind a paywall",
+            Self::ErrorPage => "the page is an error page",
+        }
+    }
+}
+
+/// Phrases of a paywall or sign-in wall, lower-case.
+const PAYWALL_PHRASES: &[&str] = &[
+    "subscribe to continue",
+    "subscribe to read",
+    "to continue reading",
+    "already a subscriber",
+    "subscribers only",
+    "for subscribers",
+    "sign in to read",
+    "log in to read",
+    "sign in to continue",
+    "log in to continue",
+    "create a free account to",
+    "register to continue",
+];
+
+/// Phrases that title an error page, lower-case.
+const ERROR_PHRASES: &[&str] = &[
+    "page not found",
+    "404",
+    "not found",
+    "page doesn't exist",
+    "page does not exist",
+    "page you requested",
+    "access denied",
+    "forbidden",
+    "something went wrong",
+];
+
+/// Below this many characters of text, a page that asks readers to subscribe is a stub and one
+/// with a player or an error title is not an article.
+const STUB_CHARS: usize = 1_500;
 
 impl ExtractedArticle {
     /// The publication date as readers of the page see it: the date of `published` in the
@@ -65,8 +136,40 @@ impl ExtractedArticle {
         }
     }
 
+    /// What kind of page this is when it is not an article.
+    pub fn not_an_article(&self) -> Option<NotAnArticle> {
+        let chars = self.text.chars().count();
+        let lower = |s: &str| s.to_lowercase();
+        let title = self.title.as_deref().map(lower).unwrap_or_default();
+        let opening: String = lower(&self.text.chars().take(300).collect::<String>());
+        if chars < STUB_CHARS && ERROR_PHRASES.iter().any(|p| title.contains(p) || opening.starts_with(p)) {
+            return Some(NotAnArticle::ErrorPage);
+        }
+        if chars < STUB_CHARS && self.asks_to_subscribe {
+            return Some(NotAnArticle::PaywallStub);
+        }
+        if self.videos > 0 && chars < MIN_TEXT_CHARS * 2 {
+            return Some(NotAnArticle::VideoOnly);
+        }
+        if self.images >= 6 && chars < STUB_CHARS && chars < self.images * 150 {
+            return Some(NotAnArticle::Gallery);
+        }
+        if self.link_share > 0.5 {
+            return Some(NotAnArticle::IndexPage);
+        }
+        None
+    }
+
     /// Why this extraction should not be trusted over the feed's content, if it should not.
     pub fn looks_wrong(&self) -> Option<String> {
+        if let Some(kind) = self.not_an_article() {
+            return Some(match kind {
+                NotAnArticle::IndexPage => {
+                    format!("{} ({:.0}% of its text is links)", kind.describe(), self.link_share * 100.0)
+                }
+                _ => kind.describe().to_string(),
+            });
+        }
         let chars = self.text.chars().count();
         if chars < MIN_TEXT_CHARS {
             return Some(format!("the extracted text is only {chars} characters long"));
@@ -76,9 +179,6 @@ impl ExtractedArticle {
             .chars()
             .filter(|c| *c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()))
             .count();
-        if self.link_share > 0.5 {
-            return Some(format!("{:.0}% of the extracted text is links", self.link_share * 100.0));
-        }
         if unreadable * 20 > chars {
             return Some("the page text is not readable (binary data or a wrong character set)".to_string());
         }
@@ -95,6 +195,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     }
     let tld = url.host_str().and_then(|h| h.rsplit('.').next());
     let (text, _) = charset::decode_html(bytes, http_content_type, tld);
+    let text = crate::mojibake::repair(&text);
     let scanned = prescan(&text);
     if scanned.depth > MAX_NESTING {
         return Err(Error::TooComplex(format!("elements nested about {} levels deep", scanned.depth)));
@@ -110,6 +211,8 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         min_score_to_adjust: 10.0,
         ..Config::default()
     };
+    crate::class_words::disarm(&doc);
+    let page = doc.clone();
     let mut readability = Readability::with_document(doc, Some(url.as_str()), Some(config))
         .map_err(|e| Error::NoArticle(e.to_string()))?;
     let article = readability.parse().map_err(|e| match e {
@@ -119,7 +222,8 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         other => Error::NoArticle(other.to_string()),
     })?;
 
-    let cleaned = crate::boilerplate::clean(&article.content);
+    let extended = crate::siblings::extend(&page, &article.content);
+    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content));
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
@@ -129,13 +233,14 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
     }
-    let mut authors = article.byline.as_deref().map(split_byline).unwrap_or_default();
-    if authors.is_empty() {
-        authors = meta.authors;
-    }
-    if authors.is_empty() {
-        authors = cleaned.byline.as_deref().map(split_byline).unwrap_or_default();
-    }
+    let authors = choose_authors(
+        [
+            meta.authors,
+            article.byline.as_deref().map(split_byline).unwrap_or_default(),
+            cleaned.byline.as_deref().map(split_byline).unwrap_or_default(),
+        ],
+        site_name.as_deref(),
+    );
     let updated = article.modified_time.as_deref().and_then(parse_page_date).or(meta.updated);
     let extracted = ExtractedArticle {
         title,
@@ -151,12 +256,38 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         html,
         warnings,
         link_share: cleaned.link_share,
+        images: cleaned.images,
+        videos: cleaned.videos,
+        asks_to_subscribe: {
+            let body = article.text_content.to_lowercase();
+            PAYWALL_PHRASES.iter().any(|p| body.contains(p))
+        },
     };
     let mut extracted = extracted;
     if let Some(reason) = extracted.looks_wrong() {
         extracted.warnings.push(reason);
     }
     Ok(extracted)
+}
+
+/// The first list of names, in order of trust, that names people rather than the site itself
+/// ("Harbour Herald" as the author of a Harbour Herald page is a brand, not a byline); the
+/// site's name only when nothing else names anyone.
+fn choose_authors<const N: usize>(sources: [Vec<String>; N], site_name: Option<&str>) -> Vec<String> {
+    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let site = site_name.map(squash).filter(|s| !s.is_empty());
+    let is_brand = |names: &Vec<String>| site.as_ref().is_some_and(|site| names.iter().all(|n| squash(n) == *site));
+    let mut brand = None;
+    for names in sources {
+        if names.is_empty() {
+            continue;
+        }
+        if !is_brand(&names) {
+            return names;
+        }
+        brand.get_or_insert(names);
+    }
+    brand.unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -264,6 +395,50 @@ mod tests {
             Err(_) => true,
         };
         assert!(flagged);
+    }
+
+    fn kind(page: &str) -> Option<NotAnArticle> {
+        extract_article(page.as_bytes(), &url(), None).ok().and_then(|a| a.not_an_article())
+    }
+
+    const LEDE: &str = "<p>The harbour board met on Tuesday to decide the future of the old fish market, which has stood empty since the autumn storms damaged its roof and its north wall.</p>";
+
+    #[test]
+    fn error_page_served_as_a_success_is_not_an_article() {
+        let page = "<html><head><title>Page not found | Harbour Herald</title></head><body><main><h1>Sorry, we could not find that page</h1><p>The page you asked for has moved or never existed. Try the search box or the front page instead, where the latest news is.</p></main></body></html>";
+        assert_eq!(kind(page), Some(NotAnArticle::ErrorPage));
+    }
+
+    #[test]
+    fn paywall_stub_is_not_an_article() {
+        let page = format!(
+            "<html><body><article><h1>Fish market to reopen</h1>{LEDE}<p>Subscribe to continue reading this story, or sign in if you are already a subscriber.</p></article></body></html>"
+        );
+        assert_eq!(kind(&page), Some(NotAnArticle::PaywallStub));
+    }
+
+    #[test]
+    fn gallery_of_captioned_pictures_is_not_an_article() {
+        let pictures: String = (1..=8)
+            .map(|i| format!("<figure><img src=\"/p{i}.jpg\"><figcaption>Boats in the harbour at dawn, picture {i} of eight.</figcaption></figure>"))
+            .collect();
+        let page = format!(
+            "<html><body><article><h1>In pictures: the regatta</h1><p>The annual regatta drew crowds to the harbour wall on Sunday.</p>{pictures}</article></body></html>"
+        );
+        assert_eq!(kind(&page), Some(NotAnArticle::Gallery));
+    }
+
+    #[test]
+    fn video_with_a_line_of_text_is_not_an_article() {
+        let page = "<html><body><article><h1>Watch: the storm hits the pier</h1><video src=\"/storm.mp4\" controls></video><p>Waves broke over the pier on Monday night as the storm reached the coast.</p></article></body></html>";
+        assert_eq!(kind(page), Some(NotAnArticle::VideoOnly));
+    }
+
+    #[test]
+    fn real_article_is_an_article() {
+        let page =
+            format!("<html><body><article><h1>Fish market to reopen</h1>{LEDE}{LEDE}{LEDE}</article></body></html>");
+        assert_eq!(kind(&page), None);
     }
 
     #[test]

@@ -6,15 +6,22 @@
 
 mod boilerplate;
 mod charset;
+mod class_words;
 mod extract;
 mod limits;
 mod metadata;
+mod mojibake;
 mod prescan;
+mod repeated;
 mod sanitize;
+mod siblings;
 
 pub use charset::decode_html;
-pub use extract::{ExtractedArticle, extract_article};
+pub use extract::{ExtractedArticle, NotAnArticle, extract_article};
 pub use metadata::PageTime;
+pub use repeated::{
+    Fingerprint, RepeatRule, WithoutRepeats, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines,
+};
 pub use sanitize::{html_to_text, sanitize_html};
 
 /// What went wrong with a page.

@@ -72,6 +72,18 @@ const PUBLISHED_METAS: &[(&str, &str)] = &[
     ("name", "pdate"),
 ];
 
+/// Meta elements other than `name="author"` that name the authors, most trusted first.
+const AUTHOR_METAS: &[(&str, &str)] = &[
+    ("itemprop", "author"),
+    ("property", "article:author"),
+    ("name", "parsely-author"),
+    ("name", "sailthru.author"),
+    ("name", "cxenseparse:author"),
+    ("name", "citation_author"),
+    ("name", "dc.creator"),
+    ("name", "byl"),
+];
+
 /// Meta elements that carry an update time.
 const UPDATED_METAS: &[(&str, &str)] = &[
     ("property", "article:modified_time"),
@@ -165,6 +177,27 @@ impl Scan {
         keys.iter().find_map(|(attr, key)| self.meta(attr, key).and_then(parse_page_date))
     }
 
+    /// The authors the page declares: its author metas, the JSON-LD author's name, and the
+    /// "Written by" label pages give sharing cards (`twitter:label1`/`twitter:data1`).
+    fn authors(&self) -> Vec<String> {
+        let declared = |value: &str| Some(split_byline(value)).filter(|names| !names.is_empty());
+        let meta = |attr: &str, key: &str| self.meta(attr, key).filter(|a| !a.starts_with("http")).and_then(declared);
+        let labelled = || {
+            (1..=4).find_map(|n| {
+                let label = self.meta("name", &format!("twitter:label{n}"))?;
+                if !label.to_lowercase().contains("written by") && !label.eq_ignore_ascii_case("author") {
+                    return None;
+                }
+                declared(self.meta("name", &format!("twitter:data{n}"))?)
+            })
+        };
+        meta("name", "author")
+            .or_else(|| self.json_ld.iter().find_map(|j| json_ld_author(j)).and_then(|a| declared(&a)))
+            .or_else(labelled)
+            .or_else(|| AUTHOR_METAS.iter().find_map(|(attr, key)| meta(attr, key)))
+            .unwrap_or_default()
+    }
+
     /// The first string in `key` of a JSON-LD block that parses as a time.
     fn json_ld_time(&self, key: &str) -> Option<PageTime> {
         self.json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d))
@@ -194,8 +227,7 @@ impl PageMeta {
         let scan = Scan::read(doc);
         let canonical_url =
             scan.canonical.as_deref().and_then(absolute).or_else(|| scan.meta("property", "og:url").and_then(absolute));
-        let authors =
-            scan.meta("name", "author").filter(|a| !a.starts_with("http")).map(split_byline).unwrap_or_default();
+        let authors = scan.authors();
         let path_date = canonical_url
             .as_deref()
             .and_then(|c| Url::parse(c).ok())
@@ -315,16 +347,66 @@ fn strip_site_name(title: &str, site_name: Option<&str>, url: &Url) -> String {
     title
 }
 
+/// Labels pages put before the names in a byline, lower-case.
+const BYLINE_LABELS: &[&str] = &[
+    "article written by",
+    "written by",
+    "reviewed by",
+    "authored by",
+    "reporting by",
+    "posted by",
+    "article by",
+    "story by",
+    "author",
+    "words",
+    "text",
+    "текст",
+    "by",
+    "por",
+    "von",
+    "par",
+];
+
+/// Where a byline's name ends and page furniture glued to it begins ("Joe KindnessFounder & CEO",
+/// "Ada Byrne Last Updated: …", "Ada Byrne Author's Profile"), lower-case.
+const BYLINE_TAILS: &[&str] = &[
+    "last updated",
+    "updated",
+    "published",
+    "author’s profile",
+    "author's profile",
+    "full bio",
+    "founder",
+    "former ",
+    " on behalf of",
+    "view all posts",
+    "see full bio",
+];
+
+/// Byline parts that are page furniture rather than a name, lower-case.
+const NOT_NAMES: &[&str] =
+    &["author", "the author", "staff", "sign in", "log in", "name *", "name", "editor", "team", "guest"];
+
 /// Splits "By Ada Byrne and Sam Reyes" or "Ada Byrne, Sam Reyes" into names, leaving out dates,
-/// roles and words that are not names.
+/// roles, labels ("Written by:") and words that are not names. A JSON list of names (as some
+/// pages put in their author meta) is read as one.
 pub(crate) fn split_byline(byline: &str) -> Vec<String> {
+    if let Ok(list) = serde_json::from_str::<Vec<String>>(byline.trim()) {
+        return list.iter().flat_map(|b| split_byline(b)).collect();
+    }
     let mut trimmed = fold(byline);
-    for prefix in ["by ", "por ", "von ", "par ", "text: ", "текст: ", "words: ", "reporting by "] {
-        let n = prefix.chars().count();
-        let head: String = trimmed.chars().take(n).flat_map(char::to_lowercase).collect();
-        if head == prefix {
-            trimmed = trimmed.chars().skip(n).collect();
+    // Labels, as many as there are ("By: Written by Ada"), glued to the name or not.
+    while let Some(rest) = BYLINE_LABELS.iter().find_map(|label| strip_label(&trimmed, label)) {
+        if rest.is_empty() {
+            return Vec::new();
         }
+        trimmed = rest;
+    }
+    let lower = trimmed.to_lowercase();
+    if let Some(at) = BYLINE_TAILS.iter().filter_map(|t| lower.find(t)).min()
+        && trimmed.is_char_boundary(at)
+    {
+        trimmed.truncate(at);
     }
     trimmed
         .split([',', '|', ';', '·'])
@@ -332,7 +414,7 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
         .map(|p| {
             // "Associated Press November 19" or "admin - 2018-09-16": keep the name.
             let cut = p.find(|c: char| c.is_ascii_digit()).map_or(p, |at| &p[..at]);
-            let cut = cut.trim().trim_end_matches(['-', '–', '—']).trim();
+            let cut = cut.trim().trim_end_matches(['-', '–', '—', ':']).trim();
             let name_words: Vec<&str> = cut.split(' ').collect();
             match name_words.last() {
                 Some(w) if name_words.len() > 1 && is_month(w) => name_words[..name_words.len() - 1].join(" "),
@@ -340,9 +422,38 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
             }
         })
         .filter(|p| {
-            p.chars().any(char::is_alphabetic) && p.chars().count() < 60 && !p.contains('(') && !p.contains('@')
+            let lower = p.to_lowercase();
+            p.chars().any(char::is_alphabetic)
+                && p.chars().count() < 60
+                && !p.contains(['(', '@', '[', ']', '"'])
+                && !NOT_NAMES.contains(&lower.as_str())
+                && !(p.split(' ').count() == 1 && (is_month(p) || is_weekday(p)))
         })
         .collect()
+}
+
+/// `text` without the byline label `label` at its start (any case, then an optional colon),
+/// when the label stands alone or is glued to a capitalised name ("AuthorVenteur").
+fn strip_label(text: &str, label: &str) -> Option<String> {
+    let n = label.chars().count();
+    let head: String = text.chars().take(n).flat_map(char::to_lowercase).collect();
+    if head != label {
+        return None;
+    }
+    let rest: String = text.chars().skip(n).collect();
+    let next = rest.chars().next()?;
+    let glued = next.is_uppercase() && label.chars().count() > 3;
+    if !(next == ' ' || next == ':' || glued) {
+        return None;
+    }
+    Some(rest.trim_start_matches([':', ' ']).to_string())
+}
+
+/// An English weekday name or its abbreviation ("Sat", "Tue.").
+fn is_weekday(w: &str) -> bool {
+    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let w = w.trim_end_matches('.').to_lowercase();
+    DAYS.iter().any(|d| *d == w || (w.len() == 3 && d.starts_with(&w)))
 }
 
 fn is_month(w: &str) -> bool {
@@ -513,6 +624,35 @@ fn json_string(json: &str, key: &str) -> Option<String> {
     None
 }
 
+/// The names of the first `author` in a JSON-LD block: a string, an object's `name`, or a list
+/// of either, joined as a byline.
+fn json_ld_author(json: &str) -> Option<String> {
+    fn names(value: &serde_json::Value) -> Vec<String> {
+        match value {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Object(o) => o.get("name").map(names).unwrap_or_default(),
+            serde_json::Value::Array(a) => a.iter().flat_map(names).collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn find(value: &serde_json::Value) -> Option<String> {
+        match value {
+            serde_json::Value::Object(o) => o
+                .get("author")
+                .map(names)
+                .filter(|n| !n.is_empty())
+                .map(|n| n.join(", "))
+                .or_else(|| o.values().find_map(find)),
+            serde_json::Value::Array(a) => a.iter().find_map(find),
+            _ => None,
+        }
+    }
+    if !json.contains("\"author\"") {
+        return None;
+    }
+    find(&serde_json::from_str(json).ok()?)
+}
+
 /// A date in a URL's path: `/2019/11/19/`, `/2019/nov/18/`, `/2019-11-19/` or `-20191115/`.
 pub(crate) fn date_in_path(url: &Url) -> Option<PageTime> {
     let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
@@ -631,5 +771,18 @@ mod tests {
         assert_eq!(split_byline("Associated Press November 19, 2019"), ["Associated Press"]);
         assert_eq!(split_byline("admin - 2018-09-16"), ["admin"]);
         assert_eq!(split_byline("Текст: Венера Ерофеева"), ["Венера Ерофеева"]);
+    }
+
+    #[test]
+    fn byline_labels_glued_roles_and_lone_words_are_not_names() {
+        assert_eq!(split_byline("Written By:Cara MoyLast Updated:August"), ["Cara Moy"]);
+        assert_eq!(split_byline("AuthorHarbour Desk"), ["Harbour Desk"]);
+        assert_eq!(split_byline("Joe ReedFounder & CEO"), ["Joe Reed"]);
+        assert_eq!(split_byline("Ada Byrne Author’s Profile"), ["Ada Byrne"]);
+        assert_eq!(split_byline("Dr. Ann Cole -"), ["Dr. Ann Cole"]);
+        assert_eq!(split_byline(r#"["Ada Byrne","Sam Reyes"]"#), ["Ada Byrne", "Sam Reyes"]);
+        for junk in ["Last Updated:", "Written By:", "Aug", "Sat", "Dec.", "The Author", "[Submitted on"] {
+            assert!(split_byline(junk).is_empty(), "{junk}: {:?}", split_byline(junk));
+        }
     }
 }

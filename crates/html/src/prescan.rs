@@ -58,6 +58,12 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
                 let tag_end = start_tag_end(bytes, i + name_len);
                 let self_closing = bytes.get(tag_end.wrapping_sub(2)) == Some(&b'/');
                 i = tag_end;
+                let attrs = lt + 1 + name_len;
+                if name.eq_ignore_ascii_case("div") && html[attrs..tag_end].starts_with(STREAMED_SEGMENT) {
+                    // Streamed server rendering sends the article in a hidden segment that a
+                    // script moves into place; a reader without scripts must see it.
+                    cut(&mut out, attrs, attrs + " hidden".len(), &mut copied);
+                }
                 if name.eq_ignore_ascii_case("svg") && !self_closing {
                     // Inline icons: drawing elements by the dozen, never article text.
                     let content_end = end_tag(bytes, tag_end, "svg");
@@ -96,6 +102,10 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
     };
     Prescan { depth: max, page }
 }
+
+/// How React's streamed server rendering opens a segment of the page that its scripts swap
+/// into place of a fallback: `<div hidden id="S:1f">`.
+const STREAMED_SEGMENT: &str = " hidden id=\"S:";
 
 /// Where the start tag whose attributes begin at `from` ends (just past its `>`), stepping over
 /// quoted attribute values.
@@ -167,6 +177,15 @@ mod tests {
             "<svg viewBox=\"0 0 1 1\"></svg><p>Text</p>"
         );
         assert_eq!(prescan("<svg/><p>Text</p><svg></svg>").page, "<svg/><p>Text</p><svg></svg>");
+    }
+
+    #[test]
+    fn streamed_hidden_segment_is_shown_but_other_hidden_elements_stay_hidden() {
+        assert_eq!(
+            prescan("<template id=\"B:0\"></template><div hidden id=\"S:0\"><p>Story</p></div><div hidden>x</div>")
+                .page,
+            "<template id=\"B:0\"></template><div id=\"S:0\"><p>Story</p></div><div hidden>x</div>"
+        );
     }
 
     #[test]

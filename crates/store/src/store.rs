@@ -68,6 +68,10 @@ macro_rules! write_tx {
     };
 }
 
+mod repeated_lines;
+
+pub use repeated_lines::RepeatedLine;
+
 mod accounts;
 
 pub use accounts::{NewUser, SessionUser, User};
@@ -97,6 +101,8 @@ macro_rules! story_select {
          s.updated_at FROM stories s"
     };
 }
+
+mod reextraction;
 
 /// An outlet to add.
 #[derive(Debug, Clone)]
@@ -218,6 +224,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "story merges",
         include_str!("../migrations/sqlite/0002_story_merges.sql"),
         include_str!("../migrations/postgres/0002_story_merges.sql"),
+    ),
+    (
+        3,
+        "repeated lines",
+        include_str!("../migrations/sqlite/0003_repeated_lines.sql"),
+        include_str!("../migrations/postgres/0003_repeated_lines.sql"),
     ),
     (
         4,

@@ -70,6 +70,7 @@ struct OutletsPage {
 struct OutletPage {
     outlet: OutletRow,
     articles: Vec<ArticleItem>,
+    repeated_lines: Vec<tidings_store::RepeatedLine>,
 }
 
 fn page(t: &impl Template) -> Result<Response, WebError> {
@@ -179,7 +180,8 @@ pub(crate) async fn outlet(State(state): State<AppState>, Path(id): Path<String>
     let now = Timestamp::now();
     let health = state.store.outlet(id).await?;
     let articles = state.store.outlet_articles(id, 50).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
-    page(&OutletPage { outlet: OutletRow::new(&health, now), articles })
+    let repeated_lines = state.store.repeated_lines(id).await?;
+    page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines })
 }
 
 pub(crate) async fn asset(Path(file): Path<String>) -> Response {

@@ -201,6 +201,39 @@ async fn story(store: Store) {
     store.set_password(ada.id, "$argon2id$y").await.unwrap();
     assert_eq!(store.session_user("k2", t(5)).await.unwrap(), None, "a new password ends every session");
     assert_eq!(store.user(ada.id).await.unwrap().password_hash, "$argon2id$y");
+
+    // Extracting again: filtered by outlet and fetch time, oldest first; the text is replaced.
+    let stored = store.counts().await.unwrap().1;
+    assert_eq!(store.articles_to_reextract(None, None).await.unwrap().len() as i64, stored);
+    let wire_since = store.articles_to_reextract(Some(wire.outlet.id), Some(t(0))).await.unwrap();
+    assert_eq!(wire_since.len(), store.outlet_articles(wire.outlet.id, 100).await.unwrap().len());
+    assert!(wire_since.len() >= 2);
+    assert!(wire_since[0].fetched_at <= wire_since[1].fetched_at);
+    assert!(store.articles_to_reextract(None, Some(t(1000))).await.unwrap().is_empty());
+    store
+        .update_article_text(a1, "<p>New body</p>", "New body", "New body", ExtractionStatus::Extracted)
+        .await
+        .unwrap();
+    assert_eq!(store.article(a1).await.unwrap().content_text, "New body");
+
+    // Repeated lines: the history keeps the newest articles only, per outlet.
+    let o = herald.outlet.id;
+    for (n, url) in
+        ["https://herald.example/1", "https://herald.example/2", "https://herald.example/3"].iter().enumerate()
+    {
+        store.record_fingerprints(o, url, &[7, 100 + n as i64], t(20 + n as i64), 2).await.unwrap();
+    }
+    let mut history = store.recent_fingerprints(o, 10).await.unwrap();
+    history.iter_mut().for_each(|f| f.sort_unstable());
+    history.sort();
+    assert_eq!(history, [vec![7, 101], vec![7, 102]]);
+    assert!(store.recent_fingerprints(wire.outlet.id, 10).await.unwrap().is_empty());
+    store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter.".into())], t(23)).await.unwrap();
+    store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter!".into())], t(24)).await.unwrap();
+    let lines = store.repeated_lines(o).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
+    assert_eq!(lines[0].last_removed_at, t(24));
     store.close().await;
 }
 

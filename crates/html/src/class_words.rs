@@ -1,0 +1,96 @@
+//! Class words that Readability reads as page chrome by substring.
+//!
+//! Readability drops elements whose class or id *contains* a chrome word ("sidebar", "header",
+//! "comment"…) before it scores the page. Some classes contain the word without naming chrome:
+//! `no-sidebar` or `has-sidebar` on the wrapper of a whole article describe the layout, and a
+//! heading's own class (`header-anchor-post`) styles the heading. Those class tokens are taken
+//! out before Readability reads the page; ids and every other token stay.
+
+use dom_query::Document;
+
+use crate::sanitize::is_named;
+
+/// The words Readability (dom_smoothie's `UNLIKELY_CANDIDATES`) takes for chrome by substring.
+const UNLIKELY: &[&str] = &[
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+];
+
+/// Words that, beside a chrome word in one class token, say the element is not that chrome.
+const LAYOUT_WORDS: &[&str] = &["no", "without", "has", "with", "hide", "hidden", "disable", "disabled", "none", "off"];
+
+/// Takes out of the page the class tokens that contain a chrome word without naming chrome:
+/// every such token of a heading, and tokens such as `no-sidebar` anywhere.
+pub(crate) fn disarm(doc: &Document) {
+    for node in doc.select("[class]").nodes() {
+        let Some(class) = node.attr("class") else { continue };
+        let contains_unlikely = |token: &str| UNLIKELY.iter().any(|w| token.contains(w));
+        let has_upper = class.bytes().any(|b| b.is_ascii_uppercase());
+        if !(if has_upper { contains_unlikely(&class.to_ascii_lowercase()) } else { contains_unlikely(&class) }) {
+            continue;
+        }
+        let heading = is_named(node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
+        let tokens: Vec<&str> = class.split_whitespace().collect();
+        let kept: Vec<&str> = tokens
+            .iter()
+            .copied()
+            .filter(|token| {
+                let lower = token.to_ascii_lowercase();
+                if !contains_unlikely(&lower) {
+                    return true;
+                }
+                !heading && !lower.split(['-', '_']).any(|part| LAYOUT_WORDS.contains(&part))
+            })
+            .collect();
+        if kept.len() != tokens.len() {
+            node.set_attr("class", &kept.join(" "));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_and_heading_tokens_go_but_chrome_classes_stay() {
+        let doc = Document::from(
+            r#"<body class="single no-sidebar"><div class="site-header"></div>
+            <h2 class="header-anchor-post big">Why</h2><div class="has-comments post"></div></body>"#,
+        );
+        disarm(&doc);
+        assert_eq!(doc.select("body").attr("class").as_deref(), Some("single"));
+        assert_eq!(doc.select("div").first().attr("class").as_deref(), Some("site-header"));
+        assert_eq!(doc.select("h2").attr("class").as_deref(), Some("big"));
+        assert_eq!(doc.select("div").last().attr("class").as_deref(), Some("post"));
+    }
+}

@@ -1,0 +1,110 @@
+//! Text garbled by double encoding: UTF-8 bytes read once as windows-1252 and stored that way
+//! ("weâ€™ll" for "we’ll", "cafÃ©" for "café"). The page is then valid UTF-8, so charset
+//! detection cannot help; the garbled runs are decoded again where they occur.
+
+use std::borrow::Cow;
+
+/// The windows-1252 characters of bytes 0x80–0x9F (`None` where the code page has none, as
+/// Latin-1 those bytes read as C1 controls).
+const CP1252_HIGH: [Option<char>; 32] = [
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
+];
+
+/// The byte windows-1252 (or Latin-1) writes as `c`, when it is a UTF-8 continuation byte.
+fn continuation_byte(c: char) -> Option<u8> {
+    let code = u32::from(c);
+    if (0x80..=0xBF).contains(&code) {
+        return u8::try_from(code).ok();
+    }
+    let at = CP1252_HIGH.iter().position(|h| *h == Some(c))?;
+    u8::try_from(0x80 + at).ok()
+}
+
+/// Lead characters of the garbled runs that occur in practice: `Â`/`Ã`/`Å` (Latin-1 letters
+/// and signs), `â` (punctuation such as ’ “ — …) and `ð` (emoji), with their run length.
+fn lead(c: char) -> Option<(u8, usize)> {
+    match c {
+        'Â' => Some((0xC2, 1)),
+        'Ã' => Some((0xC3, 1)),
+        'Å' => Some((0xC5, 1)),
+        'â' => Some((0xE2, 2)),
+        'ð' => Some((0xF0, 3)),
+        _ => None,
+    }
+}
+
+/// `text` with its double-encoded runs decoded again; borrowed when there are none.
+pub(crate) fn repair(text: &str) -> Cow<'_, str> {
+    if !text.contains(['Â', 'Ã', 'Å', 'â', 'ð']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if let Some((first, n)) = lead(c) {
+            let mut bytes = vec![first];
+            let rest: Vec<(usize, char)> = chars.clone().take(n).collect();
+            bytes.extend(rest.iter().filter_map(|(_, r)| continuation_byte(*r)));
+            if bytes.len() == n + 1
+                && let Ok(decoded) = std::str::from_utf8(&bytes)
+            {
+                out.push_str(decoded);
+                changed = true;
+                for _ in 0..n {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_encoded_punctuation_letters_and_emoji_are_repaired() {
+        assert_eq!(repair("weâ€™ll meet at the cafÃ© â€” 10Â°C ðŸ˜€"), "we’ll meet at the café — 10°C 😀");
+    }
+
+    #[test]
+    fn real_accents_and_clean_text_are_left_alone() {
+        assert_eq!(repair("SÃO PAULO, Ãgua, â, Å, plain"), "SÃO PAULO, Ãgua, â, Å, plain");
+        assert!(matches!(repair("café — fine"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,245 @@
+//! Body blocks Readability leaves beside the one it keeps.
+//!
+//! Readability keeps the best-scoring container and those of its siblings that score nearly as
+//! well. Page builders and list articles split one article into many containers (an intro, a
+//! text block per list item between image blocks, a comparison table, an FAQ), nested at
+//! several levels, and only one of them is kept. This pass finds the kept container in the
+//! page as parsed, walks up from it without leaving the article (`<article>`, `<main>`,
+//! `articleBody`), and adds the sibling blocks on the way that read as prose: low link
+//! density, sentences, and no class or element that marks page chrome.
+
+use dom_query::{Document, NodeRef};
+
+use crate::sanitize::{fold, is_named};
+
+/// Levels walked up from the kept container.
+const MAX_LEVELS: usize = 6;
+/// A block with more of its text in links than this is navigation, not prose.
+const MAX_LINK_DENSITY: f64 = 0.3;
+/// Prose blocks are at least this long (headings excepted).
+const MIN_PROSE_CHARS: usize = 80;
+
+/// Blocks whose text marks where the kept HTML sits in the page.
+const BLOCKS: &str = "p, h2, h3, h4, li, td, pre";
+
+/// Elements that are never article prose, whatever their text.
+const NOT_PROSE: &[&str] = &[
+    "nav", "aside", "footer", "header", "form", "button", "script", "style", "noscript", "iframe", "select", "dialog",
+    "template", "svg",
+];
+
+/// Elements that mark a block holding them as page chrome.
+const CHROME_INSIDE: &[&str] = &["nav", "aside", "footer", "header", "form", "iframe", "select", "dialog"];
+
+/// Class or id words of page chrome around an article.
+const CHROME_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "sidebar",
+    "footer",
+    "header",
+    "nav",
+    "navigation",
+    "menu",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "sponsor",
+    "sponsored",
+    "author",
+    "bio",
+    "breadcrumb",
+    "breadcrumbs",
+    "tags",
+    "popup",
+    "modal",
+    "cookie",
+    "banner",
+    "recommended",
+    "recirc",
+    "more",
+    "toc",
+    "disclaimer",
+    "byline",
+    "meta",
+    "cta",
+];
+
+/// The article HTML Readability kept, with the prose blocks beside it added in page order;
+/// `None` when there is nothing to add.
+pub(crate) fn extend(page: &Document, kept_html: &str) -> Option<String> {
+    let kept = Document::fragment(kept_html);
+    let blocks: Vec<String> =
+        kept.select(BLOCKS).nodes().iter().map(|n| fold(&n.text())).filter(|t| t.chars().count() >= 20).collect();
+    // Readability rewrites some blocks; the first and last that the page still has mark the
+    // span. The page's blocks are read from each end only as far as needed.
+    let page_blocks = page.select(BLOCKS);
+    let page_blocks = page_blocks.nodes();
+    let find = |text: &String, from_end: bool| {
+        let matches = |n: &&NodeRef<'_>| fold(&n.text()) == *text;
+        if from_end { page_blocks.iter().rev().find(matches) } else { page_blocks.iter().find(matches) }.copied()
+    };
+    let first_node = blocks.iter().take(5).find_map(|b| find(b, false))?;
+    let last_node = blocks.iter().rev().take(5).find_map(|b| find(b, true))?;
+    let mut node = common_ancestor(&first_node, &last_node)?;
+    let kept_text = fold(&kept.select("html").text());
+    let (mut before, mut after): (Vec<Vec<NodeRef<'_>>>, Vec<Vec<NodeRef<'_>>>) = (Vec::new(), Vec::new());
+    for _ in 0..MAX_LEVELS {
+        if is_named(&node, &["article", "main", "body", "html"]) || is_article_body(&node) {
+            break;
+        }
+        let Some(parent) = node.parent() else { break };
+        if is_named(&parent, &["body", "html"]) {
+            break;
+        }
+        let (mut level_before, mut level_after) = (Vec::new(), Vec::new());
+        let mut seen = false;
+        for sibling in parent.element_children() {
+            if sibling.id == node.id {
+                seen = true;
+            } else if is_prose_block(&sibling) && !repeats(&sibling, &kept_text) {
+                if seen { level_after.push(sibling) } else { level_before.push(sibling) }
+            }
+        }
+        // A heading with no prose after it heads something left out.
+        let is_heading = |n: &NodeRef<'_>| is_named(n, &["h2", "h3", "h4"]);
+        while level_after.last().is_some_and(is_heading) {
+            level_after.pop();
+        }
+        before.push(level_before);
+        after.push(level_after);
+        node = parent;
+    }
+    if before.iter().chain(&after).all(Vec::is_empty) {
+        return None;
+    }
+    let mut html = String::with_capacity(kept_html.len() * 2);
+    for level in before.iter().rev() {
+        for b in level {
+            html.push_str(&b.html());
+        }
+    }
+    html.push_str(kept_html);
+    for level in &after {
+        for b in level {
+            html.push_str(&b.html());
+        }
+    }
+    Some(html)
+}
+
+/// The nearest element holding both `a` and `b`.
+fn common_ancestor<'a>(a: &NodeRef<'a>, b: &NodeRef<'a>) -> Option<NodeRef<'a>> {
+    if a.id == b.id {
+        return a.parent();
+    }
+    let of_b: Vec<_> = b.ancestors_it(None).map(|n| n.id).collect();
+    a.ancestors_it(None).find(|n| of_b.contains(&n.id))
+}
+
+/// True when a block of `node` is already among the kept blocks (the page repeats itself, or the
+/// kept HTML was found at the wrong place).
+fn repeats(node: &NodeRef<'_>, kept: &str) -> bool {
+    let text = fold(&node.text());
+    let head: String = text.chars().take(80).collect();
+    head.chars().count() >= 20 && kept.contains(&head)
+}
+
+fn is_article_body(node: &NodeRef<'_>) -> bool {
+    node.attr("itemprop").is_some_and(|p| p.split_whitespace().any(|p| p.eq_ignore_ascii_case("articleBody")))
+}
+
+/// True when `node` reads as part of the article: prose or a section heading, not chrome.
+fn is_prose_block(node: &NodeRef<'_>) -> bool {
+    if is_named(node, NOT_PROSE) || is_hidden(node) || has_chrome_word(node) {
+        return false;
+    }
+    if node.descendants_it().any(|d| is_named(&d, CHROME_INSIDE) || (d.is_element() && has_chrome_word(&d))) {
+        return false;
+    }
+    // A linked heading is a teaser for another page; an `<h1>` opens another page.
+    let teaser = |d: &NodeRef<'_>| {
+        is_named(d, &["h1"])
+            || (is_named(d, &["h2", "h3", "h4", "h5", "h6"]) && d.descendants_it().any(|a| is_named(&a, &["a"])))
+    };
+    if teaser(node) || node.descendants_it().any(|d| teaser(&d)) || starts_with_link(node) {
+        return false;
+    }
+    let text = fold(&node.text());
+    let chars = text.chars().count();
+    if chars == 0 {
+        return false;
+    }
+    let links: Vec<usize> =
+        node.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| fold(&a.text()).chars().count()).collect();
+    // Several headline-long links: a list of teasers for other pages.
+    if links.iter().filter(|n| **n >= 25).count() >= 3 {
+        return false;
+    }
+    let linked: usize = links.iter().sum();
+    if linked as f64 / chars as f64 > MAX_LINK_DENSITY {
+        return false;
+    }
+    if is_named(node, &["h2", "h3", "h4"]) {
+        return chars < 200;
+    }
+    chars >= MIN_PROSE_CHARS && (text.contains(". ") || text.ends_with('.'))
+}
+
+/// True when the first words of `node` are a link: a teaser's headline.
+fn starts_with_link(node: &NodeRef<'_>) -> bool {
+    node.descendants_it()
+        .find(|d| d.is_text() && !d.text().trim().is_empty())
+        .is_some_and(|t| t.ancestors_it(None).take_while(|a| a.id != node.id).any(|a| is_named(&a, &["a"])))
+}
+
+fn is_hidden(node: &NodeRef<'_>) -> bool {
+    node.has_attr("hidden")
+        || node.attr("aria-hidden").is_some_and(|v| v.trim() == "true")
+        || node.attr("style").is_some_and(|s| {
+            let s = s.to_ascii_lowercase().replace(' ', "");
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+}
+
+/// True when a class or id word of `node` (split at anything but letters and digits) names chrome.
+fn has_chrome_word(node: &NodeRef<'_>) -> bool {
+    ["class", "id", "role"].iter().any(|attr| {
+        node.attr(attr).is_some_and(|v| {
+            v.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| CHROME_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w)))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_blocks_split_by_image_blocks_are_all_kept_but_comments_are_not() {
+        let page = Document::from(
+            r#"<body><main><div class="post">
+            <div class="block text"><p>The first tip is to check the tyre pressure every month, and always before a long drive.</p></div>
+            <div class="block image"><img src="a.jpg"></div>
+            <div class="block text"><p>The second tip is to rotate the tyres every ten thousand kilometres or so.</p></div>
+            <div class="comments"><p>Great tips, thank you so much for writing this article for us all.</p></div>
+            </div></main></body>"#,
+        );
+        let kept = "<div><p>The second tip is to rotate the tyres every ten thousand kilometres or so.</p></div>";
+        let html = extend(&page, kept).unwrap_or_default();
+        assert!(html.contains("first tip"), "{html}");
+        assert!(html.find("first tip") < html.find("second tip"), "{html}");
+        assert!(!html.contains("Great tips"), "{html}");
+    }
+}

@@ -1,0 +1,118 @@
+//! Each outlet's repeated lines: paragraph fingerprints of its recent articles, and the lines
+//! taken out of its new articles because they recur (see `tidings_html::repeated_lines`).
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use tidings_core::OutletId;
+
+use super::{Backend, Store};
+use crate::Result;
+use crate::rows::{micros, ts};
+
+/// A line an outlet repeats in its articles, which Tidings takes out of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedLine {
+    /// The line as the last article that had it wrote it.
+    pub line: String,
+    /// How many articles it was taken out of.
+    pub removed_count: i64,
+    /// When it was last taken out.
+    pub last_removed_at: Timestamp,
+}
+
+impl Store {
+    /// The paragraph fingerprints of an outlet's `articles` most recent articles, one list each.
+    pub async fn recent_fingerprints(&self, outlet: OutletId, articles: i64) -> Result<Vec<Vec<i64>>> {
+        let rows: Vec<(String, i64)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT article_url, fingerprint FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url IN \
+                 (SELECT article_url FROM paragraph_fingerprints WHERE outlet_id = $1 \
+                 GROUP BY article_url ORDER BY MAX(seen_at) DESC LIMIT $2)",
+            )
+            .bind(outlet.0)
+            .bind(articles)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut by_article: HashMap<String, Vec<i64>> = HashMap::new();
+        for (url, fingerprint) in rows {
+            by_article.entry(url).or_default().push(fingerprint);
+        }
+        Ok(by_article.into_values().collect())
+    }
+
+    /// Records the paragraph fingerprints of an outlet's new article, and forgets those of its
+    /// articles older than the newest `keep`.
+    pub async fn record_fingerprints(
+        &self,
+        outlet: OutletId,
+        article_url: &str,
+        fingerprints: &[i64],
+        now: Timestamp,
+        keep: i64,
+    ) -> Result<()> {
+        write_tx!(self, |tx| {
+            for f in fingerprints {
+                sqlx::query(
+                    "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(outlet.0)
+                .bind(article_url)
+                .bind(f)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "DELETE FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url NOT IN \
+                 (SELECT article_url FROM paragraph_fingerprints WHERE outlet_id = $1 \
+                 GROUP BY article_url ORDER BY MAX(seen_at) DESC LIMIT $2)",
+            )
+            .bind(outlet.0)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Notes that `lines` (fingerprint and text) were taken out of one of an outlet's articles.
+    pub async fn record_removed_lines(&self, outlet: OutletId, lines: &[(i64, String)], now: Timestamp) -> Result<()> {
+        write_tx!(self, |tx| {
+            for (fingerprint, line) in lines {
+                sqlx::query(
+                    "INSERT INTO repeated_lines (outlet_id, fingerprint, line, removed_count, last_removed_at) \
+                     VALUES ($1, $2, $3, 1, $4) ON CONFLICT (outlet_id, fingerprint) DO UPDATE SET \
+                     removed_count = repeated_lines.removed_count + 1, line = excluded.line, \
+                     last_removed_at = excluded.last_removed_at",
+                )
+                .bind(outlet.0)
+                .bind(fingerprint)
+                .bind(line)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The lines taken out of an outlet's articles, most often first.
+    pub async fn repeated_lines(&self, outlet: OutletId) -> Result<Vec<RepeatedLine>> {
+        let rows: Vec<(String, i64, i64)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT line, removed_count, last_removed_at FROM repeated_lines WHERE outlet_id = $1 \
+                 ORDER BY removed_count DESC, last_removed_at DESC",
+            )
+            .bind(outlet.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(line, removed_count, at)| RepeatedLine { line, removed_count, last_removed_at: ts(at) })
+            .collect())
+    }
+}
