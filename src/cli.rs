@@ -133,6 +133,14 @@ pub(crate) enum Command {
     /// Work with feed files.
     #[command(subcommand)]
     Feed(FeedCommand),
+    /// Bring the database's schema up to date (every command does this at start) and print its
+    /// version.
+    Migrate,
+    /// Write a consistent copy of the SQLite database to FILE while Tidings keeps running.
+    Backup {
+        /// The new file to write (it must not exist).
+        file: PathBuf,
+    },
     /// Manage accounts: admins and readers.
     #[command(subcommand)]
     User(UserCommand),

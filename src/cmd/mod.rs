@@ -4,6 +4,7 @@ mod cluster;
 mod demo;
 mod extract;
 mod feed;
+mod operations;
 mod outlets;
 mod reextract;
 mod serve;
@@ -37,6 +38,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             users::add(&global, &name, admin, password_stdin).await
         }
         Command::User(UserCommand::List) => users::list(&global).await,
+        Command::Migrate => operations::migrate(&global).await,
+        Command::Backup { file } => operations::backup(&global, &file).await,
         Command::User(UserCommand::Passwd { name, password_stdin }) => {
             users::passwd(&global, &name, password_stdin).await
         }

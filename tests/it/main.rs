@@ -7,4 +7,5 @@ mod accounts;
 mod browser;
 mod cli;
 mod hostile;
+mod operations;
 mod support;

@@ -73,6 +73,7 @@ mod repeated_lines;
 pub use repeated_lines::RepeatedLine;
 
 mod accounts;
+mod operations;
 
 pub use accounts::{NewUser, SessionUser, User};
 

@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/outlets/{id}", get(pages::outlet))
         .route("/static/{file}", get(pages::asset))
         .route("/healthz", get(pages::health))
+        .route("/readyz", get(pages::ready))
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/signup", get(accounts::signup_page).post(accounts::signup))
         .route("/account", get(accounts::account))

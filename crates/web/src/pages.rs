@@ -206,3 +206,15 @@ pub(crate) async fn health(State(state): State<AppState>) -> Response {
         _ => "ok".into_response(),
     }
 }
+
+/// `/readyz`: 200 "ready" when the database answers, else 503: whether a load balancer may send
+/// this node requests (`/healthz` says whether the process is well).
+pub(crate) async fn ready(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database does not answer\n").into_response()
+        }
+    }
+}

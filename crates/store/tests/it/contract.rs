@@ -234,6 +234,20 @@ async fn story(store: Store) {
     assert_eq!(lines.len(), 1);
     assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
     assert_eq!(lines[0].last_removed_at, t(24));
+    // Operations: the schema version, a readiness ping, and the backup (SQLite only).
+    assert_eq!(store.schema_version().await.unwrap(), 4);
+    store.ping().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.db");
+    match store.backend_name() {
+        "sqlite" => {
+            store.backup_to(&copy).await.unwrap();
+            let restored = Store::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+            assert_eq!(restored.counts().await.unwrap(), store.counts().await.unwrap());
+            assert!(matches!(store.backup_to(&copy).await, Err(Error::Refused(_))), "never overwrites");
+        }
+        _ => assert!(matches!(store.backup_to(&copy).await, Err(Error::Refused(_)))),
+    }
     store.close().await;
 }
 
