@@ -138,14 +138,24 @@ async fn serve_follows_hostile_outlets_and_keeps_answering() {
     assert!(line(&good_name).contains(" ok "), "{outlets}");
     assert!(line("nul-guid").contains(" ok "), "one bad entry must not fail the feed:\n{outlets}");
 
-    // The javascript: site link never reaches a page.
-    let list = client.get(format!("{}/outlets", server.url)).send().await.unwrap().text().await.unwrap();
-    assert!(!list.contains("javascript:"), "a javascript: link reached the outlets page");
-    for id in list.split("href=\"/outlets/").skip(1).filter_map(|s| s.split('"').next()) {
-        let page = client.get(format!("{}/outlets/{id}", server.url)).send().await.unwrap();
-        assert_eq!(page.status(), 200);
-        assert!(!page.text().await.unwrap().contains("javascript:"), "outlet {id} renders a javascript: link");
+    // The javascript: site link never reaches a page: every page type, every link followed.
+    let mut pages = vec!["/".to_string(), "/outlets".to_string()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(path) = pages.pop() {
+        if !seen.insert(path.clone()) || seen.len() > 400 {
+            continue;
+        }
+        let page = client.get(format!("{}{path}", server.url)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("javascript:"), "{path} renders a javascript: link");
+        for kind in ["/outlets/", "/articles/", "/stories/"] {
+            let marker = format!("href=\"{kind}");
+            let links = html.split(&marker).skip(1).filter_map(|s| s.split('"').next());
+            pages.extend(links.map(|id| format!("{kind}{id}")));
+        }
     }
+    assert!(seen.iter().any(|p| p.starts_with("/articles/")), "no article page was reached: {seen:?}");
 
     // The half-sent request was closed by the server by now.
     slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
