@@ -75,11 +75,25 @@ pub(crate) enum Command {
         /// Category to file it under.
         #[arg(long)]
         category: Option<String>,
+        /// Keep the feed's own text instead of fetching each article's page.
+        #[arg(long)]
+        no_full_text: bool,
     },
     /// Follow every outlet in an OPML subscription list (folders become categories).
     Import {
         /// The OPML file.
         file: PathBuf,
+        /// Keep the feeds' own text instead of fetching each article's page.
+        #[arg(long)]
+        no_full_text: bool,
+    },
+    /// Turn fetching each article's full page on or off for an outlet.
+    FullText {
+        /// The outlet's id, as `tidings outlets` shows it.
+        id: i64,
+        /// on: fetch and extract each article's page; off: keep the feed's own text.
+        #[arg(value_enum)]
+        setting: Switch,
     },
     /// Write every followed outlet as an OPML subscription list.
     ExportOpml {
@@ -150,6 +164,15 @@ pub(crate) enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
+}
+
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
 }
 
 /// Output of `tidings extract` for one page.

@@ -39,7 +39,15 @@ pub(crate) async fn demo(global: &Global, listen: SocketAddr) -> anyhow::Result<
             Some(_) => {}
             None => {
                 engine
-                    .subscribe(&Subscription { url, name: Some(name), category: Some("Demo".to_string()) }, now)
+                    .subscribe(
+                        &Subscription {
+                            url,
+                            name: Some(name),
+                            category: Some("Demo".to_string()),
+                            ..Default::default()
+                        },
+                        now,
+                    )
                     .await?;
             }
         }

@@ -17,19 +17,22 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use tidings_engine::{Engine, EngineConfig, RoundReport};
+use tidings_engine::{Engine, EngineConfig, RoundReport, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, FeedCommand, Global, UserCommand};
+use crate::cli::{Cli, Command, FeedCommand, Global, Switch, UserCommand};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
     match cli.command {
         Command::Serve { listen } => serve::serve(&global, listen).await,
         Command::Fetch { once } => fetch(&global, once).await,
-        Command::Add { url, name, category } => outlets::add(&global, url, name, category).await,
-        Command::Import { file } => outlets::import(&global, &file).await,
+        Command::Add { url, name, category, no_full_text } => {
+            outlets::add(&global, Subscription { url, name, category, feed_text_only: no_full_text }).await
+        }
+        Command::Import { file, no_full_text } => outlets::import(&global, &file, !no_full_text).await,
+        Command::FullText { id, setting } => outlets::full_text(&global, id, setting == Switch::On).await,
         Command::ExportOpml { output } => outlets::export(&global, output.as_deref()).await,
         Command::Outlets => outlets::list(&global).await,
         Command::Resume { id } => outlets::resume(&global, id).await,

@@ -14,21 +14,16 @@ use tidings_store::NewOutlet;
 use super::{data_dir, engine, open_store};
 use crate::cli::Global;
 
-pub(crate) async fn add(
-    global: &Global,
-    url: String,
-    name: Option<String>,
-    category: Option<String>,
-) -> anyhow::Result<()> {
+pub(crate) async fn add(global: &Global, sub: Subscription) -> anyhow::Result<()> {
     let engine = engine(global).await?;
-    let added = engine.subscribe(&Subscription { url: url.clone(), name, category }, Timestamp::now()).await?;
+    let added = engine.subscribe(&sub, Timestamp::now()).await?;
     println!("Following {} (outlet {}), feed {}", added.outlet.name, added.outlet.id, added.feed.url);
     println!("Its articles arrive with the next round of `tidings serve`, or now with `tidings fetch --once`.");
     engine.store().close().await;
     Ok(())
 }
 
-pub(crate) async fn import(global: &Global, file: &Path) -> anyhow::Result<()> {
+pub(crate) async fn import(global: &Global, file: &Path, full_text: bool) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("could not read {}", file.display()))?;
     let doc = parse_opml(&text).with_context(|| format!("could not import {}", file.display()))?;
     let store = open_store(global, &data_dir(global)).await?;
@@ -47,12 +42,8 @@ pub(crate) async fn import(global: &Global, file: &Path) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let new = NewOutlet {
-            name: o.title.clone(),
-            site_url: o.html_url.clone(),
-            category: o.category.clone(),
-            full_text: true,
-        };
+        let new =
+            NewOutlet { name: o.title.clone(), site_url: o.html_url.clone(), category: o.category.clone(), full_text };
         match store.add_outlet(&new, url.as_str(), Timestamp::now()).await {
             Ok(_) => added += 1,
             Err(tidings_store::Error::Conflict(_)) => existing += 1,
@@ -119,6 +110,20 @@ pub(crate) async fn list(global: &Global) -> anyhow::Result<()> {
             error
         );
     }
+    store.close().await;
+    Ok(())
+}
+
+pub(crate) async fn full_text(global: &Global, id: i64, on: bool) -> anyhow::Result<()> {
+    let store = open_store(global, &data_dir(global)).await?;
+    match store.set_full_text(OutletId(id), on).await {
+        Ok(()) => {}
+        Err(tidings_store::Error::NotFound(_)) => bail!("there is no outlet {id}; `tidings outlets` lists them"),
+        Err(e) => return Err(e.into()),
+    }
+    let h = store.outlet(OutletId(id)).await?;
+    let what = if on { "fetches each article's page" } else { "keeps its feed's own text" };
+    println!("{} now {what}, from its next round on.", h.outlet.name);
     store.close().await;
     Ok(())
 }

@@ -21,6 +21,8 @@ pub struct Subscription {
     pub name: Option<String>,
     /// A category (OPML folder).
     pub category: Option<String>,
+    /// Keep the feed's own text instead of fetching each article's page.
+    pub feed_text_only: bool,
 }
 
 impl Engine {
@@ -49,7 +51,7 @@ impl Engine {
             name: tidings_html::html_to_text(&name),
             site_url: feed.link.clone(),
             category: sub.category.clone(),
-            full_text: true,
+            full_text: !sub.feed_text_only,
         };
         Ok(self.store.add_outlet(&outlet, feed_url.as_str(), now).await?)
     }

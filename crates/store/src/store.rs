@@ -463,6 +463,21 @@ impl Store {
         Ok(())
     }
 
+    /// Turns fetching each article's page on or off for an outlet.
+    pub async fn set_full_text(&self, outlet: OutletId, on: bool) -> Result<()> {
+        write_tx!(self, |tx| {
+            let done = sqlx::query("UPDATE outlets SET full_text = $1 WHERE id = $2")
+                .bind(i64::from(on))
+                .bind(outlet.0)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(Error::NotFound(format!("outlet {outlet}")));
+            }
+        });
+        Ok(())
+    }
+
     /// Renames an outlet (the feed's title replaces a provisional name).
     pub async fn rename_outlet(&self, outlet: OutletId, name: &str, site_url: Option<&str>) -> Result<()> {
         let site_url = site_url.and_then(web_link);

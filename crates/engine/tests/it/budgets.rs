@@ -24,7 +24,10 @@ async fn a_host_asking_for_long_pauses_gets_its_budget_and_no_more_and_still_mak
         .await
         .unwrap();
     let (name, url) = demo.feed_urls().remove(0);
-    engine.subscribe(&Subscription { url, name: Some(name.clone()), category: None }, now).await.unwrap();
+    engine
+        .subscribe(&Subscription { url, name: Some(name.clone()), category: None, ..Default::default() }, now)
+        .await
+        .unwrap();
 
     let started = Instant::now();
     let round = engine.run_round(now, true, &|_| {}).await.unwrap();

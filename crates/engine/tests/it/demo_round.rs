@@ -14,7 +14,10 @@ async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
     let dir = tempfile::tempdir().unwrap();
     let engine = crate::local_engine(&dir).await;
     for (name, url) in demo.feed_urls() {
-        engine.subscribe(&Subscription { url, name: Some(name), category: None }, now).await.unwrap();
+        engine
+            .subscribe(&Subscription { url, name: Some(name), category: None, ..Default::default() }, now)
+            .await
+            .unwrap();
     }
     let round = engine.run_round(now, true, &|_| {}).await.unwrap();
     assert_eq!(round.outlets_failed(), Vec::<(&str, &str)>::new());
@@ -95,4 +98,22 @@ async fn loopback_outlet_is_refused_without_the_private_network_setting() {
     let (_, url) = demo.feed_urls().remove(0);
     let err = engine.subscribe(&Subscription { url, ..Default::default() }, now).await.unwrap_err().to_string();
     assert!(err.contains("refused") && err.contains("loopback"), "{err}");
+}
+
+#[tokio::test]
+async fn an_outlet_set_to_feed_text_only_fetches_no_pages_until_turned_back_on() {
+    let now = Timestamp::now();
+    let demo = DemoOutlets::start(now).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = crate::local_engine(&dir).await;
+    let (name, url) = demo.feed_urls().remove(0);
+    let sub = Subscription { url, name: Some(name), feed_text_only: true, ..Default::default() };
+    let outlet = engine.subscribe(&sub, now).await.unwrap();
+    assert!(!outlet.outlet.full_text);
+    engine.run_round(now, true, &|_| {}).await.unwrap();
+    let stored = engine.store().outlet_articles(outlet.outlet.id, 20).await.unwrap();
+    assert_eq!(stored.len(), 10);
+    assert!(stored.iter().all(|a| a.extraction == ExtractionStatus::FeedOnly), "a page was fetched");
+    engine.store().set_full_text(outlet.outlet.id, true).await.unwrap();
+    assert!(engine.store().outlet(outlet.outlet.id).await.unwrap().outlet.full_text);
 }

@@ -10,7 +10,10 @@ use tidings_engine::{Engine, EngineConfig, Subscription};
 async fn follow_and_fetch(engine: &Engine, feeds: &[(String, String)], now: Timestamp) {
     for (name, url) in feeds {
         engine
-            .subscribe(&Subscription { url: url.clone(), name: Some(name.clone()), category: None }, now)
+            .subscribe(
+                &Subscription { url: url.clone(), name: Some(name.clone()), category: None, ..Default::default() },
+                now,
+            )
             .await
             .unwrap();
     }
