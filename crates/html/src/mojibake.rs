@@ -66,31 +66,35 @@ fn lead(c: char) -> Option<(u8, usize)> {
 
 /// `text` with its double-encoded runs decoded again; borrowed when there are none.
 pub(crate) fn repair(text: &str) -> Cow<'_, str> {
-    if !text.contains(['Â', 'Ã', 'Å', 'â', 'ð']) {
+    // Every lead character is two bytes starting 0xC3 in UTF-8, a byte that only ever starts a
+    // character: the text between them is copied whole.
+    let mut out = String::new();
+    let mut copied = 0;
+    for at in memchr::memchr_iter(0xC3, text.as_bytes()) {
+        let Some(c) = text.get(at..).and_then(|t| t.chars().next()).filter(|_| at >= copied) else { continue };
+        let Some((first, n)) = lead(c) else { continue };
+        let mut bytes = [first, 0, 0, 0];
+        let (mut len, mut end) = (1, at + c.len_utf8());
+        for r in text[end..].chars().take(n) {
+            if let Some(b) = continuation_byte(r) {
+                bytes[len] = b;
+                len += 1;
+            }
+            end += r.len_utf8();
+        }
+        if len == n + 1
+            && let Ok(decoded) = std::str::from_utf8(&bytes[..len])
+        {
+            out.push_str(&text[copied..at]);
+            out.push_str(decoded);
+            copied = end;
+        }
+    }
+    if copied == 0 {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
-        if let Some((first, n)) = lead(c) {
-            let mut bytes = vec![first];
-            let rest: Vec<(usize, char)> = chars.clone().take(n).collect();
-            bytes.extend(rest.iter().filter_map(|(_, r)| continuation_byte(*r)));
-            if bytes.len() == n + 1
-                && let Ok(decoded) = std::str::from_utf8(&bytes)
-            {
-                out.push_str(decoded);
-                changed = true;
-                for _ in 0..n {
-                    chars.next();
-                }
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

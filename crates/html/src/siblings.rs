@@ -86,7 +86,7 @@ pub(crate) fn extend(page: &Document, kept_html: &str) -> Option<String> {
     let page_blocks = page.select(BLOCKS);
     let page_blocks = page_blocks.nodes();
     let find = |text: &String, from_end: bool| {
-        let matches = |n: &&NodeRef<'_>| fold(&n.text()) == *text;
+        let matches = |n: &&NodeRef<'_>| folded_text_is(n, text);
         if from_end { page_blocks.iter().rev().find(matches) } else { page_blocks.iter().find(matches) }.copied()
     };
     let first_node = blocks.iter().take(5).find_map(|b| find(b, false))?;
@@ -136,6 +136,31 @@ pub(crate) fn extend(page: &Document, kept_html: &str) -> Option<String> {
         }
     }
     Some(html)
+}
+
+/// True when the text of `node`, its whitespace folded as `fold` does, is `folded`. Reads the
+/// text only up to the first difference: most page blocks differ in their first words, and a
+/// block that wraps the page (a layout `<td>`) would otherwise be copied whole for each look-up.
+fn folded_text_is(node: &NodeRef<'_>, folded: &str) -> bool {
+    let mut want = folded.chars();
+    let (mut started, mut space) = (false, false);
+    for d in node.descendants_it().filter(NodeRef::is_text) {
+        for c in d.text().chars() {
+            if c.is_whitespace() {
+                space = started;
+                continue;
+            }
+            if space && want.next() != Some(' ') {
+                return false;
+            }
+            space = false;
+            started = true;
+            if want.next() != Some(c) {
+                return false;
+            }
+        }
+    }
+    want.next().is_none()
 }
 
 /// The nearest element holding both `a` and `b`.
