@@ -4,51 +4,18 @@
 
 use std::borrow::Cow;
 
-/// The windows-1252 characters of bytes 0x80–0x9F (`None` where the code page has none, as
-/// Latin-1 those bytes read as C1 controls).
-const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
-
 /// The byte windows-1252 (or Latin-1) writes as `c`, when it is a UTF-8 continuation byte.
 fn continuation_byte(c: char) -> Option<u8> {
     let code = u32::from(c);
     if (0x80..=0xBF).contains(&code) {
         return u8::try_from(code).ok();
     }
-    let at = CP1252_HIGH.iter().position(|h| *h == Some(c))?;
-    u8::try_from(0x80 + at).ok()
+    let mut utf8 = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut utf8));
+    match bytes.as_ref() {
+        [b] if !unmappable && (0x80..=0xBF).contains(b) => Some(*b),
+        _ => None,
+    }
 }
 
 /// Lead characters of the garbled runs that occur in practice: `Â`/`Ã`/`Å` (Latin-1 letters

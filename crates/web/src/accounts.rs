@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tidings_accounts::{Role, check_name, check_password, hash_password, session_key, session_token, verify_password};
 use tidings_store::{NewUser, SessionUser};
 
-use crate::forms::{browser, check_post, cookie, set_cookie};
+use crate::forms::{browser, check_post, cookie, sentence, set_cookie};
 use crate::{AppState, WebError};
 
 /// The session cookie.
@@ -245,11 +245,7 @@ pub(crate) async fn signup(
         return again(&state, StatusCode::FORBIDDEN, refused.message(), form.name);
     }
     if let Err(e) = check_name(&form.name).and_then(|()| check_password(&form.password)) {
-        let mut message = e.to_string();
-        if let Some(first) = message.get_mut(..1) {
-            first.make_ascii_uppercase();
-        }
-        return again(&state, StatusCode::UNPROCESSABLE_ENTITY, format!("{message}."), form.name);
+        return again(&state, StatusCode::UNPROCESSABLE_ENTITY, sentence(&e), form.name);
     }
     let salt = random::<16>()?;
     let password = form.password.clone();

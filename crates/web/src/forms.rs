@@ -62,15 +62,20 @@ impl Refused {
     pub(crate) fn message(&self) -> String {
         match self {
             Refused::CrossSite => "The form was not sent from this site, so it was refused. Open the page on this site and send it from there.".to_string(),
-            Refused::Token(why) => {
-                let mut m = why.to_string();
-                if let Some(first) = m.get_mut(..1) {
-                    first.make_ascii_uppercase();
-                }
-                format!("{m}.")
-            }
+            Refused::Token(why) => sentence(why),
         }
     }
+}
+
+/// An error's message (lower case, no stop, as error messages are written) as a sentence for a
+/// page.
+pub(crate) fn sentence(error: &impl std::fmt::Display) -> String {
+    let mut text = error.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text.push('.');
+    text
 }
 
 /// The site's own origin as the browser sees it, from the Host header.
