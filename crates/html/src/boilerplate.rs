@@ -121,9 +121,17 @@ pub(crate) struct Cleaned {
     pub(crate) videos: usize,
 }
 
-/// Cleans the article HTML Readability produced.
-pub(crate) fn clean(html: &str) -> Cleaned {
+/// Cleans the article HTML Readability produced; a heading that repeats `headline` (shown
+/// above the text already) is left out.
+pub(crate) fn clean(html: &str, headline: Option<&str>) -> Cleaned {
     let doc = Document::fragment(html);
+    if let Some(headline) = headline.map(str::to_lowercase) {
+        let repeats =
+            |h: &NodeRef<'_>| capped_text(h, headline.len() + 8).is_some_and(|t| t.to_lowercase() == headline);
+        if let Some(heading) = doc.select("h1, h2, h3").nodes().iter().find(|h| repeats(h)) {
+            heading.remove_from_parent();
+        }
+    }
     let images = doc.select("img").length();
     let videos = doc.select("video, iframe").length();
     doc.select(MEDIA).remove();
@@ -352,6 +360,7 @@ mod tests {
             r#"<div><p>We use cookies to personalise content.</p><p>The council met on Monday to vote on the bridge.</p>
             <section id="respond" class="comment-respond"><h3>Leave a Reply</h3></section><h3>Leave a Reply</h3>
             <div class="photo-credit">Photo: AP</div><p>Updated Nov 19, 2019, 6:55 AM</p></div>"#,
+            None,
         );
         assert_eq!(text, "The council met on Monday to vote on the bridge.", "{html}");
     }

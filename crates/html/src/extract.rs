@@ -222,13 +222,13 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         other => Error::NoArticle(other.to_string()),
     })?;
 
+    let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
+    let title = meta.headline(&article.title, site_name.as_deref(), url);
     let extended = crate::siblings::extend(&page, &article.content);
-    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content));
+    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content), title.as_deref());
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
-    let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
-    let title = meta.headline(&article.title, site_name.as_deref(), url);
     let published = article.published_time.as_deref().and_then(parse_page_date).or(meta.published);
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());

@@ -142,7 +142,7 @@ impl Scan {
                     scan.json_ld.push(node.text().to_string());
                 }
                 "h1" => {
-                    let h = fold(&node.text());
+                    let h = spaced_text(&node);
                     if !h.is_empty() && h.chars().count() <= 300 {
                         scan.headlines.push(h);
                     }
@@ -263,25 +263,67 @@ impl PageMeta {
     }
 
     /// The headline: the page's visible `<h1>` when it tells the same story as the declared
-    /// title (pages shorten or rephrase one of the two), else the declared title without the
-    /// site's name around it.
+    /// title (pages shorten or rephrase one of the two) or reads as a headline on the same
+    /// subject, else the declared title without the site's name around it. An `<h1>` in
+    /// capitals gives way to the declared title that spells the same words in mixed case.
     pub(crate) fn headline(&self, declared: &str, site_name: Option<&str>, url: &Url) -> Option<String> {
-        let declared = fold(declared);
+        let declared = fold(&decode_entities(declared));
+        let canonical = self.canonical_url.as_deref().and_then(|c| Url::parse(c).ok());
+        let hosts: Vec<&Url> = [Some(url), canonical.as_ref()].into_iter().flatten().collect();
+        let stripped = strip_site_name(&declared, site_name, &hosts);
         let best = self
             .headlines
             .iter()
             .map(|h| (similarity(h, &declared), h))
             .filter(|(s, _)| *s >= 0.6)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, h)) = best {
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, h)| h)
+            .or_else(|| self.headlines.iter().find(|h| reads_like_headline_on(h, &declared)));
+        if let Some(h) = best {
+            let shouting = !h.chars().any(char::is_lowercase);
+            if shouting && !stripped.is_empty() && h.to_lowercase() == stripped.to_lowercase() {
+                return Some(stripped);
+            }
             return Some(h.clone());
         }
-        let stripped = strip_site_name(&declared, site_name, url);
         if stripped.is_empty() {
             return self.headlines.first().cloned();
         }
         Some(stripped)
     }
+}
+
+/// Whether `h1` reads as an article's headline on the subject of the declared title: five words
+/// or more, not a label ending in a colon, and two words of four letters or more in common (a
+/// site's name or a section's label in an `<h1>` is shorter or shares little).
+fn reads_like_headline_on(h1: &str, declared: &str) -> bool {
+    let (heading, title) = (words(h1), words(declared));
+    heading.len() >= 5
+        && !h1.trim_end().ends_with(':')
+        && heading.iter().filter(|w| w.chars().count() >= 4 && title.contains(w)).take(2).count() == 2
+}
+
+/// An element's text with a space where a `<br>` or a block inside it breaks the line, so
+/// "Top programs<br>Your guide" does not read "programsYour".
+fn spaced_text(node: &dom_query::NodeRef<'_>) -> String {
+    let mut text = String::new();
+    for n in node.descendants_it() {
+        if n.is_text() {
+            text.push_str(&n.text());
+        } else if is_named(&n, &["br", "div", "p"]) {
+            text.push(' ');
+        }
+    }
+    fold(&text)
+}
+
+/// `s` with its character references (`&amp;`, `&#x26;`) decoded, for titles read from JSON-LD
+/// or metas that carry them escaped twice.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') || !s.contains(';') {
+        return s.to_string();
+    }
+    Document::fragment(format!("<p>{}</p>", s.replace('<', "&lt;"))).select("p").text().to_string()
 }
 
 /// Lower-cased word tokens.
@@ -305,15 +347,34 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// Removes a leading or trailing part naming the site: "Headline | Site", "Site - Headline".
-fn strip_site_name(title: &str, site_name: Option<&str>, url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
-    let host_label = squash(host.split('.').next().unwrap_or_default());
-    let names: Vec<String> = [site_name.map(squash), Some(squash(host)), Some(host_label)]
-        .into_iter()
-        .flatten()
-        .filter(|n| n.len() >= 3)
-        .collect();
+/// Removes leading or trailing parts naming the site: "Headline | Site", "Site - Headline",
+/// "Headline – Site - Site". The site is named by `site_name`, its initials, or the host of
+/// one of `urls` (the page's and its canonical address).
+fn strip_site_name(title: &str, site_name: Option<&str>, urls: &[&Url]) -> String {
+    let mut names: Vec<String> = site_name.map(squash).into_iter().collect();
+    if let Some(site) = site_name {
+        let initials: String =
+            site.split_whitespace().filter_map(|w| w.chars().next()).flat_map(char::to_lowercase).collect();
+        names.extend((initials.chars().count() >= 3).then_some(initials));
+    }
+    for url in urls {
+        let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
+        names.push(squash(host));
+        names.push(squash(host.split('.').next().unwrap_or_default()));
+    }
+    names.retain(|n| n.len() >= 3);
+    let mut title = title.trim().to_string();
+    loop {
+        let shorter = strip_site_name_once(&title, site_name, &names);
+        if shorter == title || shorter.is_empty() {
+            return title;
+        }
+        title = shorter;
+    }
+}
+
+/// One naming part off `title`, as `strip_site_name` describes.
+fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) -> String {
     let is_site = |part: &str| {
         let p = squash(part);
         !p.is_empty()
@@ -762,6 +823,45 @@ mod tests {
             page(&[]).headline("Column: Pay - and play", None, &url),
             Some("Column: Pay - and play".to_string())
         );
+    }
+
+    #[test]
+    fn headline_in_capitals_gives_way_to_the_same_words_in_mixed_case() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let page = PageMeta { headlines: vec!["FERRY FARES RISE IN JANUARY".to_string()], ..PageMeta::default() };
+        assert_eq!(
+            page.headline("Ferry Fares Rise in January | Harbour Herald", Some("Harbour Herald"), &url),
+            Some("Ferry Fares Rise in January".to_string())
+        );
+    }
+
+    #[test]
+    fn headline_ignores_a_short_or_unrelated_h1() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let page = |h1: &str| PageMeta { headlines: vec![h1.to_string()], ..PageMeta::default() };
+        let declared = "Lifeboat crew rescue two kayakers off the point";
+        for h1 in ["Our Blog", "Latest news from the harbour front:", "Weather warnings for the whole county today"] {
+            assert_eq!(page(h1).headline(declared, None, &url), Some(declared.to_string()), "{h1}");
+        }
+    }
+
+    #[test]
+    fn site_names_come_off_titles_by_initials_canonical_host_and_repeats() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let page = PageMeta {
+            canonical_url: Some("https://www.harbourherald.example/news/x".to_string()),
+            ..PageMeta::default()
+        };
+        assert_eq!(
+            page.headline("Tide tables | NHH", Some("North Harbour Herald"), &url),
+            Some("Tide tables".to_string())
+        );
+        assert_eq!(page.headline("Tide tables | HARBOURHERALD®", None, &url), Some("Tide tables".to_string()));
+        assert_eq!(
+            page.headline("Tide tables – Harbour Herald - Harbour Herald", Some("Harbour Herald"), &url),
+            Some("Tide tables".to_string())
+        );
+        assert_eq!(page.headline("Fish &#x26; chips", None, &url), Some("Fish & chips".to_string()));
     }
 
     #[test]
