@@ -225,7 +225,8 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
     let title = meta.headline(&article.title, site_name.as_deref(), url);
     let extended = crate::siblings::extend(&page, &article.content);
-    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content), title.as_deref());
+    let named: Vec<String> = meta.authors.iter().chain(&meta.shown_authors).cloned().collect();
+    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content), title.as_deref(), &named);
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
@@ -238,6 +239,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
             meta.authors,
             article.byline.as_deref().map(split_byline).unwrap_or_default(),
             cleaned.byline.as_deref().map(split_byline).unwrap_or_default(),
+            meta.shown_authors,
         ],
         site_name.as_deref(),
     );

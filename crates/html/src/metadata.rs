@@ -107,12 +107,23 @@ struct Scan {
     /// `<time datetime>` values inside `<article>` or `<main>`, then all of them.
     article_times: Vec<String>,
     times: Vec<String>,
+    /// Names from the first byline in the page's text ("By Ada Byrne", "Written by" and the
+    /// name beside it).
+    byline: Vec<String>,
+    /// Names from the first link to an author's page whose text is that author's name.
+    author_link: Vec<String>,
 }
 
 impl Scan {
     fn read(doc: &Document) -> Self {
         let mut scan = Self::default();
         for node in doc.root().descendants_it() {
+            if node.is_text() {
+                if scan.byline.is_empty() {
+                    scan.byline = byline_at(&node);
+                }
+                continue;
+            }
             let Some(name) = node.qual_name_ref() else { continue };
             match &*name.local {
                 "meta" => {
@@ -141,8 +152,13 @@ impl Scan {
                 "script" if node.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
                     scan.json_ld.push(node.text().to_string());
                 }
+                "a" if scan.author_link.is_empty() => {
+                    if let Some(name) = author_link_name(&node) {
+                        scan.author_link = vec![name];
+                    }
+                }
                 "h1" => {
-                    let h = spaced_text(&node);
+                    let h = spaced_text(&node, &["br", "div", "p"]);
                     if !h.is_empty() && h.chars().count() <= 300 {
                         scan.headlines.push(h);
                     }
@@ -198,6 +214,12 @@ impl Scan {
             .unwrap_or_default()
     }
 
+    /// The authors the page shows readers: its first byline, else its first link to an
+    /// author's page named after the author.
+    fn shown_authors(&self) -> Vec<String> {
+        if self.byline.is_empty() { self.author_link.clone() } else { self.byline.clone() }
+    }
+
     /// The first string in `key` of a JSON-LD block that parses as a time.
     fn json_ld_time(&self, key: &str) -> Option<PageTime> {
         self.json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d))
@@ -211,6 +233,8 @@ const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " «
 #[derive(Debug, Default)]
 pub(crate) struct PageMeta {
     pub(crate) authors: Vec<String>,
+    /// Authors named in the page's text or author links, where readers see them.
+    pub(crate) shown_authors: Vec<String>,
     pub(crate) published: Option<PageTime>,
     pub(crate) updated: Option<PageTime>,
     pub(crate) canonical_url: Option<String>,
@@ -259,7 +283,17 @@ impl PageMeta {
         let updated = scan.json_ld_time("dateModified").or_else(|| scan.meta_time(UPDATED_METAS));
         let site_name =
             scan.meta("property", "og:site_name").or_else(|| scan.meta("name", "application-name")).map(str::to_string);
-        Self { authors, published, updated, canonical_url, site_name, shown_date, headlines: scan.headlines }
+        let shown_authors = scan.shown_authors();
+        Self {
+            authors,
+            shown_authors,
+            published,
+            updated,
+            canonical_url,
+            site_name,
+            shown_date,
+            headlines: scan.headlines,
+        }
     }
 
     /// The headline: the page's visible `<h1>` when it tells the same story as the declared
@@ -303,14 +337,14 @@ fn reads_like_headline_on(h1: &str, declared: &str) -> bool {
         && heading.iter().filter(|w| w.chars().count() >= 4 && title.contains(w)).take(2).count() == 2
 }
 
-/// An element's text with a space where a `<br>` or a block inside it breaks the line, so
+/// An element's text with a space where one of the elements `breaks` starts inside it, so
 /// "Top programs<br>Your guide" does not read "programsYour".
-fn spaced_text(node: &dom_query::NodeRef<'_>) -> String {
+fn spaced_text(node: &dom_query::NodeRef<'_>, breaks: &[&str]) -> String {
     let mut text = String::new();
     for n in node.descendants_it() {
         if n.is_text() {
             text.push_str(&n.text());
-        } else if is_named(&n, &["br", "div", "p"]) {
+        } else if is_named(&n, breaks) {
             text.push(' ');
         }
     }
@@ -408,6 +442,128 @@ fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) 
     title
 }
 
+/// Labels that open a byline in a page's text, lower-case, longest first.
+const SHOWN_BYLINE_LABELS: &[&str] = &[
+    "written by",
+    "posted by",
+    "article by",
+    "story by",
+    "words by",
+    "contributors",
+    "contributor",
+    "authors",
+    "author",
+    "by",
+];
+
+/// Path segments of links to an author's page.
+const AUTHOR_PATHS: &[&str] = &[
+    "author",
+    "authors",
+    "contributor",
+    "contributors",
+    "writer",
+    "writers",
+    "people",
+    "staff",
+    "profile",
+    "profiles",
+    "experts",
+    "expert",
+    "team",
+    "producers",
+    "reporters",
+    "journalists",
+    "columnists",
+];
+
+/// Particles that may stand in lower case inside a name ("Marna van der Merwe").
+const NAME_PARTICLES: &[&str] =
+    &["van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "bin", "al", "y"];
+
+/// Whether `s` reads as a person's name: one to five words, each capitalised (or a particle),
+/// of letters, dots, hyphens and apostrophes only, not in capitals, not too long.
+fn is_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    (1..=5).contains(&words.len())
+        && s.chars().count() <= 50
+        && s.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '’'))
+        && (letters < 4 || s.chars().any(char::is_lowercase))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || NAME_PARTICLES.contains(&w.to_lowercase().as_str())
+        })
+}
+
+/// The names in the byline that starts at text node `text` ("By ", "Written by"), if one does:
+/// the text of its element, of the element around that, or of the element after it, whichever
+/// first gives names.
+fn byline_at(text: &dom_query::NodeRef<'_>) -> Vec<String> {
+    let raw = text.text();
+    let opening = raw.trim_start().as_bytes();
+    let Some(label) = SHOWN_BYLINE_LABELS.iter().find(|l| {
+        opening.get(..l.len()).is_some_and(|head| head.eq_ignore_ascii_case(l.as_bytes()))
+            && !opening.get(l.len()).is_some_and(u8::is_ascii_alphanumeric)
+    }) else {
+        return Vec::new();
+    };
+    let Some(parent) = text.parent() else { return Vec::new() };
+    if is_named(&parent, &["script", "style", "noscript", "title", "option", "button", "textarea"])
+        || parent.ancestors_it(None).any(|a| is_named(&a, &["nav", "footer", "aside", "form", "select"]))
+    {
+        return Vec::new();
+    }
+    // "By" also opens menu entries ("By Role"): after it, only names of two words or more.
+    let min_words = if matches!(*label, "by" | "author" | "authors") { 2 } else { 1 };
+    let all_names =
+        |names: &[String]| !names.is_empty() && names.iter().all(|n| is_name(n) && n.split(' ').count() >= min_words);
+    let names_in = |n: &dom_query::NodeRef<'_>| {
+        // Bylines glue a label and a name in separate elements: "By<a>Ada</a>" is "By Ada".
+        let line = spaced_text(n, &["br", "div", "p", "span", "a", "em", "strong", "b", "i"]);
+        if line.chars().count() > 100 {
+            return None;
+        }
+        let names = split_byline(&line);
+        (all_names(&names) && line.to_lowercase().starts_with(label)).then_some(names)
+    };
+    if let Some(names) = names_in(&parent) {
+        return names;
+    }
+    // A label alone in its element: the name is beside it, in the element around both or the
+    // next one ("<em>By</em> <a>Ada Byrne</a>", "<div>Written by</div><div>Ada Byrne</div>").
+    if !fold(&parent.text()).trim_end_matches(':').eq_ignore_ascii_case(label) {
+        return Vec::new();
+    }
+    parent
+        .parent()
+        .and_then(|g| names_in(&g))
+        .or_else(|| {
+            let names = split_byline(&fold(&parent.next_element_sibling()?.text()));
+            all_names(&names).then_some(names)
+        })
+        .unwrap_or_default()
+}
+
+/// The author's name when link `a` leads to an author's page named after its text: a path
+/// through a folder of authors (`/author/ada-byrne`) whose last part spells the name, or at
+/// least its last word ("Learn more" and "Team" do not).
+fn author_link_name(a: &dom_query::NodeRef<'_>) -> Option<String> {
+    let href = a.attr("href")?;
+    let path = href.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let (slug, folders) = segments.split_last()?;
+    if !folders.iter().any(|s| AUTHOR_PATHS.contains(&s.to_lowercase().as_str())) {
+        return None;
+    }
+    let name = fold(&a.text());
+    if name.split(' ').count() < 2 || !is_name(&name) {
+        return None;
+    }
+    let slug = squash(slug);
+    let surname = name.rsplit(' ').next().map(squash).unwrap_or_default();
+    (slug == squash(&name) || (surname.chars().count() >= 3 && slug.contains(&surname))).then_some(name)
+}
+
 /// Labels pages put before the names in a byline, lower-case.
 const BYLINE_LABELS: &[&str] = &[
     "article written by",
@@ -416,6 +572,9 @@ const BYLINE_LABELS: &[&str] = &[
     "authored by",
     "reporting by",
     "posted by",
+    "contributors",
+    "contributor",
+    "authors",
     "article by",
     "story by",
     "author",
@@ -475,6 +634,11 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
         .map(|p| {
             // "Associated Press November 19" or "admin - 2018-09-16": keep the name.
             let cut = p.find(|c: char| c.is_ascii_digit()).map_or(p, |at| &p[..at]);
+            // "Ada Byrne on Wednesday" or "Ada Byrne on March": the date follows.
+            let cut = cut
+                .match_indices(" on ")
+                .find(|(at, _)| cut[at + 4..].split(' ').next().is_some_and(|w| is_month(w) || is_weekday(w)))
+                .map_or(cut, |(at, _)| &cut[..at]);
             let cut = cut.trim().trim_end_matches(['-', '–', '—', ':']).trim();
             let name_words: Vec<&str> = cut.split(' ').collect();
             match name_words.last() {
@@ -502,7 +666,7 @@ fn strip_label(text: &str, label: &str) -> Option<String> {
         return None;
     }
     let rest: String = text.chars().skip(n).collect();
-    let next = rest.chars().next()?;
+    let Some(next) = rest.chars().next() else { return Some(String::new()) };
     let glued = next.is_uppercase() && label.chars().count() > 3;
     if !(next == ' ' || next == ':' || glued) {
         return None;
@@ -870,6 +1034,7 @@ mod tests {
         assert_eq!(split_byline("Ada Byrne, Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
         assert_eq!(split_byline("Associated Press November 19, 2019"), ["Associated Press"]);
         assert_eq!(split_byline("admin - 2018-09-16"), ["admin"]);
+        assert_eq!(split_byline("Posted by Ada Byrne on Wednesday December 17, 2025"), ["Ada Byrne"]);
         assert_eq!(split_byline("Текст: Венера Ерофеева"), ["Венера Ерофеева"]);
     }
 
