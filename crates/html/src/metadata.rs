@@ -70,6 +70,7 @@ const PUBLISHED_METAS: &[(&str, &str)] = &[
     ("name", "dc.date"),
     ("name", "date"),
     ("name", "pdate"),
+    ("name", "published"),
 ];
 
 /// Meta elements other than `name="author"` that name the authors, most trusted first.
@@ -816,6 +817,8 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
 /// `2019-11-20`, `20.11.2019` or `20/11/2019` (`11/20/2019` when the first number cannot be a
 /// month, and a month-first reading when the second cannot).
 fn numeric_date(token: &str) -> Option<PageTime> {
+    // "2022-11-23T08:10+02:00": the date before the clock.
+    let token = token.split_once('T').filter(|(d, _)| d.len() == 10).map_or(token, |(d, _)| d);
     let token = token.trim_matches(|c: char| !c.is_ascii_digit());
     let parts: Vec<&str> = token.split(['-', '.', '/']).collect();
     let [a, b, c] = parts.as_slice() else { return None };
@@ -949,7 +952,19 @@ mod tests {
         );
         assert_eq!(d("<body><span>18 NOV 2019</span></body>"), "2019-11-18T00:00:00Z");
         assert_eq!(d("<body><p>Publicado 05.10.2018</p></body>"), "2018-10-05T00:00:00Z");
+        assert_eq!(d("<body><span>2022-11-23T08:10+02:00</span></body>"), "2022-11-23T00:00:00Z");
         assert_eq!(d("<body><p>Score 3-1 in May</p></body>"), "");
+    }
+
+    #[test]
+    fn published_meta_in_words_gives_the_date() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let doc =
+            Document::from(r#"<head><meta name="published" content="July 17, 2025"></head><body><p>Text</p></body>"#);
+        assert_eq!(
+            PageMeta::read(&doc, &url).published.map(|t| t.to_string()).as_deref(),
+            Some("2025-07-17T00:00:00Z")
+        );
     }
 
     #[test]
