@@ -201,6 +201,9 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         return Err(Error::TooComplex(format!("elements nested about {} levels deep", scanned.depth)));
     }
     let doc = Document::from(scanned.page.as_ref());
+    if scanned.streamed {
+        crate::streamed::splice(&doc);
+    }
     let meta = PageMeta::read(&doc, url);
 
     // Classes are kept so the second pass can read their hints; sanitizing drops them after.
