@@ -123,8 +123,7 @@ pub(crate) struct Cleaned {
 
 /// Cleans the article HTML Readability produced; a heading that repeats `headline` and lines
 /// that are only one of `authors`' names (shown beside the text already) are left out.
-pub(crate) fn clean(html: &str, headline: Option<&str>, authors: &[String]) -> Cleaned {
-    let doc = Document::fragment(html);
+pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -> Cleaned {
     if let Some(headline) = headline.map(str::to_lowercase) {
         let repeats =
             |h: &NodeRef<'_>| capped_text(h, headline.len() + 8).is_some_and(|t| t.to_lowercase() == headline);
@@ -374,9 +373,11 @@ mod tests {
     #[test]
     fn furniture_lines_and_chrome_blocks_are_removed() {
         let Cleaned { html, text, .. } = clean(
-            r#"<div><p>We use cookies to personalise content.</p><p>The council met on Monday to vote on the bridge.</p>
+            Document::fragment(
+                r#"<div><p>We use cookies to personalise content.</p><p>The council met on Monday to vote on the bridge.</p>
             <section id="respond" class="comment-respond"><h3>Leave a Reply</h3></section><h3>Leave a Reply</h3>
             <div class="photo-credit">Photo: AP</div><p>Updated Nov 19, 2019, 6:55 AM</p></div>"#,
+            ),
             None,
             &[],
         );

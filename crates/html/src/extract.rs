@@ -227,9 +227,15 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
 
     let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
     let title = meta.headline(&article.title, site_name.as_deref(), url);
-    let extended = crate::siblings::extend(&page, &article.content);
+    // The kept HTML is parsed once: the sibling pass reads it, and when it adds nothing the
+    // second pass cleans that same tree.
+    let kept = Document::fragment(article.content.as_ref());
+    let body = match crate::siblings::extend(&page, &kept, &article.content) {
+        Some(extended) => Document::fragment(extended),
+        None => kept,
+    };
     let named: Vec<String> = meta.authors.iter().chain(&meta.shown_authors).cloned().collect();
-    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content), title.as_deref(), &named);
+    let cleaned = crate::boilerplate::clean(body, title.as_deref(), &named);
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
