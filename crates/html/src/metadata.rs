@@ -465,7 +465,6 @@ const AUTHOR_PATHS: &[&str] = &[
     "contributors",
     "writer",
     "writers",
-    "people",
     "staff",
     "profile",
     "profiles",
@@ -558,6 +557,10 @@ fn author_link_name(a: &dom_query::NodeRef<'_>) -> Option<String> {
     }
     let name = fold(&a.text());
     if name.split(' ').count() < 2 || !is_name(&name) {
+        return None;
+    }
+    // A name linked from running text is someone the article mentions.
+    if a.parent().is_some_and(|p| fold(&p.text()).chars().count() > 100) {
         return None;
     }
     let slug = squash(slug);
