@@ -605,6 +605,19 @@ const BYLINE_TAILS: &[&str] = &[
     " on behalf of",
     "view all posts",
     "see full bio",
+    "tech reporter",
+    "staff writer",
+    "senior ",
+    "reporter",
+    "correspondent",
+    "contributing ",
+    "head of ",
+    "content marketing",
+    "marketing manager",
+    "coordinator",
+    "specialist",
+    "strategist",
+    "director of",
 ];
 
 /// Byline parts that are page furniture rather than a name, lower-case.
@@ -619,6 +632,12 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
         return list.iter().flat_map(|b| split_byline(b)).collect();
     }
     let mut trimmed = fold(byline);
+    // "This post was written by Ada Byrne": the label in the middle of a sentence.
+    if let Some(at) = trimmed.to_lowercase().find(" written by ")
+        && trimmed.is_char_boundary(at + 1)
+    {
+        trimmed = trimmed[at + 1..].to_string();
+    }
     // Labels, as many as there are ("By: Written by Ada"), glued to the name or not.
     while let Some(rest) = BYLINE_LABELS.iter().find_map(|label| strip_label(&trimmed, label)) {
         if rest.is_empty() {
@@ -656,7 +675,8 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
                 && p.chars().count() < 60
                 && !p.contains(['(', '@', '[', ']', '"'])
                 && !NOT_NAMES.contains(&lower.as_str())
-                && !(p.split(' ').count() == 1 && (is_month(p) || is_weekday(p)))
+                && !(p.split(' ').count() == 1
+                    && (is_month(p) || is_weekday(p) || (p.ends_with('.') && p.chars().count() <= 4)))
         })
         .collect()
 }
@@ -1061,10 +1081,14 @@ mod tests {
         assert_eq!(split_byline("Written By:Cara MoyLast Updated:August"), ["Cara Moy"]);
         assert_eq!(split_byline("AuthorHarbour Desk"), ["Harbour Desk"]);
         assert_eq!(split_byline("Joe ReedFounder & CEO"), ["Joe Reed"]);
+        assert_eq!(split_byline("Ada ByrneTech Reporter"), ["Ada Byrne"]);
+        assert_eq!(split_byline("This post was written by Ada Byrne"), ["Ada Byrne"]);
+        assert_eq!(split_byline("Written by Ada Byrne Content Marketing Coordinator"), ["Ada Byrne"]);
+        assert_eq!(split_byline("Sam Reyes Senior Correspondent"), ["Sam Reyes"]);
         assert_eq!(split_byline("Ada Byrne Author’s Profile"), ["Ada Byrne"]);
         assert_eq!(split_byline("Dr. Ann Cole -"), ["Dr. Ann Cole"]);
         assert_eq!(split_byline(r#"["Ada Byrne","Sam Reyes"]"#), ["Ada Byrne", "Sam Reyes"]);
-        for junk in ["Last Updated:", "Written By:", "Aug", "Sat", "Dec.", "The Author", "[Submitted on"] {
+        for junk in ["Last Updated:", "Written By:", "Aug", "Sat", "Dec.", "The Author", "[Submitted on", "Sr."] {
             assert!(split_byline(junk).is_empty(), "{junk}: {:?}", split_byline(junk));
         }
     }
