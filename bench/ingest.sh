@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 shared=${TIDINGS_SHARED:-$(cd .. && pwd)/shared}
 data=${TIDINGS_INGEST_DATA:-$HOME/.cache/tidings/ingest-data}
 pg_admin=${TIDINGS_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+pg_limit=${TIDINGS_INGEST_PG_SECONDS:-300}   # each PostgreSQL run stops here and reports its rate
 
 for tool in nginx newsboat; do
   if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
@@ -86,7 +87,7 @@ if psql "$pg_admin" -Atqc 'SELECT 1' >/dev/null 2>&1; then
       sleep 1
       n=$(psql "$url" -Atqc 'SELECT COUNT(*) FROM articles')
       elapsed=$(echo "$(date +%s.%N) - $start" | bc)
-      if [ "$(echo "$elapsed > 900" | bc)" -eq 1 ]; then echo "   stopped after 900 s"; break; fi
+      if [ "$(echo "$elapsed > $pg_limit" | bc)" -eq 1 ]; then echo "   stopped after $pg_limit s"; break; fi
     done
     kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null || true
     printf '%-44s %7.1f s  %d articles, %.0f articles/s\n' "tidings worker x$workers, full pipeline (PostgreSQL)" \
