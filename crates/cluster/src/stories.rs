@@ -75,6 +75,9 @@ pub struct Placement {
     /// Stories found to be the same event as `story` and merged into it (they are closed; when
     /// the report joined a younger story that merged into an older one, the younger is here).
     pub merged: Vec<StoryKey>,
+    /// Merges of the second look this report triggered (see [`Stories::place`]), in the order
+    /// they were made: `(gone, into)`, the story `gone` merged into `into` and closed.
+    pub regrouped: Vec<(StoryKey, StoryKey)>,
 }
 
 /// Weight of a headline occurrence against one in the body: headlines name the event.
@@ -91,6 +94,12 @@ const POSTINGS_PER_TERM: usize = 64;
 const CANDIDATES: usize = 16;
 /// A centroid is pruned to `report_terms * CENTROID_KEEP` terms when it passes twice that.
 const CENTROID_KEEP: usize = 3;
+/// The stream's first reports are decided with word weights learned from a handful of reports;
+/// their words are kept until the stream has seen this many, and looked at again with the
+/// weights learned since each time the count of reports doubles (16, 32, … this).
+const SECOND_LOOK_UNTIL: u64 = 64;
+/// First count of reports at which the second look runs.
+const SECOND_LOOK_FROM: u64 = 16;
 
 /// An open story as the assignment sees it.
 #[derive(Debug, Clone)]
@@ -119,7 +128,20 @@ pub struct Stories {
     postings: Vec<VecDeque<StoryKey>>,
     by_last: BTreeSet<(Timestamp, StoryKey)>,
     latest: Option<Timestamp>,
+    /// The stream's first reports as read (until [`SECOND_LOOK_UNTIL`]), for the second look.
+    early: Vec<EarlyReport>,
 }
+
+/// One of the stream's first reports, kept for the second look.
+#[derive(Debug, Clone)]
+struct EarlyReport {
+    /// Its story now (followed through merges and renames).
+    story: StoryKey,
+    words: Words,
+}
+
+/// A report's words as read: term, weighted count, and whether it is a number.
+type Words = Vec<(u32, f32, bool)>;
 
 impl Stories {
     /// Empty state with these rules.
@@ -134,6 +156,7 @@ impl Stories {
             postings: Vec::new(),
             by_last: BTreeSet::new(),
             latest: None,
+            early: Vec::new(),
         }
     }
 
@@ -152,8 +175,12 @@ impl Stories {
     /// It joins the best-scoring story when the score reaches `min_similarity`, raised for the
     /// first reports of a stream by `warm_up`: with two, the third report needs 0.49 and the
     /// hundredth 0.17 (at 0.15).
+    ///
+    /// Second look: the stream's first reports were decided with weights learned from a few
+    /// reports, so each time the count of reports doubles (16, 32, … 256) their stories are
+    /// rebuilt with the weights learned since, and two stories that now match merge.
     pub fn place(&mut self, report: Report<'_>, new_key: StoryKey) -> Placement {
-        let vector = self.learn(report);
+        let (vector, words) = self.learn(report);
         self.close_old(report.time);
         let scored = self.candidates(&vector, report.time);
         let best = scored.first().filter(|(_, s)| *s >= self.threshold()).map(|(k, _)| *k);
@@ -162,8 +189,10 @@ impl Stories {
             None => (new_key, false),
         };
         self.add(story, &vector, report.time);
+        self.remember(words, story);
         let (story, merged) = if joined { self.merge_bridged(story, &scored) } else { (story, Vec::new()) };
-        Placement { story, joined, merged }
+        let regrouped = self.second_look();
+        Placement { story, joined, merged, regrouped }
     }
 
     /// The similarity a report needs to join a story now. While the stream is young its word
@@ -178,9 +207,100 @@ impl Stories {
     /// Adds `report` to the story `key` without deciding anything (opening it if needed): how a
     /// caller rebuilds the state from decisions already stored, in their original order.
     pub fn restore(&mut self, report: Report<'_>, key: StoryKey) {
-        let vector = self.learn(report);
+        let (vector, words) = self.learn(report);
         self.close_old(report.time);
         self.add(key, &vector, report.time);
+        self.remember(words, key);
+    }
+
+    /// Keeps the words of one of the stream's first reports for the second look.
+    fn remember(&mut self, words: Option<Words>, story: StoryKey) {
+        if let Some(words) = words {
+            self.early.push(EarlyReport { story, words });
+        }
+    }
+
+    /// Moves the early reports of story `from` to story `to`.
+    fn move_early(&mut self, from: StoryKey, to: StoryKey) {
+        for e in &mut self.early {
+            if e.story == from {
+                e.story = to;
+            }
+        }
+    }
+
+    /// Rebuilds the stories of the stream's first reports with the weights learned since and
+    /// merges those that now match, when the count of reports has just doubled. Returns the
+    /// merges as `(gone, into)`.
+    fn second_look(&mut self) -> Vec<(StoryKey, StoryKey)> {
+        let n = self.docs;
+        if n < SECOND_LOOK_FROM || !n.is_power_of_two() || n > SECOND_LOOK_UNTIL {
+            return Vec::new();
+        }
+        let mut early = std::mem::take(&mut self.early);
+        // Each open story with early members gets its centroid again from their fresh vectors.
+        let mut fresh: std::collections::BTreeMap<StoryKey, Vec<Vec<Term>>> = std::collections::BTreeMap::new();
+        for e in &early {
+            if self.open.contains_key(&e.story) {
+                let vector = self.vector(e.words.iter().map(|&(id, count, number)| (id, count, number)));
+                fresh.entry(e.story).or_default().push(vector);
+            }
+        }
+        for (key, vectors) in &fresh {
+            let Some(story) = self.open.get_mut(key) else { continue };
+            let old = std::mem::take(&mut story.centroid);
+            for vector in vectors {
+                for t in vector {
+                    let c = story.centroid.entry(t.id).or_insert(Weight { weight: 0.0, specific: t.specific });
+                    c.weight += t.weight;
+                }
+            }
+            renorm(story);
+            for term in story.centroid.keys() {
+                if !old.contains_key(term) {
+                    post(&mut self.postings, *term, *key);
+                }
+            }
+        }
+        // Then the best-matching pairs merge first, each pair scored again if one side grew.
+        let keys: Vec<StoryKey> = fresh.keys().copied().collect();
+        let threshold = self.threshold();
+        let mut pairs = Vec::new();
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                let score = self.story_match(*a, *b);
+                if score >= threshold {
+                    pairs.push((score, *a, *b));
+                }
+            }
+        }
+        pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        let mut into: FxHashMap<StoryKey, StoryKey> = FxHashMap::default();
+        let find = |into: &FxHashMap<StoryKey, StoryKey>, mut k: StoryKey| {
+            while let Some(n) = into.get(&k) {
+                k = *n;
+            }
+            k
+        };
+        let mut regrouped = Vec::new();
+        for (_, a, b) in pairs {
+            let (a2, b2) = (find(&into, a), find(&into, b));
+            if a2 == b2 || ((a2, b2) != (a, b) && self.story_match(a2, b2) < threshold) {
+                continue;
+            }
+            let (Some(sa), Some(sb)) = (self.open.get(&a2), self.open.get(&b2)) else { continue };
+            let (keep, gone) = if (sb.first, b2) < (sa.first, a2) { (b2, a2) } else { (a2, b2) };
+            self.absorb(keep, gone);
+            into.insert(gone, keep);
+            regrouped.push((gone, keep));
+        }
+        for e in &mut early {
+            e.story = find(&into, e.story);
+        }
+        if n < SECOND_LOOK_UNTIL {
+            self.early = early;
+        }
+        regrouped
     }
 
     /// Gives story `from` the key `to` (when the caller's store named it), merging it into `to`
@@ -193,6 +313,7 @@ impl Stories {
             self.absorb(to, from);
             return;
         }
+        self.move_early(from, to);
         let Some(story) = self.open.remove(&from) else { return };
         self.by_last.remove(&(story.last, from));
         self.by_last.insert((story.last, to));
@@ -210,8 +331,9 @@ impl Stories {
     }
 
     /// Reads a report's terms, counts them into the document frequencies and returns its
-    /// normalised vector of the heaviest terms, by term id.
-    fn learn(&mut self, report: Report<'_>) -> Vec<Term> {
+    /// normalised vector of the heaviest terms, by term id, and, while the stream is young, its
+    /// words for the second look.
+    fn learn(&mut self, report: Report<'_>) -> (Vec<Term>, Option<Words>) {
         #[derive(Default, Clone, Copy)]
         struct Seen {
             count: f32,
@@ -219,7 +341,7 @@ impl Stories {
             lower: u16,
             number: bool,
         }
-        let mut seen: FxHashMap<u32, Seen> = FxHashMap::default();
+        let mut seen: FxHashMap<u32, Seen> = FxHashMap::with_capacity_and_hasher(256, Default::default());
         report_terms(report.title, report.text, self.rules.lead_words, |word, kind| {
             let id = match self.vocabulary.get(word) {
                 Some(id) => *id,
@@ -251,19 +373,30 @@ impl Stories {
             }
         });
         self.docs += 1;
-        let docs = self.docs as f32;
-        let mut vector: Vec<Term> = seen
+        let words: Words = seen
             .into_iter()
             .map(|(id, s)| {
-                let df = &mut self.doc_freq[id as usize];
-                *df += 1;
+                self.doc_freq[id as usize] += 1;
                 self.name_votes[id as usize] += i32::from(s.capitalised) - i32::from(s.lower);
-                let idf = ((docs + 1.0) / (*df as f32 + 1.0)).ln() + 1.0;
-                let specific = s.number || self.name_votes[id as usize] > 0;
+                (id, s.count, s.number)
+            })
+            .collect();
+        let vector = self.vector(words.iter().copied());
+        (vector, (self.docs <= SECOND_LOOK_UNTIL).then_some(words))
+    }
+
+    /// The normalised vector of a report's heaviest words, given as (term, weighted count,
+    /// number), with the weights learned so far.
+    fn vector(&self, words: impl Iterator<Item = (u32, f32, bool)>) -> Vec<Term> {
+        let docs = self.docs as f32;
+        let mut vector: Vec<Term> = words
+            .map(|(id, count, number)| {
+                let idf = ((docs + 1.0) / (self.doc_freq[id as usize] as f32 + 1.0)).ln() + 1.0;
+                let specific = number || self.name_votes[id as usize] > 0;
                 // Names get no extra weight: a city's name is in most of its news, and weighed
                 // up it joined unrelated events there. They count through the agreement below.
-                let boost = if s.number { NUMBER_BOOST } else { 1.0 };
-                Term { id, weight: (1.0 + s.count.ln()) * idf * boost, specific }
+                let boost = if number { NUMBER_BOOST } else { 1.0 };
+                Term { id, weight: (1.0 + count.ln()) * idf * boost, specific }
             })
             .collect();
         vector.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.id.cmp(&b.id)));
@@ -277,18 +410,37 @@ impl Stories {
         vector
     }
 
-    /// Open stories sharing the report's heaviest terms, scored, best first (ties: lower key).
-    fn candidates(&self, vector: &[Term], time: Timestamp) -> Vec<(StoryKey, f64)> {
-        let mut overlap: FxHashMap<StoryKey, f32> = FxHashMap::default();
-        for term in vector.iter().take(LOOKUP_TERMS) {
-            for key in &self.postings[term.id as usize] {
-                if self.open.contains_key(key) {
-                    *overlap.entry(*key).or_default() += term.weight;
+    /// How well two open stories match as wholes, names and numbers agreeing and discounted by
+    /// the time between them; 0 when either is closed.
+    fn story_match(&self, a: StoryKey, b: StoryKey) -> f64 {
+        let (Some(a), Some(b)) = (self.open.get(&a), self.open.get(&b)) else { return 0.0 };
+        let (small, large) = if a.centroid.len() <= b.centroid.len() { (a, b) } else { (b, a) };
+        let (mut dot, mut specific_dot) = (0.0, 0.0);
+        for (t, w) in &small.centroid {
+            if let Some(v) = large.centroid.get(t) {
+                let d = f64::from(w.weight) * f64::from(v.weight);
+                dot += d;
+                if w.specific && v.specific {
+                    specific_dot += d;
                 }
             }
         }
+        let gap = self.time_factor(b.first, a.first, a.last).max(self.time_factor(b.last, a.first, a.last));
+        agreement((dot, a.norm2, b.norm2), (specific_dot, a.specific_norm2, b.specific_norm2)) * gap
+    }
+
+    /// Open stories sharing the report's heaviest terms, scored, best first (ties: lower key).
+    fn candidates(&self, vector: &[Term], time: Timestamp) -> Vec<(StoryKey, f64)> {
+        let mut overlap: FxHashMap<StoryKey, f32> = FxHashMap::with_capacity_and_hasher(1024, Default::default());
+        for term in vector.iter().take(LOOKUP_TERMS) {
+            for key in &self.postings[term.id as usize] {
+                *overlap.entry(*key).or_default() += term.weight;
+            }
+        }
         let specific_norm2: f64 = vector.iter().filter(|t| t.specific).map(|t| f64::from(t.weight).powi(2)).sum();
-        let mut shortlist: Vec<(StoryKey, f32)> = overlap.into_iter().collect();
+        // Closed stories are left out here, once per story rather than once per posting.
+        let mut shortlist: Vec<(StoryKey, f32)> =
+            overlap.into_iter().filter(|(key, _)| self.open.contains_key(key)).collect();
         shortlist.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         shortlist.truncate(CANDIDATES);
         let mut scored: Vec<(StoryKey, f64)> = shortlist
@@ -306,13 +458,7 @@ impl Stories {
                         }
                     }
                 }
-                let mut cosine = if story.norm2 > 0.0 { dot / story.norm2.sqrt() } else { 0.0 };
-                // Names and numbers must agree too: the same kind of event in another town shares
-                // the ordinary words but not the names.
-                if specific_norm2 > 0.0 && story.specific_norm2 > 0.0 {
-                    let specific = specific_dot / (specific_norm2 * story.specific_norm2).sqrt();
-                    cosine = (cosine * specific).sqrt();
-                }
+                let cosine = agreement((dot, 1.0, story.norm2), (specific_dot, specific_norm2, story.specific_norm2));
                 Some((key, cosine * self.time_factor(time, story.first, story.last)))
             })
             .collect();
@@ -398,6 +544,7 @@ impl Stories {
     /// Moves story `gone` into story `keep` and closes `gone`.
     fn absorb(&mut self, keep: StoryKey, gone: StoryKey) {
         let Some(gone_story) = self.open.remove(&gone) else { return };
+        self.move_early(gone, keep);
         self.by_last.remove(&(gone_story.last, gone));
         let Some(survivor) = self.open.get_mut(&keep) else { return };
         self.by_last.remove(&(survivor.last, keep));
@@ -440,6 +587,19 @@ fn post(postings: &mut [VecDeque<StoryKey>], term: u32, key: StoryKey) {
     list.push_back(key);
     if list.len() > POSTINGS_PER_TERM {
         list.pop_front();
+    }
+}
+
+/// How well two vectors agree, from their dot product and squared norms over all terms and over
+/// names and numbers only: the cosine, or when both have names or numbers, the geometric mean of
+/// the two cosines. Names and numbers must agree too: the same kind of event in another town
+/// shares the ordinary words but not the names.
+fn agreement((dot, a2, b2): (f64, f64, f64), (specific_dot, specific_a2, specific_b2): (f64, f64, f64)) -> f64 {
+    let cosine = if a2 > 0.0 && b2 > 0.0 { dot / (a2 * b2).sqrt() } else { 0.0 };
+    if specific_a2 > 0.0 && specific_b2 > 0.0 {
+        (cosine * specific_dot / (specific_a2 * specific_b2).sqrt()).max(0.0).sqrt()
+    } else {
+        cosine
     }
 }
 
@@ -533,6 +693,55 @@ mod tests {
         let text = format!("{witnesses} {BRIDGE} {witnesses}");
         let p = place(&mut s, 4, 2, "'We queued all night,' says commuter", &text);
         assert_eq!((p.story, p.joined), (1, true));
+    }
+
+    #[test]
+    fn the_first_reports_of_a_stream_come_together_at_the_second_look() {
+        // Decided while the weights were learned from a handful of reports, four reports of one
+        // event stay apart; once the stream has seen sixteen they are looked at again.
+        let mut s = Stories::new(StoryRules::default());
+        let bridge = [
+            ("Harbour Bridge reopens in Wexley", BRIDGE),
+            (
+                "Wexley crossing open after repairs",
+                "Cars crossed the Wexley harbour on Monday as the bridge opened again, months late and over budget.",
+            ),
+            (
+                "Tanya Brook cuts ribbon on bridge",
+                "Mayor Tanya Brook cut the ribbon at the repaired Harbour Bridge, which cost 41 million.",
+            ),
+            (
+                "Commuters cheer Wexley bridge",
+                "Commuters cheered as the Wexley bridge carried traffic again after eight months.",
+            ),
+        ];
+        let mut story_of = Vec::new();
+        let mut regrouped = Vec::new();
+        for (i, (title, text)) in bridge.iter().enumerate() {
+            story_of.push(place(&mut s, i as i64, i as i64, title, text).story);
+        }
+        let apart: BTreeSet<StoryKey> = story_of.iter().copied().collect();
+        assert!(apart.len() > 1, "the warm-up should keep the first reports apart: {story_of:?}");
+        let towns = ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
+        for (i, town) in towns.iter().enumerate() {
+            let key = 10 + i as i64;
+            let text = format!(
+                "In {town} the {} council voted on item {key} about parks, {} said.",
+                ["new", "old"][i % 2],
+                ["Ames", "Bo"][i % 2]
+            );
+            let p = place(&mut s, key, 5, &format!("{town} council votes on parks"), &text);
+            regrouped.extend(p.regrouped);
+        }
+        assert_eq!(s.docs, 16);
+        let follow = |mut k: StoryKey| {
+            while let Some((_, into)) = regrouped.iter().find(|(gone, _)| *gone == k) {
+                k = *into;
+            }
+            k
+        };
+        let together: BTreeSet<StoryKey> = story_of.iter().map(|k| follow(*k)).collect();
+        assert_eq!(together, BTreeSet::from([0]), "the bridge reports end in the first one's story");
     }
 
     #[test]

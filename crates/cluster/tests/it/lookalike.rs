@@ -41,6 +41,7 @@ fn cluster(rows: &[Row], rules: StoryRules) -> HashMap<String, i64> {
         for gone in p.merged {
             merged_into.insert(gone, p.story);
         }
+        merged_into.extend(p.regrouped);
         placed.push(p.story);
     }
     rows.iter()
