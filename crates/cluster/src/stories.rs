@@ -43,11 +43,11 @@ pub struct StoryRules {
 impl Default for StoryRules {
     fn default() -> Self {
         Self {
-            min_similarity: 0.15,
+            min_similarity: 0.20,
             merge_similarity: 0.40,
-            half_life: SignedDuration::from_hours(90 * 24),
+            half_life: SignedDuration::from_hours(180 * 24),
             lead_words: 200,
-            report_terms: 64,
+            report_terms: 96,
             max_open: 200_000,
             warm_up: 2.0,
         }
@@ -96,7 +96,7 @@ const CANDIDATES: usize = 16;
 const CENTROID_KEEP: usize = 3;
 /// The stream's first reports are decided with word weights learned from a handful of reports;
 /// their words are kept until the stream has seen this many, and looked at again with the
-/// weights learned since each time the count of reports doubles (16, 32, … this).
+/// weights learned since each time the count of reports doubles (16, 32 and 64).
 const SECOND_LOOK_UNTIL: u64 = 64;
 /// First count of reports at which the second look runs.
 const SECOND_LOOK_FROM: u64 = 16;
@@ -173,11 +173,11 @@ impl Stories {
     /// Places `report` in a story: an open one it belongs to, else a new one keyed `new_key`.
     ///
     /// It joins the best-scoring story when the score reaches `min_similarity`, raised for the
-    /// first reports of a stream by `warm_up`: with two, the third report needs 0.49 and the
-    /// hundredth 0.17 (at 0.15).
+    /// first reports of a stream by `warm_up`: with two, the third report needs 0.52 and the
+    /// hundredth 0.22 (at 0.20).
     ///
     /// Second look: the stream's first reports were decided with weights learned from a few
-    /// reports, so each time the count of reports doubles (16, 32, … 256) their stories are
+    /// reports, so each time the count of reports doubles (16, 32 and 64) their stories are
     /// rebuilt with the weights learned since, and two stories that now match merge.
     pub fn place(&mut self, report: Report<'_>, new_key: StoryKey) -> Placement {
         let (vector, words) = self.learn(report);
