@@ -43,7 +43,7 @@ pub struct StoryRules {
 impl Default for StoryRules {
     fn default() -> Self {
         Self {
-            min_similarity: 0.20,
+            min_similarity: 0.15,
             merge_similarity: 0.40,
             half_life: SignedDuration::from_hours(180 * 24),
             lead_words: 200,
@@ -78,6 +78,9 @@ pub struct Placement {
     /// Merges of the second look this report triggered (see [`Stories::place`]), in the order
     /// they were made: `(gone, into)`, the story `gone` merged into `into` and closed.
     pub regrouped: Vec<(StoryKey, StoryKey)>,
+    /// True when the report's headline is now its story's: the one that represents the story
+    /// best (see [`Stories::place`]). A merged story keeps the survivor's headline.
+    pub headline: bool,
 }
 
 /// Weight of a headline occurrence against one in the body: headlines name the event.
@@ -110,6 +113,8 @@ struct OpenStory {
     first: Timestamp,
     last: Timestamp,
     members: u32,
+    /// The terms of the headline of its most representative report so far.
+    headline: Box<[u32]>,
 }
 
 /// The state of story assignment: term statistics, open stories and the term index.
@@ -138,6 +143,16 @@ struct EarlyReport {
     /// Its story now (followed through merges and renames).
     story: StoryKey,
     words: Words,
+}
+
+/// A report as [`Stories::learn`] read it.
+struct Read {
+    /// Its normalised vector of the heaviest terms.
+    vector: Vec<Term>,
+    /// Its words, while the stream is young enough for the second look.
+    words: Option<Words>,
+    /// Its headline's terms.
+    title: Box<[u32]>,
 }
 
 /// A report's words as read: term, weighted count, and whether it is a number.
@@ -173,14 +188,18 @@ impl Stories {
     /// Places `report` in a story: an open one it belongs to, else a new one keyed `new_key`.
     ///
     /// It joins the best-scoring story when the score reaches `min_similarity`, raised for the
-    /// first reports of a stream by `warm_up`: with two, the third report needs 0.52 and the
-    /// hundredth 0.22 (at 0.20).
+    /// first reports of a stream by `warm_up`: with two, the third report needs 0.49 and the
+    /// hundredth 0.17 (at 0.15).
     ///
     /// Second look: the stream's first reports were decided with weights learned from a few
     /// reports, so each time the count of reports doubles (16, 32 and 64) their stories are
     /// rebuilt with the weights learned since, and two stories that now match merge.
+    ///
+    /// Headline: a story's is the headline of its most representative report, the one whose
+    /// headline's words weigh most in the story's centroid (per word, so a long headline does
+    /// not win by length); a report's becomes it when it does better than the current one.
     pub fn place(&mut self, report: Report<'_>, new_key: StoryKey) -> Placement {
-        let (vector, words) = self.learn(report);
+        let Read { vector, words, title } = self.learn(report);
         self.close_old(report.time);
         let scored = self.candidates(&vector, report.time);
         let best = scored.first().filter(|(_, s)| *s >= self.threshold()).map(|(k, _)| *k);
@@ -191,8 +210,9 @@ impl Stories {
         self.add(story, &vector, report.time);
         self.remember(words, story);
         let (story, merged) = if joined { self.merge_bridged(story, &scored) } else { (story, Vec::new()) };
+        let headline = self.consider_headline(story, title);
         let regrouped = self.second_look();
-        Placement { story, joined, merged, regrouped }
+        Placement { story, joined, merged, regrouped, headline }
     }
 
     /// The similarity a report needs to join a story now. While the stream is young its word
@@ -207,10 +227,27 @@ impl Stories {
     /// Adds `report` to the story `key` without deciding anything (opening it if needed): how a
     /// caller rebuilds the state from decisions already stored, in their original order.
     pub fn restore(&mut self, report: Report<'_>, key: StoryKey) {
-        let (vector, words) = self.learn(report);
+        let Read { vector, words, title } = self.learn(report);
         self.close_old(report.time);
         self.add(key, &vector, report.time);
         self.remember(words, key);
+        self.consider_headline(key, title);
+    }
+
+    /// Makes `title` the headline of story `key` when it represents the story better than the
+    /// current one: the cosine between the headline's terms and the story's centroid, so the
+    /// headline names what most reports say, not one report's angle. True when it did.
+    fn consider_headline(&mut self, key: StoryKey, title: Box<[u32]>) -> bool {
+        let Some(story) = self.open.get_mut(&key) else { return false };
+        let fit = |terms: &[u32]| {
+            let sum: f64 = terms.iter().filter_map(|t| story.centroid.get(t)).map(|w| f64::from(w.weight)).sum();
+            if terms.is_empty() { 0.0 } else { sum / (terms.len() as f64).sqrt() }
+        };
+        if !story.headline.is_empty() && fit(&title) <= fit(&story.headline) {
+            return false;
+        }
+        story.headline = title;
+        true
     }
 
     /// Keeps the words of one of the stream's first reports for the second look.
@@ -333,7 +370,7 @@ impl Stories {
     /// Reads a report's terms, counts them into the document frequencies and returns its
     /// normalised vector of the heaviest terms, by term id, and, while the stream is young, its
     /// words for the second look.
-    fn learn(&mut self, report: Report<'_>) -> (Vec<Term>, Option<Words>) {
+    fn learn(&mut self, report: Report<'_>) -> Read {
         #[derive(Default, Clone, Copy)]
         struct Seen {
             count: f32,
@@ -342,7 +379,8 @@ impl Stories {
             number: bool,
         }
         let mut seen: FxHashMap<u32, Seen> = FxHashMap::with_capacity_and_hasher(256, Default::default());
-        report_terms(report.title, report.text, self.rules.lead_words, |word, kind| {
+        let mut title: Vec<u32> = Vec::new();
+        let mut take = |word: &str, kind: Occurrence, in_title: bool| {
             let id = match self.vocabulary.get(word) {
                 Some(id) => *id,
                 None => {
@@ -354,6 +392,9 @@ impl Stories {
                     id
                 }
             };
+            if in_title && !title.contains(&id) {
+                title.push(id);
+            }
             let s = seen.entry(id).or_default();
             match kind {
                 Occurrence::Title => s.count += TITLE_WEIGHT,
@@ -371,7 +412,11 @@ impl Stories {
                     s.number = true;
                 }
             }
-        });
+        };
+        // The headline on its own first, to know its words (the body's are read the same way
+        // whether or not a headline comes before them).
+        report_terms(report.title, "", 0, |word, kind| take(word, kind, true));
+        report_terms("", report.text, self.rules.lead_words, |word, kind| take(word, kind, false));
         self.docs += 1;
         let words: Words = seen
             .into_iter()
@@ -382,7 +427,7 @@ impl Stories {
             })
             .collect();
         let vector = self.vector(words.iter().copied());
-        (vector, (self.docs <= SECOND_LOOK_UNTIL).then_some(words))
+        Read { vector, words: (self.docs <= SECOND_LOOK_UNTIL).then_some(words), title: title.into() }
     }
 
     /// The normalised vector of a report's heaviest words, given as (term, weighted count,
@@ -490,6 +535,7 @@ impl Stories {
             first: time,
             last: time,
             members: 0,
+            headline: Box::default(),
         });
         self.by_last.remove(&(story.last, key));
         story.first = story.first.min(time);
@@ -591,13 +637,14 @@ fn post(postings: &mut [VecDeque<StoryKey>], term: u32, key: StoryKey) {
 }
 
 /// How well two vectors agree, from their dot product and squared norms over all terms and over
-/// names and numbers only: the cosine, or when both have names or numbers, the geometric mean of
-/// the two cosines. Names and numbers must agree too: the same kind of event in another town
-/// shares the ordinary words but not the names.
+/// names and numbers only: the cosine, or when both have names or numbers, the lower of the two
+/// cosines. Names and numbers must agree as well as the words, and one cannot make up for the
+/// other: the same kind of incident in another street of the same town shares the ordinary
+/// words and the town, not the other names.
 fn agreement((dot, a2, b2): (f64, f64, f64), (specific_dot, specific_a2, specific_b2): (f64, f64, f64)) -> f64 {
     let cosine = if a2 > 0.0 && b2 > 0.0 { dot / (a2 * b2).sqrt() } else { 0.0 };
     if specific_a2 > 0.0 && specific_b2 > 0.0 {
-        (cosine * specific_dot / (specific_a2 * specific_b2).sqrt()).max(0.0).sqrt()
+        cosine.min(specific_dot / (specific_a2 * specific_b2).sqrt())
     } else {
         cosine
     }
@@ -742,6 +789,18 @@ mod tests {
         };
         let together: BTreeSet<StoryKey> = story_of.iter().map(|k| follow(*k)).collect();
         assert_eq!(together, BTreeSet::from([0]), "the bridge reports end in the first one's story");
+    }
+
+    #[test]
+    fn a_story_is_headed_by_its_most_representative_report_not_its_first() {
+        let mut s = Stories::new(StoryRules { warm_up: 0.0, ..StoryRules::default() });
+        let first = place(&mut s, 1, 0, "'We queued all night,' says commuter", BRIDGE);
+        assert!(first.headline, "a story's first report heads it until a better one comes");
+        place(&mut s, 2, 0, "Mbatha signs for Rovers", STRIKER);
+        let second = place(&mut s, 3, 1, "Wexley Harbour Bridge reopens after repairs", BRIDGE);
+        assert_eq!((second.story, second.joined, second.headline), (1, true, true));
+        let third = place(&mut s, 4, 2, "Balloons and cupcakes on the quay", BRIDGE);
+        assert_eq!((third.story, third.headline), (1, false), "an angle of one report does not head the story");
     }
 
     #[test]
