@@ -769,8 +769,9 @@ impl Store {
     }
 }
 
-/// Adds `article` (if it has no story yet) and refreshes the story's headline, first report
-/// and time of latest report; the same SQL for both backends' transactions.
+/// Adds `article` (if it has no story yet) and refreshes the story's first report and time of
+/// latest report (its headline is clustering's choice, `set_story_headline`); the same SQL for
+/// both backends' transactions.
 macro_rules! add_to_story_body {
     ($tx:ident, $story:ident, $article:ident) => {{
         sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2 AND story_id IS NULL")
@@ -781,7 +782,6 @@ macro_rules! add_to_story_body {
         sqlx::query(
             "UPDATE stories SET \
              first_article_id = (SELECT id FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
-             title = (SELECT title FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
              updated_at = (SELECT MAX(sort_at) FROM articles WHERE story_id = $1) WHERE id = $1",
         )
         .bind($story)
