@@ -50,6 +50,9 @@ pub(crate) async fn serve_with(
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
+    let (index, keeper) = super::search::kept_index(engine.store(), data).await?;
+    let engine = engine.with_search(keeper.clone());
+    let indexing = tokio::spawn(keeper.run(cancel.clone()));
     // The worker beats as each feed finishes and at every tick; a round's feeds run several at
     // a time, each within its budget, so silence past a few budgets means it is stuck.
     let config = engine.config();
@@ -80,7 +83,8 @@ pub(crate) async fn serve_with(
     let state = tidings_web::AppState::new(engine.store().clone())
         .with_worker(watch)
         .with_form_key(site_key(data)?)
-        .with_signup(!global.signup_closed);
+        .with_signup(!global.signup_closed)
+        .with_search(index);
     let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");
@@ -95,6 +99,7 @@ pub(crate) async fn serve_with(
     .context("the web server stopped")?;
     cancel.cancel();
     supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
+    indexing.await.context("the search indexing task stopped unexpectedly")?;
     engine.store().close().await;
     Ok(())
 }

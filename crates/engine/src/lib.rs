@@ -6,6 +6,7 @@
 //! feed never stops the others: its error is recorded on the outlet and the round goes on.
 
 mod boilerplate;
+mod indexing;
 mod pipeline;
 mod schedule;
 mod stories;
@@ -19,6 +20,7 @@ use tidings_fetch::Fetcher;
 use tidings_store::Store;
 
 pub use boilerplate::without_repeated_lines;
+pub use indexing::{SearchKeeper, search_doc};
 pub use pipeline::{FeedReport, RoundReport};
 pub use subscribe::Subscription;
 
@@ -34,6 +36,12 @@ pub enum Error {
     /// A feed could not be read.
     #[error(transparent)]
     Feed(#[from] tidings_feed::Error),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] tidings_search::Error),
+    /// The task writing the search index died.
+    #[error("the search indexing task stopped ({0}); restart Tidings to resume indexing")]
+    IndexingStopped(String),
     /// No feed was found for a site.
     #[error("no feed found at {url}: {reason}")]
     NoFeedFound {
@@ -95,13 +103,22 @@ pub struct Engine {
     config: EngineConfig,
     /// The story assignment state, held for each clustering decision.
     stories: std::sync::Arc<stories::StoryAssigner>,
+    /// Told of each article stored, to index it at once.
+    search: Option<std::sync::Arc<SearchKeeper>>,
 }
 
 impl Engine {
     /// Builds an engine.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
         let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
-        Self { store, fetcher, config, stories }
+        Self { store, fetcher, config, stories, search: None }
+    }
+
+    /// The same, waking `keeper` after each article stored so that it is searchable at once.
+    #[must_use]
+    pub fn with_search(mut self, keeper: std::sync::Arc<SearchKeeper>) -> Self {
+        self.search = Some(keeper);
+        self
     }
 
     /// The store it writes to.

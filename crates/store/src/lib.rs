@@ -10,8 +10,8 @@ mod rows;
 mod store;
 
 pub use store::{
-    ArticleBrief, FetchRecord, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine, STORY_ARTICLES_SHOWN,
-    SessionUser, Store, StoryWithArticles, User,
+    ArticleBrief, FetchRecord, IndexEntry, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine,
+    STORY_ARTICLES_SHOWN, SessionUser, Store, StoryWithArticles, User,
 };
 
 /// What went wrong in the store.
