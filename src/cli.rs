@@ -168,6 +168,20 @@ pub(crate) enum Command {
         #[arg(long)]
         threshold: Option<f64>,
     },
+    /// Search the stored articles, as the site's search page does: prints id, score, time,
+    /// outlet, story and title of each result.
+    Search {
+        /// What to look for: words, "a phrase", -word to leave out.
+        query: String,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Results to print at most (one per story).
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Rebuild the search index from every stored article (with Tidings stopped).
+    Reindex,
     /// Work with feed files.
     #[command(subcommand)]
     Feed(FeedCommand),

@@ -7,6 +7,7 @@ mod feed;
 mod operations;
 mod outlets;
 mod reextract;
+mod search;
 mod serve;
 mod transfer;
 pub(crate) mod users;
@@ -58,6 +59,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Feed(FeedCommand::Parse { json, files }) => feed::parse(json, &files),
         Command::Reextract { outlet, since } => reextract::reextract(&global, outlet, since.as_deref()).await,
+        Command::Search { query, json, limit } => search::search(&global, &query, json, limit).await,
+        Command::Reindex => search::reindex(&global).await,
         Command::Cluster { jsonl, threshold } => cluster::jsonl(&jsonl, threshold),
         Command::Extract { input, format, jsonl, jobs } => match (input, jsonl) {
             (_, Some(dir)) => extract::folder(&dir, jobs),

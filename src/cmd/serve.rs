@@ -49,6 +49,9 @@ pub(crate) async fn serve_with(
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let cancel = CancellationToken::new();
+    let (index, keeper) = super::search::kept_index(engine.store(), data).await?;
+    let engine = engine.with_search(keeper.clone());
+    let indexing = tokio::spawn(keeper.run(cancel.clone()));
     // The worker beats as each feed finishes and at every tick; a round's feeds run several at
     // a time, each within its budget, so silence past a few budgets means it is stuck.
     let config = engine.config();
@@ -76,27 +79,34 @@ pub(crate) async fn serve_with(
             watch.stopped(why);
         })
     };
-    site(global, data, engine.store(), listener, banner, Some(watch), cancel.clone()).await?;
+    site(global, data, engine.store(), listener, banner, Some(watch), index, cancel.clone()).await?;
     cancel.cancel();
     supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
+    indexing.await.context("the search indexing task stopped unexpectedly")?;
     engine.store().close().await;
     Ok(())
 }
 
 /// `tidings web`: the site alone, for a node beside `tidings worker` processes that share its
-/// PostgreSQL database.
+/// PostgreSQL database. It keeps its own search index in step with the store.
 pub(crate) async fn web(global: &Global, listen: SocketAddr) -> anyhow::Result<()> {
     let data = super::data_dir(global);
     let store = super::open_store(global, &data).await?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
-    site(global, &data, &store, listener, None, None, CancellationToken::new()).await?;
+    let cancel = CancellationToken::new();
+    let (index, keeper) = super::search::kept_index(&store, &data).await?;
+    let indexing = tokio::spawn(keeper.run(cancel.clone()));
+    site(global, &data, &store, listener, None, None, index, cancel.clone()).await?;
+    cancel.cancel();
+    indexing.await.context("the search indexing task stopped unexpectedly")?;
     store.close().await;
     Ok(())
 }
 
 /// Serves the site on `listener` until Ctrl-C or SIGTERM, then cancels `stop`. `worker` is the
 /// in-process fetching worker's heartbeat, which `/healthz` reports on, when there is one.
+#[allow(clippy::too_many_arguments)] // each is one part of the site, named where it is called
 async fn site(
     global: &Global,
     data: &Path,
@@ -104,11 +114,14 @@ async fn site(
     listener: tokio::net::TcpListener,
     banner: Option<&str>,
     worker: Option<WorkerWatch>,
+    index: tidings_search::SearchIndex,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let mut state =
-        tidings_web::AppState::new(store.clone()).with_form_key(site_key(data)?).with_signup(!global.signup_closed);
+    let mut state = tidings_web::AppState::new(store.clone())
+        .with_form_key(site_key(data)?)
+        .with_signup(!global.signup_closed)
+        .with_search(index);
     if let Some(watch) = worker {
         state = state.with_worker(watch);
     }

@@ -6,6 +6,7 @@
 //! feed never stops the others: its error is recorded on the outlet and the round goes on.
 
 mod boilerplate;
+mod indexing;
 mod pipeline;
 mod schedule;
 mod stories;
@@ -19,6 +20,7 @@ use tidings_fetch::Fetcher;
 use tidings_store::Store;
 
 pub use boilerplate::without_repeated_lines;
+pub use indexing::{SearchKeeper, search_doc};
 pub use pipeline::{FeedReport, RoundReport};
 pub use subscribe::Subscription;
 
@@ -34,6 +36,12 @@ pub enum Error {
     /// A feed could not be read.
     #[error(transparent)]
     Feed(#[from] tidings_feed::Error),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] tidings_search::Error),
+    /// The task writing the search index died.
+    #[error("the search indexing task stopped ({0}); restart Tidings to resume indexing")]
+    IndexingStopped(String),
     /// No feed was found for a site.
     #[error("no feed found at {url}: {reason}")]
     NoFeedFound {
@@ -97,6 +105,8 @@ pub struct Engine {
     stories: std::sync::Arc<stories::StoryAssigner>,
     /// This process's name on the feeds it leases: its process id and start time.
     worker: std::sync::Arc<str>,
+    /// Told of each article stored, to index it at once.
+    search: Option<std::sync::Arc<SearchKeeper>>,
 }
 
 impl Engine {
@@ -104,7 +114,14 @@ impl Engine {
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
         let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
         let worker = format!("{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond()).into();
-        Self { store, fetcher, config, stories, worker }
+        Self { store, fetcher, config, stories, worker, search: None }
+    }
+
+    /// The same, waking `keeper` after each article stored so that it is searchable at once.
+    #[must_use]
+    pub fn with_search(mut self, keeper: std::sync::Arc<SearchKeeper>) -> Self {
+        self.search = Some(keeper);
+        self
     }
 
     /// The store it writes to.

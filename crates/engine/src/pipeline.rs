@@ -356,6 +356,9 @@ impl Engine {
         if let Err(e) = self.cluster(id, &article.title, &article.content_text, time, article.fetched_at).await {
             warnings.push(format!("{:?} was stored but not grouped into a story ({e})", what()));
         }
+        if let Some(search) = &self.search {
+            search.wake();
+        }
         Ok(true)
     }
 

@@ -10,8 +10,8 @@ mod rows;
 mod store;
 
 pub use store::{
-    ArticleBrief, FeedClaim, FetchRecord, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine, RowValue,
-    STORY_ARTICLES_SHOWN, SessionUser, Store, StoryWithArticles, TableRow, User,
+    ArticleBrief, FeedClaim, FetchRecord, IndexEntry, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine,
+    RowValue, STORY_ARTICLES_SHOWN, SessionUser, Store, StoryWithArticles, TableRow, User,
 };
 
 /// What went wrong in the store.

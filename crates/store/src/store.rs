@@ -106,6 +106,9 @@ macro_rules! story_select {
 }
 
 mod reextraction;
+mod search;
+
+pub use search::IndexEntry;
 
 /// An outlet to add.
 #[derive(Debug, Clone)]

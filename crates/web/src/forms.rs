@@ -79,7 +79,7 @@ pub(crate) fn sentence(error: &impl std::fmt::Display) -> String {
 }
 
 /// The site's own origin as the browser sees it, from the Host header.
-fn own_origin(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn own_origin(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let scheme = if is_https(headers) { "https" } else { "http" };
     Some(format!("{scheme}://{host}"))

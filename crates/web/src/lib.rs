@@ -10,6 +10,7 @@ mod forms;
 mod health;
 mod pages;
 mod related_pool;
+pub mod search;
 mod server;
 mod views;
 
@@ -38,6 +39,7 @@ pub struct AppState {
     form_key: tidings_accounts::FormKey,
     signup_open: bool,
     logins: accounts::LoginLimiter,
+    search: Option<tidings_search::SearchIndex>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             form_key: tidings_accounts::FormKey::new(key),
             signup_open: true,
             logins: accounts::LoginLimiter::default(),
+            search: None,
         }
     }
 
@@ -71,6 +74,13 @@ impl AppState {
         self
     }
 
+    /// The same, answering searches from `index`.
+    #[must_use]
+    pub fn with_search(mut self, index: tidings_search::SearchIndex) -> Self {
+        self.search = Some(index);
+        self
+    }
+
     /// The same, with the fetching worker of this process watched by `/healthz`.
     #[must_use]
     pub fn with_worker(mut self, watch: WorkerWatch) -> Self {
@@ -85,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::front))
         .route("/articles/{id}", get(pages::article))
         .route("/stories/{id}", get(pages::story))
+        .route("/search", get(search::page))
+        .route("/search.atom", get(search::feed))
         .route("/outlets", get(pages::outlets))
         .route("/outlets/{id}", get(pages::outlet))
         .route("/static/{file}", get(pages::asset))

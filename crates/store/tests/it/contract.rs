@@ -1,5 +1,5 @@
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ExtractionStatus, FeedId, OutletId};
+use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId};
 use tidings_store::{Error, FeedClaim, FetchRecord, NewArticle, NewOutlet, Store};
 
 fn t(hours: i64) -> Timestamp {
@@ -158,6 +158,18 @@ async fn story(store: Store) {
     let merged = store.story(s).await.unwrap();
     assert_eq!((merged.article_count, merged.first_article_id, merged.updated_at), (5, a1, t(16)));
     assert_eq!(store.counts().await.unwrap(), (2, 5, 1));
+
+    // Search is fed in id order, and asks which story each match is in now (a deleted or
+    // unknown article is left out).
+    let entries = store.index_entries_after(a3, 10).await.unwrap();
+    assert_eq!(entries.iter().map(|e| e.id).collect::<Vec<_>>(), [a4, a5]);
+    let e = &entries[0];
+    assert_eq!((e.title.as_str(), e.text.as_str(), e.lang.as_deref()), ("Bridge tolls", "Body ü", Some("en")));
+    assert_eq!((e.outlet_id, e.outlet_name.as_str(), e.story_id), (herald.outlet.id, "herald", Some(s)));
+    assert_eq!((e.authors.len(), e.time), (2, t(15)));
+    let many: Vec<ArticleId> = (1..=1_200).map(ArticleId).chain([a1, a5]).collect();
+    let now = store.stories_of(&many).await.unwrap();
+    assert_eq!((now.len(), now.get(&a1), now.get(&a5)), (5, Some(&Some(s)), Some(&Some(s))));
 
     // Outside data: only http(s) links are kept, and NUL (which PostgreSQL refuses) is dropped.
     let mut hostile = outlet("hostile");
