@@ -40,7 +40,7 @@ for line in open(sys.argv[1]):
     if not line.startswith("SELECT"):
         continue
     terms = re.findall(r"title LIKE '%(.*?)%'", line)
-    match = " ".join('"%s"' % t.replace("'", "''").replace('"', '""') for t in terms)
+    match = " ".join('"%s"' % t.replace("''", "'").replace('"', '""').replace("'", "''") for t in terms)
     extra = "".join(" AND a." + c for c in re.findall(r"(outlet_id = \d+|sort_at >= \d+ AND sort_at < \d+)", line))
     print(f"SELECT a.id, a.title, a.story_id FROM fts JOIN articles a ON a.id = fts.rowid WHERE fts MATCH '{match}'{extra} ORDER BY rank LIMIT 20;")
 PY
