@@ -5,20 +5,26 @@
 //! outbound connections.
 
 mod accounts;
+mod comment_rules;
+mod comments;
 mod error;
 mod forms;
 mod health;
+mod limiter;
+mod moderation;
 mod pages;
 mod related_pool;
 mod server;
 mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use comment_rules::CommentRules;
 pub use error::WebError;
 pub use health::WorkerWatch;
 pub use server::{ServerLimits, serve};
@@ -38,6 +44,8 @@ pub struct AppState {
     form_key: tidings_accounts::FormKey,
     signup_open: bool,
     logins: accounts::LoginLimiter,
+    comment_rules: CommentRules,
+    comment_limits: limiter::WindowLimiter,
 }
 
 impl AppState {
@@ -54,7 +62,17 @@ impl AppState {
             form_key: tidings_accounts::FormKey::new(key),
             signup_open: true,
             logins: accounts::LoginLimiter::default(),
+            comment_limits: limiter::WindowLimiter::new(CommentRules::default().window),
+            comment_rules: CommentRules::default(),
         }
+    }
+
+    /// The same, with these anti-spam settings for comments.
+    #[must_use]
+    pub fn with_comment_rules(mut self, rules: CommentRules) -> Self {
+        self.comment_limits = limiter::WindowLimiter::new(rules.window);
+        self.comment_rules = rules;
+        self
     }
 
     /// The same, signing form tokens with `key`.
@@ -84,6 +102,13 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/", get(pages::front))
         .route("/articles/{id}", get(pages::article))
+        .route(
+            "/articles/{id}/comments",
+            post(comments::post).layer(DefaultBodyLimit::max(comment_rules::MAX_POST_BYTES)),
+        )
+        .route("/articles/{id}/comments.atom", get(comments::feed))
+        .route("/admin/comments", get(moderation::queue).post(moderation::act))
+        .route("/admin/comments/{id}/edit", get(moderation::edit_page).post(moderation::edit))
         .route("/stories/{id}", get(pages::story))
         .route("/outlets", get(pages::outlets))
         .route("/outlets/{id}", get(pages::outlet))
@@ -93,8 +118,8 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/signup", get(accounts::signup_page).post(accounts::signup))
         .route("/account", get(accounts::account))
-        .route("/logout", axum::routing::post(accounts::logout))
-        .route("/logout/everywhere", axum::routing::post(accounts::logout_everywhere))
+        .route("/logout", post(accounts::logout))
+        .route("/logout/everywhere", post(accounts::logout_everywhere))
         .fallback(pages::not_found)
         .with_state(state);
     guarded(app, std::time::Duration::from_secs(30))
