@@ -80,7 +80,8 @@ pub(crate) async fn serve_with(
     let state = tidings_web::AppState::new(engine.store().clone())
         .with_worker(watch)
         .with_form_key(site_key(data)?)
-        .with_signup(!global.signup_closed);
+        .with_signup(!global.signup_closed)
+        .with_comment_rules(comment_rules(global));
     let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");
@@ -97,6 +98,16 @@ pub(crate) async fn serve_with(
     supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
     engine.store().close().await;
     Ok(())
+}
+
+/// The comment limits the operator chose.
+pub(crate) fn comment_rules(global: &Global) -> tidings_web::CommentRules {
+    tidings_web::CommentRules {
+        per_address: global.comments_per_address,
+        per_email: global.comments_per_email,
+        min_fill_secs: global.comment_min_fill.max(0),
+        ..tidings_web::CommentRules::default()
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
