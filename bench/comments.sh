@@ -5,12 +5,17 @@
 # cost of rendering an article page with 200 published comments beside the same site's page
 # with none. Release binary serving the demo; the client is bench/comments_load.py.
 #   POSTS=2000 CONCURRENCY=32 bench/comments.sh
+#   TIDINGS_BIN=path/to/tidings bench/comments.sh     another build, nothing built
 source "$(dirname "$0")/lib.sh"
 posts=${POSTS:-2000}
 conc=${CONCURRENCY:-32}
 
-cargo build -q --release
-bin="$CARGO_TARGET_DIR/release/tidings"
+if [ -n "${TIDINGS_BIN:-}" ]; then
+  bin=$TIDINGS_BIN
+else
+  cargo build -q --release
+  bin="$CARGO_TARGET_DIR/release/tidings"
+fi
 password="bench password 1"
 
 run() { # run NAME [--database URL]
