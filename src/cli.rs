@@ -52,6 +52,15 @@ pub(crate) struct Global {
     /// Close the sign-up page: only the operator creates accounts (`tidings user add`).
     #[arg(long, global = true, env = "TIDINGS_SIGNUP_CLOSED")]
     pub(crate) signup_closed: bool,
+    /// Comments one address may post in ten minutes (0: no limit).
+    #[arg(long, global = true, env = "TIDINGS_COMMENTS_PER_ADDRESS", default_value_t = 10)]
+    pub(crate) comments_per_address: u32,
+    /// Comments one email may post in ten minutes (0: no limit).
+    #[arg(long, global = true, env = "TIDINGS_COMMENTS_PER_EMAIL", default_value_t = 5)]
+    pub(crate) comments_per_email: u32,
+    /// Seconds a person needs at least to fill in the comment form; faster is refused as a bot.
+    #[arg(long, global = true, env = "TIDINGS_COMMENT_MIN_FILL", default_value_t = 3)]
+    pub(crate) comment_min_fill: i64,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,
@@ -196,6 +205,9 @@ pub(crate) enum Command {
     /// Manage accounts: admins and readers.
     #[command(subcommand)]
     User(UserCommand),
+    /// Reader comments: erase an author's, and the word and address lists that hold or spam them.
+    #[command(subcommand)]
+    Comments(CommentsCommand),
     /// Run everything on bundled sample outlets, with no network needed, and serve the site.
     Demo {
         /// Address to serve the site on.
@@ -247,6 +259,37 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CommentsCommand {
+    /// Erase every comment written with this email, and that it was an approved author.
+    Erase {
+        /// The email address, in any case.
+        email: String,
+    },
+    /// Hold for moderation (or with --spam, mark as spam) comments that contain WORD or come
+    /// from address IP.
+    Block {
+        /// "word" or "ip".
+        #[arg(value_parser = ["word", "ip"])]
+        kind: String,
+        /// The word (matched without case, anywhere in the name, website or text) or address.
+        value: String,
+        /// Mark matching comments as spam instead of holding them.
+        #[arg(long)]
+        spam: bool,
+    },
+    /// Remove an entry from the lists.
+    Unblock {
+        /// "word" or "ip".
+        #[arg(value_parser = ["word", "ip"])]
+        kind: String,
+        /// The word or address.
+        value: String,
+    },
+    /// Show the word and address lists.
+    Blocks,
 }
 
 #[derive(Debug, Subcommand)]

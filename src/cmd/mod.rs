@@ -1,6 +1,7 @@
 //! One function per command.
 
 mod cluster;
+mod comments;
 mod demo;
 mod extract;
 mod feed;
@@ -23,7 +24,7 @@ use tidings_engine::{Engine, EngineConfig, RoundReport, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, FeedCommand, Global, Switch, UserCommand};
+use crate::cli::{Cli, Command, CommentsCommand, FeedCommand, Global, Switch, UserCommand};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -52,6 +53,12 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             users::add(&global, &name, admin, password_stdin).await
         }
         Command::User(UserCommand::List) => users::list(&global).await,
+        Command::Comments(CommentsCommand::Erase { email }) => comments::erase(&global, &email).await,
+        Command::Comments(CommentsCommand::Block { kind, value, spam }) => {
+            comments::block(&global, &kind, &value, spam).await
+        }
+        Command::Comments(CommentsCommand::Unblock { kind, value }) => comments::unblock(&global, &kind, &value).await,
+        Command::Comments(CommentsCommand::Blocks) => comments::blocks(&global).await,
         Command::Migrate => operations::migrate(&global).await,
         Command::Backup { file } => operations::backup(&global, &file).await,
         Command::User(UserCommand::Passwd { name, password_stdin }) => {

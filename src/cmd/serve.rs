@@ -121,7 +121,8 @@ async fn site(
     let mut state = tidings_web::AppState::new(store.clone())
         .with_form_key(site_key(data)?)
         .with_signup(!global.signup_closed)
-        .with_search(index);
+        .with_search(index)
+        .with_comment_rules(comment_rules(global));
     if let Some(watch) = worker {
         state = state.with_worker(watch);
     }
@@ -136,6 +137,16 @@ async fn site(
     })
     .await
     .context("the web server stopped")
+}
+
+/// The comment limits the operator chose.
+pub(crate) fn comment_rules(global: &Global) -> tidings_web::CommentRules {
+    tidings_web::CommentRules {
+        per_address: global.comments_per_address,
+        per_email: global.comments_per_email,
+        min_fill_secs: global.comment_min_fill.max(0),
+        ..tidings_web::CommentRules::default()
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

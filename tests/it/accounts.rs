@@ -9,7 +9,7 @@ use tidings_testkit::{free_port, http_no_redirects};
 use crate::support::{BIN, Server, stdout, tidings};
 
 /// `tidings user add NAME --admin --password-stdin` with `password`.
-fn add_admin(data: &std::path::Path, name: &str, password: &str) -> std::process::Output {
+pub(crate) fn add_admin(data: &std::path::Path, name: &str, password: &str) -> std::process::Output {
     let mut child = Command::new(BIN)
         .args(["user", "add", name, "--admin", "--password-stdin", "--data"])
         .arg(data)

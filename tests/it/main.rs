@@ -6,6 +6,7 @@
 mod accounts;
 mod browser;
 mod cli;
+mod comments;
 mod hostile;
 mod operations;
 mod search;

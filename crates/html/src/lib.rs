@@ -1,5 +1,6 @@
-//! HTML in, clean article out: charset detection, article extraction with metadata, and
-//! sanitizing of every piece of outside HTML before it is stored.
+//! HTML in, clean article out: charset detection, article extraction with metadata,
+//! sanitizing of every piece of outside HTML before it is stored, and readers' comments
+//! (light markdown) rendered under the same policy.
 //!
 //! Pure: bytes and a URL in, an article and warnings out. Depends on `tidings-core` only among
 //! our crates.
@@ -7,6 +8,7 @@
 mod boilerplate;
 mod charset;
 mod class_words;
+mod comment;
 mod extract;
 mod limits;
 mod metadata;
@@ -18,12 +20,13 @@ mod siblings;
 mod streamed;
 
 pub use charset::decode_html;
+pub use comment::render_comment;
 pub use extract::{ExtractedArticle, NotAnArticle, extract_article};
 pub use metadata::PageTime;
 pub use repeated::{
     Fingerprint, RepeatRule, WithoutRepeats, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines,
 };
-pub use sanitize::{html_to_text, sanitize_html};
+pub use sanitize::{html_to_text, sanitize_html, sanitize_reader_html};
 
 /// What went wrong with a page.
 #[derive(Debug, thiserror::Error)]

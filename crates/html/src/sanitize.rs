@@ -61,6 +61,23 @@ const ALLOWED_TAGS: &[&str] = &[
 /// marked `rel="noopener noreferrer"`. Sanitizing sanitized HTML changes nothing. HTML past the
 /// limits every parse keeps to (`limits.rs`) is cut, or read as its text alone.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    clean(html, base, ARTICLE_LINK_REL)
+}
+
+/// `rel` of links in outlets' articles.
+const ARTICLE_LINK_REL: &str = "noopener noreferrer";
+/// `rel` of links readers write: search engines are told not to credit them.
+const READER_LINK_REL: &str = "nofollow ugc noopener noreferrer";
+
+/// Returns HTML that readers wrote (a rendered comment) under the same policy as
+/// [`sanitize_html`], with relative links dropped and links marked
+/// `rel="nofollow ugc noopener noreferrer"`.
+pub fn sanitize_reader_html(html: &str) -> String {
+    clean(html, None, READER_LINK_REL)
+}
+
+/// The one policy, with the link handling of the caller.
+fn clean(html: &str, base: Option<&Url>, rel: &'static str) -> String {
     let html = bounded_fragment(html);
     thread_local! {
         // Building the policy costs more than cleaning a small article, so each thread keeps one.
@@ -72,6 +89,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
             Some(b) => builder.url_relative(UrlRelative::RewriteWithBase(b.clone())),
             None => builder.url_relative(UrlRelative::Deny),
         };
+        builder.link_rel(Some(rel));
         builder.clean(&html).to_string()
     })
 }
@@ -94,7 +112,7 @@ fn policy() -> Builder<'static> {
         )
         .generic_attributes(HashSet::new())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .link_rel(Some("noopener noreferrer"))
+        .link_rel(Some(ARTICLE_LINK_REL))
         .strip_comments(true);
     builder
 }

@@ -1,4 +1,5 @@
 //! The only place Tidings holds SQL: outlets, feeds and their fetch state, articles and stories,
+//! accounts, reader comments and their moderation,
 //! on SQLite (the default) or PostgreSQL (for several nodes).
 //!
 //! Both backends run the same portable SQL (`$n` parameters, `RETURNING`, `ON CONFLICT`), each
@@ -10,8 +11,9 @@ mod rows;
 mod store;
 
 pub use store::{
-    ArticleBrief, FeedClaim, FetchRecord, IndexEntry, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine,
-    RowValue, STORY_ARTICLES_SHOWN, SessionUser, Store, StoryWithArticles, TableRow, User,
+    ArticleBrief, COMMENT_MAX_DEPTH, Comment, CommentBlock, CommentStatus, FeedClaim, FetchRecord, IndexEntry,
+    NewArticle, NewComment, NewOutlet, NewUser, OutletHealth, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening,
+    SessionUser, Store, StoryWithArticles, TableRow, User,
 };
 
 /// What went wrong in the store.

@@ -73,11 +73,13 @@ mod repeated_lines;
 pub use repeated_lines::RepeatedLine;
 
 mod accounts;
+mod comments;
 mod operations;
 mod transfer;
 pub use transfer::{RowValue, TableRow};
 
 pub use accounts::{NewUser, SessionUser, User};
+pub use comments::{COMMENT_MAX_DEPTH, Comment, CommentBlock, CommentStatus, NewComment, Screening};
 
 macro_rules! outlet_select {
     () => {
@@ -255,6 +257,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/sqlite/0004_accounts.sql"),
         include_str!("../migrations/postgres/0004_accounts.sql"),
+    ),
+    (
+        5,
+        "comments",
+        include_str!("../migrations/sqlite/0005_comments.sql"),
+        include_str!("../migrations/postgres/0005_comments.sql"),
     ),
     (
         9,

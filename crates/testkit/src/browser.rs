@@ -105,6 +105,19 @@ impl Browser {
         Ok(self.call("GET", &format!("/element/{id}/text"), None).await?.as_str().unwrap_or_default().to_string())
     }
 
+    /// Types `text` into the first element matching `css` (after clearing it).
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let id = self.find(css).await?;
+        self.call("POST", &format!("/element/{id}/clear"), None).await?;
+        self.call("POST", &format!("/element/{id}/value"), Some(json!({ "text": text }))).await.map(|_| ())
+    }
+
+    /// Runs `script` (a function body; `return` gives the result) in the page, outside its
+    /// Content-Security-Policy, and gives back what it returned.
+    pub async fn execute(&self, script: &str) -> Result<Value> {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] }))).await
+    }
+
     /// A PNG screenshot of the window.
     pub async fn screenshot(&self) -> Result<Vec<u8>> {
         let b64 = self.call("GET", "/screenshot", None).await?;

@@ -1,9 +1,7 @@
 //! Logging in and out, signing up, and the account page. Handlers parse the request and call
 //! `tidings-accounts` and the store; every form goes through `forms::check_post`.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Form, State};
@@ -15,6 +13,7 @@ use tidings_accounts::{Role, check_name, check_password, hash_password, session_
 use tidings_store::{NewUser, SessionUser};
 
 use crate::forms::{browser, check_post, cookie, sentence, set_cookie};
+use crate::limiter::{WindowLimiter, try_again};
 use crate::{AppState, WebError};
 
 /// The session cookie.
@@ -39,14 +38,18 @@ pub(crate) fn random<const N: usize>() -> Result<[u8; N], WebError> {
 }
 
 /// A new browser id; empty (binding no form) if the system gave no random bytes.
-fn fresh_id() -> String {
+pub(crate) fn fresh_id() -> String {
     random::<32>().map(|b| session_token(&b)).unwrap_or_default()
 }
 
-/// Failed logins per account and per address, counted in a sliding window.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct LoginLimiter {
-    failures: Arc<Mutex<HashMap<String, (u32, Timestamp)>>>,
+/// Failed logins per account and per address, counted in the site's one limiter.
+#[derive(Debug, Clone)]
+pub(crate) struct LoginLimiter(WindowLimiter);
+
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        Self(WindowLimiter::new(FAILURE_WINDOW))
+    }
 }
 
 impl LoginLimiter {
@@ -59,30 +62,15 @@ impl LoginLimiter {
 
     /// When the next attempt for `name` from `ip` is allowed, if not now.
     fn blocked_until(&self, name: &str, ip: IpAddr, now: Timestamp) -> Option<Timestamp> {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        Self::keys(name, ip)
-            .iter()
-            .filter_map(|(k, max)| map.get(k).filter(|(n, since)| n >= max && *since + FAILURE_WINDOW > now))
-            .map(|(_, since)| *since + FAILURE_WINDOW)
-            .max()
+        self.0.blocked_until(&Self::keys(name, ip), now)
     }
 
     fn failed(&self, name: &str, ip: IpAddr, now: Timestamp) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| *since + FAILURE_WINDOW > now);
-        }
-        for (k, _) in Self::keys(name, ip) {
-            let entry = map.entry(k).or_insert((0, now));
-            if entry.1 + FAILURE_WINDOW <= now {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
-        }
+        self.0.record(&Self::keys(name, ip), now);
     }
 
     fn succeeded(&self, name: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&format!("account:{}", name.to_lowercase()));
+        self.0.forget(&format!("account:{}", name.to_lowercase()));
     }
 }
 
@@ -125,7 +113,7 @@ pub(crate) struct AccountForm {
 
 /// A page rendered for this browser: the form token issued for `form`, and the browser cookie
 /// set if it had none.
-fn with_form<T: Template>(
+pub(crate) fn with_form<T: Template>(
     state: &AppState,
     headers: &HeaderMap,
     form: &str,
@@ -192,11 +180,7 @@ pub(crate) async fn login(
         return again(&state, StatusCode::FORBIDDEN, refused.message(), form.name);
     }
     if let Some(until) = state.logins.blocked_until(&form.name, peer.ip(), now) {
-        let minutes = ((until - now).as_secs() + 59) / 60;
-        let error = format!(
-            "Too many failed log-ins for this account or from your address. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        );
+        let error = format!("Too many failed log-ins for this account or from your address. {}", try_again(until, now));
         return again(&state, StatusCode::TOO_MANY_REQUESTS, error, form.name);
     }
     let user = state.store.user_by_name(&form.name).await?;

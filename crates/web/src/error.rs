@@ -12,6 +12,12 @@ pub enum WebError {
     /// Refused, with the reason for the visitor (a form not from this site, say).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The request could not be read (a malformed form).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The request body is larger than this address accepts, with what to do about it.
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// Something broke; the cause goes to the log, never to the visitor.
     #[error("internal error: {0}")]
     Internal(String),
@@ -41,6 +47,8 @@ impl IntoResponse for WebError {
                 "There is nothing at this address. It may have been removed, or the link may be mistyped.",
             ),
             WebError::Forbidden(why) => (StatusCode::FORBIDDEN, "Refused", why.as_str()),
+            WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "The request could not be read", why.as_str()),
+            WebError::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", why.as_str()),
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
@@ -50,6 +58,8 @@ impl IntoResponse for WebError {
                 )
             }
         };
+        // Messages are ours, but a rejection's may quote the request: escape them all.
+        let text = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
         let body = format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tidings</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
              <body><header class=\"site\"><a class=\"brand\" href=\"/\">Tidings</a></header><main id=\"main\"><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Go to the front page</a></p></main></body></html>"

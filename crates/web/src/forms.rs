@@ -8,10 +8,15 @@ use tidings_accounts::{FormKey, FormRefusal};
 /// The cookie that binds form tokens to one browser.
 const BROWSER_COOKIE: &str = "tidings_browser";
 /// A form may be sent back this long after it was shown.
-const FORM_MAX_AGE_SECS: i64 = 24 * 3600;
+pub(crate) const FORM_MAX_AGE_SECS: i64 = 24 * 3600;
 
 /// The value of cookie `name` in the request.
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    cookie_up_to(headers, name, 128)
+}
+
+/// The value of cookie `name` in the request, if it is at most `max` bytes long.
+pub(crate) fn cookie_up_to<'a>(headers: &'a HeaderMap, name: &str, max: usize) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -20,7 +25,12 @@ pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .filter(|v| !v.is_empty() && v.len() <= max)
+}
+
+/// The id of this browser, if it has one.
+pub(crate) fn browser_id(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, BROWSER_COOKIE)
 }
 
 /// Whether the request arrived over HTTPS (directly or, as the reverse proxy says, before it).

@@ -5,9 +5,13 @@
 //! outbound connections.
 
 mod accounts;
+mod comment_rules;
+mod comments;
 mod error;
 mod forms;
 mod health;
+mod limiter;
+mod moderation;
 mod pages;
 mod related_pool;
 pub mod search;
@@ -15,11 +19,13 @@ mod server;
 mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use comment_rules::CommentRules;
 pub use error::WebError;
 pub use health::WorkerWatch;
 pub use server::{ServerLimits, serve};
@@ -40,6 +46,8 @@ pub struct AppState {
     signup_open: bool,
     logins: accounts::LoginLimiter,
     search: Option<tidings_search::SearchIndex>,
+    comment_rules: CommentRules,
+    comment_limits: limiter::WindowLimiter,
 }
 
 impl AppState {
@@ -57,7 +65,17 @@ impl AppState {
             signup_open: true,
             logins: accounts::LoginLimiter::default(),
             search: None,
+            comment_limits: limiter::WindowLimiter::new(CommentRules::default().window),
+            comment_rules: CommentRules::default(),
         }
+    }
+
+    /// The same, with these anti-spam settings for comments.
+    #[must_use]
+    pub fn with_comment_rules(mut self, rules: CommentRules) -> Self {
+        self.comment_limits = limiter::WindowLimiter::new(rules.window);
+        self.comment_rules = rules;
+        self
     }
 
     /// The same, signing form tokens with `key`.
@@ -94,6 +112,13 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/", get(pages::front))
         .route("/articles/{id}", get(pages::article))
+        .route(
+            "/articles/{id}/comments",
+            post(comments::post).layer(DefaultBodyLimit::max(comment_rules::MAX_POST_BYTES)),
+        )
+        .route("/articles/{id}/comments.atom", get(comments::feed))
+        .route("/admin/comments", get(moderation::queue).post(moderation::act))
+        .route("/admin/comments/{id}/edit", get(moderation::edit_page).post(moderation::edit))
         .route("/stories/{id}", get(pages::story))
         .route("/search", get(search::page))
         .route("/search.atom", get(search::feed))
@@ -105,8 +130,8 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/signup", get(accounts::signup_page).post(accounts::signup))
         .route("/account", get(accounts::account))
-        .route("/logout", axum::routing::post(accounts::logout))
-        .route("/logout/everywhere", axum::routing::post(accounts::logout_everywhere))
+        .route("/logout", post(accounts::logout))
+        .route("/logout/everywhere", post(accounts::logout_everywhere))
         .fallback(pages::not_found)
         .with_state(state);
     guarded(app, std::time::Duration::from_secs(30))

@@ -1,15 +1,18 @@
 //! Page handlers.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use rust_embed::Embed;
 use tidings_cluster::{Candidate, related};
 use tidings_core::{ArticleId, OutletId, StoryId};
 
-use crate::views::{ArticleItem, OutletRow, StoryItem, extraction_note};
+use serde::Deserialize;
+
+use crate::comments::{self, CommentsSection};
+use crate::views::{ArticleItem, OutletRow, StoryItem, extraction_note, human_time};
 use crate::{AppState, WebError};
 
 /// Stories considered for the front page.
@@ -50,6 +53,7 @@ struct ArticlePage {
     lang: String,
     story: Option<StoryItem>,
     related: Vec<ArticleItem>,
+    comments: CommentsSection,
 }
 
 #[derive(Template)]
@@ -101,12 +105,39 @@ pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, Web
         let articles = state.store.story_articles(story.id).await?;
         items.push(StoryItem::new(&story, &articles, now));
     }
-    let latest: Vec<ArticleItem> =
+    let mut latest: Vec<ArticleItem> =
         state.store.latest_articles(FRONT_LATEST).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
+    count_comments(&state, items.iter_mut().flat_map(|s| s.articles.iter_mut()).chain(latest.iter_mut())).await?;
     page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest })
 }
 
-pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+/// Fills in the number of published comments of each article listed.
+async fn count_comments<'a>(
+    state: &AppState,
+    items: impl Iterator<Item = &'a mut ArticleItem>,
+) -> Result<(), WebError> {
+    let mut items: Vec<&mut ArticleItem> = items.collect();
+    let ids: Vec<ArticleId> = items.iter().map(|a| ArticleId(a.id)).collect();
+    let counts = state.store.comment_counts(&ids).await?;
+    for item in &mut items {
+        item.comments = counts.get(&ArticleId(item.id)).copied().unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// What an article's address may ask for.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ArticleQuery {
+    /// The comment to reply to.
+    reply: Option<String>,
+}
+
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<ArticleQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
     let now = Timestamp::now();
     let a = state.store.article(ArticleId(id)).await?;
@@ -120,20 +151,30 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
     };
     let target = Candidate::new(a.id, a.outlet_id, a.story_id, a.shown_time(), &a.title, &a.content_text);
     let related = related_items(&state, &target, now).await?;
-    page(&ArticlePage {
+    let reply = query.reply.and_then(|r| r.parse::<i64>().ok());
+    let (comments, set_cookie) = comments::section(&state, &headers, &a, reply).await?;
+    let mut res = page(&ArticlePage {
         title: a.title.clone(),
         outlet: a.outlet_name.clone(),
         outlet_id: a.outlet_id.0,
         url: a.url.clone(),
         authors: a.authors.join(", "),
         time_iso: a.shown_time().to_string(),
-        time_human: a.shown_time().strftime("%e %B %Y, %H:%M UTC").to_string().trim().to_string(),
+        time_human: human_time(a.shown_time()),
         note: extraction_note(&a),
         content_html: a.content_html.clone(),
         lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
         story,
         related,
-    })
+        comments,
+    })?;
+    // The page holds a form token for this browser, and maybe its own comments awaiting
+    // moderation: no shared cache may keep it.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    if let Some(set) = set_cookie {
+        res.headers_mut().append(header::SET_COOKIE, set);
+    }
+    Ok(res)
 }
 
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {

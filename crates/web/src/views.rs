@@ -14,6 +14,8 @@ pub(crate) struct ArticleItem {
     pub(crate) time_iso: String,
     pub(crate) time_ago: String,
     pub(crate) excerpt: String,
+    /// Published comments (filled in where the page shows them).
+    pub(crate) comments: i64,
 }
 
 impl ArticleItem {
@@ -26,6 +28,7 @@ impl ArticleItem {
             time_iso: a.shown_time().to_string(),
             time_ago: ago(a.shown_time(), now),
             excerpt: a.excerpt.clone(),
+            comments: 0,
         }
     }
 }
@@ -107,6 +110,11 @@ pub(crate) fn extraction_note(a: &Article) -> Option<String> {
                 .unwrap_or_default()
         )),
     }
+}
+
+/// A time as readers see it: "5 March 2026, 14:05 UTC".
+pub(crate) fn human_time(t: Timestamp) -> String {
+    t.strftime("%e %B %Y, %H:%M UTC").to_string().trim().to_string()
 }
 
 /// "5 minutes ago", "3 hours ago", "2 days ago", or a date for older times.

@@ -22,6 +22,10 @@ const TABLES: &[&str] = &[
     "repeated_lines",
     "users",
     "sessions",
+    "comments",
+    "comment_authors",
+    "comment_blocks",
+    "used_form_nonces",
 ];
 
 /// Rows written to the target per transaction.

@@ -1,6 +1,9 @@
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId};
-use tidings_store::{Error, FeedClaim, FetchRecord, NewArticle, NewOutlet, Store};
+use tidings_store::{
+    COMMENT_MAX_DEPTH, CommentBlock, CommentStatus, Error, FeedClaim, FetchRecord, NewArticle, NewComment, NewOutlet,
+    Screening, Store,
+};
 
 fn t(hours: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH) + SignedDuration::from_hours(hours)
@@ -250,6 +253,8 @@ async fn story(store: Store) {
     assert_eq!(lines.len(), 1);
     assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
     assert_eq!(lines[0].last_removed_at, t(24));
+    comments(&store, a1, a2, ada.id).await;
+
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
     assert_eq!(store.schema_version().await.unwrap(), 9);
     store.ping().await.unwrap();
@@ -265,6 +270,102 @@ async fn story(store: Store) {
         _ => assert!(matches!(store.backup_to(&copy).await, Err(Error::Refused(_)))),
     }
     store.close().await;
+}
+
+fn comment(article: ArticleId, email_key: &str, nonce: &str, screening: Screening) -> NewComment {
+    NewComment {
+        article_id: article,
+        parent_id: None,
+        name: "Reader\0 One".into(),
+        email_key: email_key.into(),
+        website: Some("javascript:alert(1)".into()),
+        body_markdown: "Hello *there*".into(),
+        body_html: "<p>Hello <em>there</em></p>".into(),
+        ip: "192.0.2.7".into(),
+        poster_key: "browser-1".into(),
+        user_id: None,
+        screening,
+        nonce: nonce.into(),
+        nonce_expires_at: t(30),
+        now: t(20),
+    }
+}
+
+/// Comments: first ones wait, approved authors publish at once, replays are refused, threads
+/// stop at the maximum depth, and erasing an email leaves nothing of it.
+async fn comments(store: &Store, a1: ArticleId, a2: ArticleId, admin: i64) {
+    let first = store.add_comment(&comment(a1, "key-ann", "n1", Screening::Clean)).await.unwrap();
+    assert_eq!(first.status, CommentStatus::Pending, "a first comment waits");
+    assert_eq!((first.name.as_str(), first.website.as_deref()), ("Reader One", None));
+    let replay = store.add_comment(&comment(a1, "key-ann", "n1", Screening::Clean)).await;
+    assert!(matches!(replay, Err(Error::Conflict(_))), "a replayed form is refused: {replay:?}");
+    // Its poster sees it waiting; nobody else does, and it is not counted.
+    assert_eq!(store.article_comments(a1, Some("browser-1")).await.unwrap().len(), 1);
+    assert!(store.article_comments(a1, Some("browser-2")).await.unwrap().is_empty());
+    assert!(store.article_comments(a1, None).await.unwrap().is_empty());
+    assert!(store.comment_counts(&[a1, a2]).await.unwrap().is_empty());
+    let queue = store.comments_with_status(CommentStatus::Pending, 10).await.unwrap();
+    assert_eq!(queue.iter().map(|c| c.id).collect::<Vec<_>>(), [first.id]);
+    assert_eq!(queue[0].article_title, "Bridge reopens");
+
+    // Approving the comment approves its author: the next one is published at once, unless
+    // the checks held it.
+    assert_eq!(store.set_comment_status(&[first.id], CommentStatus::Approved, t(21)).await.unwrap(), 1);
+    let second = store.add_comment(&comment(a1, "key-ann", "n2", Screening::Clean)).await.unwrap();
+    assert_eq!(second.status, CommentStatus::Approved);
+    let held = store.add_comment(&comment(a1, "key-ann", "n3", Screening::Hold)).await.unwrap();
+    assert_eq!(held.status, CommentStatus::Pending);
+    let spam = store.add_comment(&comment(a1, "key-bob", "n4", Screening::Spam)).await.unwrap();
+    assert_eq!(spam.status, CommentStatus::Spam);
+    let counts = store.comment_counts(&[a1, a2]).await.unwrap();
+    assert_eq!((counts.get(&a1), counts.get(&a2)), (Some(&2), None));
+    let status = store.comment_status_counts().await.unwrap();
+    assert_eq!((status[&CommentStatus::Approved], status[&CommentStatus::Pending]), (2, 1));
+
+    // Threads: replies nest up to the maximum depth, then stay at the deepest level.
+    let mut parent = first.id;
+    let mut depths = Vec::new();
+    for n in 0..COMMENT_MAX_DEPTH + 1 {
+        let reply = NewComment {
+            parent_id: Some(parent),
+            ..comment(a1, "key-admin", &format!("thread-{n}"), Screening::Trusted)
+        };
+        let reply = store.add_comment(&NewComment { user_id: Some(admin), ..reply }).await.unwrap();
+        depths.push(reply.depth);
+        parent = reply.id;
+    }
+    assert_eq!(depths, [1, 2, 3, 4, 4, 4]);
+    let elsewhere = NewComment { parent_id: Some(first.id), ..comment(a2, "key-ann", "n5", Screening::Clean) };
+    assert!(matches!(store.add_comment(&elsewhere).await, Err(Error::NotFound(_))), "a reply stays on its article");
+    let to_spam = NewComment { parent_id: Some(spam.id), ..comment(a1, "key-ann", "n6", Screening::Clean) };
+    assert!(matches!(store.add_comment(&to_spam).await, Err(Error::NotFound(_))), "no replies to spam");
+
+    // Editing, and the operator's lists.
+    store.edit_comment(second.id, "Edited", "<p>Edited</p>", t(22)).await.unwrap();
+    assert_eq!(store.comment(second.id).await.unwrap().body_html, "<p>Edited</p>");
+    assert!(matches!(store.edit_comment(999_999, "x", "x", t(22)).await, Err(Error::NotFound(_))));
+    let block = |kind: &str, value: &str, verdict| CommentBlock { kind: kind.into(), value: value.into(), verdict };
+    store.add_comment_block(&block("word", " Casino ", Screening::Hold), t(1)).await.unwrap();
+    store.add_comment_block(&block("word", "casino", Screening::Spam), t(1)).await.unwrap();
+    store.add_comment_block(&block("ip", "203.0.113.9", Screening::Hold), t(1)).await.unwrap();
+    assert!(matches!(store.add_comment_block(&block("url", "x", Screening::Hold), t(1)).await, Err(Error::Refused(_))));
+    assert_eq!(
+        store.comment_blocks().await.unwrap(),
+        [block("ip", "203.0.113.9", Screening::Hold), block("word", "casino", Screening::Spam)]
+    );
+    store.remove_comment_block("word", "CASINO").await.unwrap();
+    assert!(matches!(store.remove_comment_block("word", "casino").await, Err(Error::NotFound(_))));
+
+    // Erasing one email removes its comments and its approval; replies by others stay.
+    let bobs_reply = NewComment { parent_id: Some(second.id), ..comment(a1, "key-bob", "n7", Screening::Trusted) };
+    let bobs_reply = store.add_comment(&bobs_reply).await.unwrap();
+    assert_eq!(store.erase_author_of(first.id).await.unwrap(), 3);
+    assert!(matches!(store.comment(first.id).await, Err(Error::NotFound(_))));
+    assert_eq!(store.comment(bobs_reply.id).await.unwrap().parent_id, None);
+    let again = store.add_comment(&comment(a1, "key-ann", "n8", Screening::Clean)).await.unwrap();
+    assert_eq!(again.status, CommentStatus::Pending, "an erased author is no longer approved");
+    assert_eq!(store.erase_email("key-ann").await.unwrap(), 1);
+    assert_eq!(store.erase_email("key-ann").await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -9,7 +9,9 @@ use tidings_core::{ExtractionStatus, FeedId, OutletId};
 use tidings_store::{NewArticle, NewOutlet, Store};
 use tower::ServiceExt;
 
-fn article(outlet: OutletId, feed: FeedId, n: u32, at: Timestamp) -> NewArticle {
+mod comments;
+
+pub(crate) fn article(outlet: OutletId, feed: FeedId, n: u32, at: Timestamp) -> NewArticle {
     NewArticle {
         outlet_id: outlet,
         feed_id: Some(feed),
