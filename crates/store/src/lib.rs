@@ -10,8 +10,9 @@ mod rows;
 mod store;
 
 pub use store::{
-    ArticleBrief, FetchRecord, NewArticle, NewOutlet, NewUser, OutletHealth, RepeatedLine, STORY_ARTICLES_SHOWN,
-    SessionUser, Store, StoryWithArticles, User,
+    APP_LOGINS_KEPT, ApiToken, ArticleBrief, FetchRecord, FollowState, FollowTarget, ItemRef, MarkScope, NewArticle,
+    NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, STORY_ARTICLES_SHOWN, SessionUser,
+    Source, Store, StoryWithArticles, TokenKind, UnreadCount, User,
 };
 
 /// What went wrong in the store.

@@ -105,6 +105,12 @@ macro_rules! story_select {
 
 mod reextraction;
 
+mod api_tokens;
+mod readers;
+
+pub use api_tokens::{APP_LOGINS_KEPT, ApiToken, TokenKind};
+pub use readers::{FollowState, FollowTarget, ItemRef, MarkScope, ReaderArticle, ReaderQuery, Source, UnreadCount};
+
 /// An outlet to add.
 #[derive(Debug, Clone)]
 pub struct NewOutlet {
@@ -237,6 +243,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/sqlite/0004_accounts.sql"),
         include_str!("../migrations/postgres/0004_accounts.sql"),
+    ),
+    (
+        8,
+        "readers",
+        include_str!("../migrations/sqlite/0008_readers.sql"),
+        include_str!("../migrations/postgres/0008_readers.sql"),
     ),
 ];
 

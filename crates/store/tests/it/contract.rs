@@ -234,8 +234,10 @@ async fn story(store: Store) {
     assert_eq!(lines.len(), 1);
     assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
     assert_eq!(lines[0].last_removed_at, t(24));
+    crate::readers::readers_story(&store).await;
+
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
-    assert_eq!(store.schema_version().await.unwrap(), 4);
+    assert_eq!(store.schema_version().await.unwrap(), 8);
     store.ping().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
