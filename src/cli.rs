@@ -46,6 +46,9 @@ pub(crate) struct Global {
     /// Close the sign-up page: only the operator creates accounts (`tidings user add`).
     #[arg(long, global = true, env = "TIDINGS_SIGNUP_CLOSED")]
     pub(crate) signup_closed: bool,
+    /// Requests one address may make to the reader APIs per minute (0: no limit).
+    #[arg(long, global = true, env = "TIDINGS_API_REQUESTS_PER_MINUTE", default_value_t = tidings_web::DEFAULT_REQUESTS_PER_MINUTE)]
+    pub(crate) api_requests_per_minute: u32,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,
@@ -158,6 +161,9 @@ pub(crate) enum Command {
     /// Manage accounts: admins and readers.
     #[command(subcommand)]
     User(UserCommand),
+    /// API tokens for reader apps and scripts, and the Fever API key.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Run everything on bundled sample outlets, with no network needed, and serve the site.
     Demo {
         /// Address to serve the site on.
@@ -205,6 +211,39 @@ pub(crate) enum UserCommand {
     Passwd {
         /// The account's name.
         name: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Make an API token for an account and print it (once).
+    Add {
+        /// The account's name.
+        user: String,
+        /// What the token is for, as the account page lists it.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+    /// List an account's tokens.
+    List {
+        /// The account's name.
+        user: String,
+    },
+    /// Revoke one of an account's tokens.
+    Revoke {
+        /// The account's name.
+        user: String,
+        /// The token's id, as `tidings token list` shows it.
+        id: i64,
+    },
+    /// Turn the Fever API on for an account (its key is made from the account's password,
+    /// which is asked for).
+    Fever {
+        /// The account's name.
+        user: String,
         /// Read the password from standard input instead of asking for it.
         #[arg(long)]
         password_stdin: bool,

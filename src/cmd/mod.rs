@@ -8,6 +8,7 @@ mod operations;
 mod outlets;
 mod reextract;
 mod serve;
+mod tokens;
 pub(crate) mod users;
 
 use std::io::IsTerminal;
@@ -21,7 +22,7 @@ use tidings_engine::{Engine, EngineConfig, RoundReport, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, FeedCommand, Global, Switch, UserCommand};
+use crate::cli::{Cli, Command, FeedCommand, Global, Switch, TokenCommand, UserCommand};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -41,6 +42,12 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             users::add(&global, &name, admin, password_stdin).await
         }
         Command::User(UserCommand::List) => users::list(&global).await,
+        Command::Token(TokenCommand::Add { user, name }) => tokens::add(&global, &user, &name).await,
+        Command::Token(TokenCommand::List { user }) => tokens::list(&global, &user).await,
+        Command::Token(TokenCommand::Revoke { user, id }) => tokens::revoke(&global, &user, id).await,
+        Command::Token(TokenCommand::Fever { user, password_stdin }) => {
+            tokens::fever(&global, &user, password_stdin).await
+        }
         Command::Migrate => operations::migrate(&global).await,
         Command::Backup { file } => operations::backup(&global, &file).await,
         Command::User(UserCommand::Passwd { name, password_stdin }) => {

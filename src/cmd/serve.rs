@@ -80,7 +80,8 @@ pub(crate) async fn serve_with(
     let state = tidings_web::AppState::new(engine.store().clone())
         .with_worker(watch)
         .with_form_key(site_key(data)?)
-        .with_signup(!global.signup_closed);
+        .with_signup(!global.signup_closed)
+        .with_api_limits(tidings_web::ApiLimits::new(global.api_requests_per_minute));
     let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");

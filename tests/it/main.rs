@@ -8,4 +8,5 @@ mod browser;
 mod cli;
 mod hostile;
 mod operations;
+mod readers;
 mod support;

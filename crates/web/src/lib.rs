@@ -5,10 +5,12 @@
 //! outbound connections.
 
 mod accounts;
+mod api;
 mod error;
 mod forms;
 mod health;
 mod pages;
+mod readers;
 mod related_pool;
 mod server;
 mod views;
@@ -19,6 +21,7 @@ use axum::routing::get;
 use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use api::{ApiLimits, DEFAULT_REQUESTS_PER_MINUTE};
 pub use error::WebError;
 pub use health::WorkerWatch;
 pub use server::{ServerLimits, serve};
@@ -38,6 +41,7 @@ pub struct AppState {
     form_key: tidings_accounts::FormKey,
     signup_open: bool,
     logins: accounts::LoginLimiter,
+    api: api::ApiLimits,
 }
 
 impl AppState {
@@ -54,6 +58,7 @@ impl AppState {
             form_key: tidings_accounts::FormKey::new(key),
             signup_open: true,
             logins: accounts::LoginLimiter::default(),
+            api: api::ApiLimits::default(),
         }
     }
 
@@ -68,6 +73,13 @@ impl AppState {
     #[must_use]
     pub fn with_signup(mut self, open: bool) -> Self {
         self.signup_open = open;
+        self
+    }
+
+    /// The same, with these limits on the reader APIs.
+    #[must_use]
+    pub fn with_api_limits(mut self, limits: ApiLimits) -> Self {
+        self.api = limits;
         self
     }
 
@@ -95,6 +107,13 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(accounts::account))
         .route("/logout", axum::routing::post(accounts::logout))
         .route("/logout/everywhere", axum::routing::post(accounts::logout_everywhere))
+        .route("/account/tokens", get(readers::tokens).post(readers::make_token))
+        .route("/account/tokens/revoke", axum::routing::post(readers::revoke_token))
+        .route("/account/fever", axum::routing::post(readers::enable_fever))
+        .route("/reader/articles/{id}", axum::routing::post(readers::article))
+        .route("/reader/outlets/{id}", axum::routing::post(readers::outlet))
+        .route("/reader/stories/{id}", axum::routing::post(readers::story))
+        .merge(api::routes(state.clone()))
         .fallback(pages::not_found)
         .with_state(state);
     guarded(app, std::time::Duration::from_secs(30))

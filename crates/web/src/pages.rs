@@ -2,13 +2,14 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use rust_embed::Embed;
 use tidings_cluster::{Candidate, related};
 use tidings_core::{ArticleId, OutletId, StoryId};
 
+use crate::readers::{Controlled, ReaderControls, controls};
 use crate::views::{ArticleItem, OutletRow, StoryItem, extraction_note};
 use crate::{AppState, WebError};
 
@@ -50,6 +51,7 @@ struct ArticlePage {
     lang: String,
     story: Option<StoryItem>,
     related: Vec<ArticleItem>,
+    reader: Option<ReaderControls>,
 }
 
 #[derive(Template)]
@@ -57,6 +59,7 @@ struct ArticlePage {
 struct StoryPage {
     story: StoryItem,
     related: Vec<ArticleItem>,
+    reader: Option<ReaderControls>,
 }
 
 #[derive(Template)]
@@ -71,6 +74,7 @@ struct OutletPage {
     outlet: OutletRow,
     articles: Vec<ArticleItem>,
     repeated_lines: Vec<tidings_store::RepeatedLine>,
+    reader: Option<ReaderControls>,
 }
 
 fn page(t: &impl Template) -> Result<Response, WebError> {
@@ -106,7 +110,11 @@ pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, Web
     page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest })
 }
 
-pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
     let now = Timestamp::now();
     let a = state.store.article(ArticleId(id)).await?;
@@ -133,10 +141,15 @@ pub(crate) async fn article(State(state): State<AppState>, Path(id): Path<String
         lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
         story,
         related,
+        reader: controls(&state, &headers, Controlled::Article(a.id)).await?,
     })
 }
 
-pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+pub(crate) async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let id = StoryId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
     let story = match state.store.story(id).await {
@@ -156,7 +169,8 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
         articles.iter().take(RELATED_FROM_REPORTS).map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
     let related = related_items(&state, &target, now).await?;
-    page(&StoryPage { story: StoryItem::new(&story, &articles, now), related })
+    let reader = controls(&state, &headers, Controlled::Story(story.id)).await?;
+    page(&StoryPage { story: StoryItem::new(&story, &articles, now), related, reader })
 }
 
 /// "You may also like": the most related other stories and articles of the last weeks.
@@ -175,13 +189,18 @@ pub(crate) async fn outlets(State(state): State<AppState>) -> Result<Response, W
     page(&OutletsPage { outlets })
 }
 
-pub(crate) async fn outlet(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+pub(crate) async fn outlet(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let id = OutletId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
     let health = state.store.outlet(id).await?;
     let articles = state.store.outlet_articles(id, 50).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
     let repeated_lines = state.store.repeated_lines(id).await?;
-    page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines })
+    let reader = controls(&state, &headers, Controlled::Outlet(id)).await?;
+    page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines, reader })
 }
 
 pub(crate) async fn asset(Path(file): Path<String>) -> Response {
