@@ -14,7 +14,8 @@ use sqlx::AssertSqlSafe;
 use tidings_core::{Article, ArticleId, OutletId, StoryId, storable_text as text};
 
 use super::Backend;
-use crate::rows::{ArticleRow, micros, ts};
+use crate::OutletHealth;
+use crate::rows::{ArticleRow, OutletFeedRow, micros, ts};
 use crate::{Error, Result, Store};
 
 /// Which articles a reader query starts from.
@@ -311,6 +312,22 @@ fn item_ref((id, outlet, fetched, read, starred): RefRow) -> ItemRef {
 }
 
 impl Store {
+    /// Every outlet with its feed, by name, without counting articles (`article_count` is 0):
+    /// what reader apps ask for at every sync, where counting 100,000 articles would dominate.
+    pub async fn outlets_uncounted(&self) -> Result<Vec<OutletHealth>> {
+        let rows: Vec<OutletFeedRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
+                 f.etag, f.last_modified, f.last_fetch_at, f.last_error, f.next_fetch_at, f.consecutive_failures, \
+                 f.paused_reason, CAST(0 AS BIGINT) AS article_count \
+                 FROM outlets o JOIN feeds f ON f.outlet_id = o.id ORDER BY o.name, o.id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(super::health).collect())
+    }
+
     /// The articles `q` finds, with the reader's read and starred state.
     pub async fn reader_items(&self, q: &ReaderQuery) -> Result<Vec<ItemRef>> {
         let built = build(q);

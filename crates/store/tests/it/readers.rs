@@ -27,6 +27,11 @@ pub(crate) async fn readers_story(store: &Store) {
     let story = a1.story_id.unwrap();
     let list = |user| ReaderQuery::new(user, Source::Subscriptions, 100);
 
+    // Outlets as apps list them: the same, without counting articles.
+    let uncounted: Vec<_> = store.outlets_uncounted().await.unwrap().into_iter().map(|o| (o.outlet, o.feed)).collect();
+    let counted: Vec<_> = store.outlets().await.unwrap().into_iter().map(|o| (o.outlet, o.feed)).collect();
+    assert_eq!(uncounted, counted);
+
     // Everything starts unread, newest arrival first.
     assert_eq!(ids(store, &list(sam)).await, [nul.id, a5.id, a4.id, a3.id, a2.id, a1.id]);
     assert!(store.reader_items(&list(sam)).await.unwrap().iter().all(|r| !r.read && !r.starred));

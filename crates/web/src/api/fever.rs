@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use tidings_core::{ArticleId, OutletId, StoryId};
 use tidings_store::{FollowState, FollowTarget, MarkScope, OutletHealth, ReaderQuery, Source, TokenKind, User};
 
-use super::{AUTH_FAILED, ApiError, Style};
+use super::{AUTH_FAILED, ApiError, Style, subscribed};
 use crate::AppState;
 
 /// Items one call returns at most, as Fever defines.
@@ -90,7 +90,7 @@ async fn answer(state: &AppState, user: &User, params: &Params) -> Result<Map<St
     let mut out = Map::new();
     out.insert("api_version".into(), json!(3));
     out.insert("auth".into(), json!(1));
-    let outlets = subscribed(state, user).await?;
+    let outlets = subscribed(state, user, Style::Json).await?;
     let refreshed = outlets.iter().filter_map(|o| o.feed.last_fetch_at).max().unwrap_or(Timestamp::UNIX_EPOCH);
     out.insert("last_refreshed_on_time".into(), json!(refreshed.as_second()));
     if params.has("mark") {
@@ -126,18 +126,6 @@ async fn answer(state: &AppState, user: &User, params: &Params) -> Result<Map<St
         out.insert("saved_item_ids".into(), json!(id_list(state, &q).await?));
     }
     Ok(out)
-}
-
-async fn subscribed(state: &AppState, user: &User) -> Result<Vec<OutletHealth>> {
-    let follows = state.store.follows(user.id).await.map_err(store_error)?;
-    Ok(state
-        .store
-        .outlets()
-        .await
-        .map_err(store_error)?
-        .into_iter()
-        .filter(|o| follows.get(&FollowTarget::Outlet(o.outlet.id)) != Some(&FollowState::Mute))
-        .collect())
 }
 
 fn by_category(outlets: &[OutletHealth]) -> BTreeMap<&str, Vec<i64>> {
@@ -293,7 +281,7 @@ async fn mark(state: &AppState, user: &User, params: &Params) -> Result<()> {
         (Some("group"), Some("read")) if id == 0 => state.store.mark_all_read(user.id, &MarkScope::All, before).await,
         (Some("group"), Some("read")) if id < 0 => Ok(()),
         (Some("group"), Some("read")) => {
-            let outlets = subscribed(state, user).await?;
+            let outlets = subscribed(state, user, Style::Json).await?;
             match outlets.iter().filter_map(|o| o.outlet.category.as_deref()).find(|c| group_id(c) == id) {
                 Some(c) => state.store.mark_all_read(user.id, &MarkScope::Category(c.to_string()), before).await,
                 None => Ok(()),

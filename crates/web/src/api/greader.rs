@@ -25,7 +25,7 @@ use tidings_store::{
 };
 
 use super::ids::{Stream, long_id, parse_item_id, parse_stream, story_label};
-use super::{ApiError, Style, sent_token, token_user};
+use super::{ApiError, Style, sent_token, subscribed, token_user};
 use crate::AppState;
 use crate::accounts::{Login, check_login};
 
@@ -195,22 +195,12 @@ async fn user_info(Call { user, .. }: Call) -> Result<Json<Value>> {
     })))
 }
 
-/// The outlets the reader has not muted, by name.
-async fn subscribed(state: &AppState, user: &User) -> Result<Vec<OutletHealth>> {
-    let follows = state.store.follows(user.id).await.map_err(store_error)?;
-    let outlets = state.store.outlets().await.map_err(store_error)?;
-    Ok(outlets
-        .into_iter()
-        .filter(|o| follows.get(&FollowTarget::Outlet(o.outlet.id)) != Some(&FollowState::Mute))
-        .collect())
-}
-
 fn label_id(label: &str) -> String {
     format!("user/-/label/{label}")
 }
 
 async fn subscription_list(State(state): State<AppState>, Call { user, .. }: Call) -> Result<Json<Value>> {
-    let subscriptions: Vec<Value> = subscribed(&state, &user)
+    let subscriptions: Vec<Value> = subscribed(&state, &user, Style::Text)
         .await?
         .into_iter()
         .map(|o| {
@@ -272,7 +262,7 @@ async fn quickadd(State(state): State<AppState>, Call { user, params }: Call) ->
     let asked = params.get("quickadd").unwrap_or_default().trim().to_string();
     let address = asked.strip_prefix("feed/").unwrap_or(&asked);
     let wanted = tidings_core::canonical_url(address).unwrap_or_else(|_| address.to_string());
-    let outlets = state.store.outlets().await.map_err(store_error)?;
+    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
     let found = outlets.into_iter().find(|o| {
         [Some(o.feed.url.as_str()), o.outlet.site_url.as_deref()]
             .into_iter()
@@ -326,7 +316,7 @@ async fn story_labels(state: &AppState, user: &User) -> Result<Vec<String>> {
 async fn tag_list(State(state): State<AppState>, Call { user, .. }: Call) -> Result<Json<Value>> {
     let mut tags = vec![json!({ "id": STARRED })];
     let categories: std::collections::BTreeSet<String> =
-        subscribed(&state, &user).await?.into_iter().filter_map(|o| o.outlet.category).collect();
+        subscribed(&state, &user, Style::Text).await?.into_iter().filter_map(|o| o.outlet.category).collect();
     tags.extend(categories.iter().map(|c| json!({ "id": label_id(c), "type": "folder" })));
     for (label, _) in state.store.labels(user.id).await.map_err(store_error)? {
         if !categories.contains(&label) {
@@ -395,7 +385,7 @@ async fn disable_tag(State(state): State<AppState>, Call { user, params }: Call)
 
 async fn unread_count(State(state): State<AppState>, Call { user, .. }: Call) -> Result<Json<Value>> {
     let counts = state.store.unread_counts(user.id).await.map_err(store_error)?;
-    let categories: HashMap<OutletId, String> = subscribed(&state, &user)
+    let categories: HashMap<OutletId, String> = subscribed(&state, &user, Style::Text)
         .await?
         .into_iter()
         .filter_map(|o| o.outlet.category.map(|c| (o.outlet.id, c)))
@@ -450,7 +440,7 @@ async fn stream_query(state: &AppState, user: &User, stream: &Stream, limit: usi
         Stream::Label(label) => {
             let is_category = state
                 .store
-                .outlets()
+                .outlets_uncounted()
                 .await
                 .map_err(store_error)?
                 .iter()
@@ -600,7 +590,7 @@ fn item_json(r: &ReaderArticle, outlets: &HashMap<OutletId, &OutletHealth>) -> V
 /// Items with their contents, in the order of `ids`.
 async fn items_json(state: &AppState, user: &User, ids: &[ArticleId]) -> Result<Vec<Value>> {
     let articles = state.store.reader_articles(user.id, ids).await.map_err(store_error)?;
-    let outlets = state.store.outlets().await.map_err(store_error)?;
+    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
     let by_id: HashMap<OutletId, &OutletHealth> = outlets.iter().map(|o| (o.outlet.id, o)).collect();
     Ok(articles.iter().map(|r| item_json(r, &by_id)).collect())
 }

@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tidings_accounts::session_key;
-use tidings_store::{TokenKind, User};
+use tidings_store::{FollowState, FollowTarget, OutletHealth, TokenKind, User};
 
 use crate::AppState;
 
@@ -231,6 +231,16 @@ pub(crate) async fn token_user(
         Ok(None) => Err(ApiError::unauthorized(style)),
         Err(e) => Err(ApiError::store(e, style)),
     }
+}
+
+/// The outlets `user` has not muted, by name, as reader apps list them.
+pub(crate) async fn subscribed(state: &AppState, user: &User, style: Style) -> Result<Vec<OutletHealth>, ApiError> {
+    let follows = state.store.follows(user.id).await.map_err(|e| ApiError::store(e, style))?;
+    let outlets = state.store.outlets_uncounted().await.map_err(|e| ApiError::store(e, style))?;
+    Ok(outlets
+        .into_iter()
+        .filter(|o| follows.get(&FollowTarget::Outlet(o.outlet.id)) != Some(&FollowState::Mute))
+        .collect())
 }
 
 /// A new random token for an app, as the reader will type or paste it.
