@@ -23,11 +23,11 @@ fi
 
 # Reader-app clients from PyPI for the reader API tests, in a venv beside the build
 # (CARGO_TARGET_DIR/test-venv): `google-reader` (Miniflux's Google Reader API client, which needs
-# Python 3.12 or newer) and `freshrss-api` (a Fever API client; it imports loguru without
-# declaring it).
+# Python 3.12 or newer), `freshrss-api` (a Fever API client; it imports loguru without
+# declaring it) and `schemathesis` (checks the REST API against its OpenAPI document).
 target="${CARGO_TARGET_DIR:-target}"
 venv="$target/test-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import google_reader, freshrss_api' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import google_reader, freshrss_api, schemathesis' 2>/dev/null; then
   python=""
   for candidate in python3.14 python3.13 python3.12 $(compgen -G "$HOME/.pyenv/versions/3.1[2-9]*/bin/python3" || true); do
     if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
@@ -42,6 +42,6 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import google_reader,
   fi
   echo "install-test-deps: making $venv for the reader API clients" >&2
   mkdir -p "$target"
-  "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q google-reader==0.0.3 freshrss-api==2.0.5 loguru
+  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+  "$venv/bin/pip" install -q google-reader==0.0.3 freshrss-api==2.0.5 loguru schemathesis==4.32.5
 fi

@@ -1,7 +1,8 @@
 //! Reader apps against a running `tidings serve` on loopback: the Google Reader API through
 //! Miniflux's Python client (`google-reader`) and the Fever API through `freshrss-api`, both
 //! from PyPI in the venv `scripts/install-test-deps.sh` makes, plus the web page showing what
-//! the apps did (`tests/it/reader_clients.py` holds the checks).
+//! the apps did (`tests/it/reader_clients.py` holds the checks); then Schemathesis checks the
+//! REST API against its OpenAPI document.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -105,5 +106,19 @@ async fn reader_apps_log_in_page_through_read_star_and_mark_all_as_read() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(stdout(&run).contains(" passed, 0 failed"));
+
+    // The REST API against its own OpenAPI document: no 5xx, every answer as documented.
+    let made = tidings_with_input(data, &["token", "add", "kim", "--name", "schemathesis"], "");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let token = stdout(&made).trim().to_string();
+    let st = python.with_file_name("st");
+    let checks = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance";
+    let api = format!("{}/api/v1", server.url);
+    let run = Command::new(&st)
+        .args(["run", &format!("{api}/openapi.json"), "--url", &api, "--checks", checks, "--max-examples", "10"])
+        .args(["--seed", "1", "-H", &format!("Authorization: Bearer {token}")])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "schemathesis found problems:\n{}", stdout(&run));
     server.stop();
 }
