@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use anyhow::Context;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Tidings follows news outlets, extracts their articles, groups coverage of the same event into
 /// stories and publishes it all as a web site.
@@ -22,6 +23,11 @@ pub(crate) struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
+    /// A TOML file of settings: each key is an option's long name (`host-delay = 2`,
+    /// `database = "postgres://…"`, `listen = "0.0.0.0:8080"`). Flags and TIDINGS_* variables
+    /// override it.
+    #[arg(long, global = true, env = "TIDINGS_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
     /// Folder for Tidings' data; the SQLite database lives here unless --database is given.
     /// Defaults to ./tidings-data (for `demo`, a fresh temporary folder).
     #[arg(long, global = true, env = "TIDINGS_DATA")]
@@ -62,6 +68,16 @@ pub(crate) enum Command {
         #[arg(long, env = "TIDINGS_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
+    /// Run the site alone: a web node beside `tidings worker` processes sharing one PostgreSQL
+    /// database (see docs/operations.md).
+    Web {
+        /// Address to listen on.
+        #[arg(long, env = "TIDINGS_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Run the fetching worker alone: fetch, extract, group and store until stopped. Several
+    /// workers may share one PostgreSQL database; each feed is leased to one of them at a time.
+    Worker,
     /// Fetch the outlets that are due (every outlet with --once), then store what is new.
     Fetch {
         /// Fetch every outlet once, print a summary and exit (instead of running as a worker).
@@ -82,9 +98,10 @@ pub(crate) enum Command {
         #[arg(long)]
         no_full_text: bool,
     },
-    /// Follow every outlet in an OPML subscription list (folders become categories).
+    /// Follow every outlet in an OPML subscription list (folders become categories), or load a
+    /// `tidings export` into a new, empty database.
     Import {
-        /// The OPML file.
+        /// The OPML file, or the export (JSON Lines).
         file: PathBuf,
         /// Keep the feeds' own text instead of fetching each article's page.
         #[arg(long)]
@@ -97,6 +114,13 @@ pub(crate) enum Command {
         /// on: fetch and extract each article's page; off: keep the feed's own text.
         #[arg(value_enum)]
         setting: Switch,
+    },
+    /// Write everything in the database as JSON Lines (while Tidings keeps running), for
+    /// `tidings import` into another database: the way from SQLite to PostgreSQL.
+    Export {
+        /// Write to this new file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Write every followed outlet as an OPML subscription list.
     ExportOpml {
@@ -263,6 +287,78 @@ pub(crate) enum FeedCommand {
     },
 }
 
+impl Cli {
+    /// Reads the command line, taking defaults from the configuration file when one is named
+    /// (`--config FILE` or `TIDINGS_CONFIG`); exits with clap's message on bad arguments.
+    pub(crate) fn read() -> anyhow::Result<Self> {
+        let mut command = Self::command();
+        if let Some(file) = config_file() {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("could not read the configuration file {}", file.display()))?;
+            command = with_config_defaults(command, &text)
+                .with_context(|| format!("the configuration file {} is not usable", file.display()))?;
+        }
+        Ok(Self::from_arg_matches(&command.get_matches())?)
+    }
+}
+
+/// The configuration file named by `--config FILE`, `--config=FILE` or `TIDINGS_CONFIG`.
+fn config_file() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--config" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(file) = arg.to_str().and_then(|a| a.strip_prefix("--config=")) {
+            return Some(PathBuf::from(file));
+        }
+    }
+    std::env::var_os("TIDINGS_CONFIG").map(PathBuf::from)
+}
+
+/// `command` with each setting of the TOML `text` as the default of the option of that long name,
+/// wherever the option appears (globally or in a subcommand); a key that is no option is an error.
+fn with_config_defaults(mut command: clap::Command, text: &str) -> anyhow::Result<clap::Command> {
+    let table: toml::Table = text.parse().context("it is not valid TOML")?;
+    for (key, value) in table {
+        let long = key.replace('_', "-");
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => anyhow::bail!("`{key}` must be a single string, number or true/false"),
+        };
+        let has = |c: &clap::Command| c.get_arguments().any(|a| a.get_long() == Some(long.as_str()));
+        let mut found = false;
+        if has(&command) {
+            found = true;
+            command = set_default(command, &long, &value);
+        }
+        let names: Vec<String> =
+            command.get_subcommands().filter(|c| has(c)).map(|c| c.get_name().to_string()).collect();
+        for name in names {
+            found = true;
+            command = command.mut_subcommand(name, |c| set_default(c, &long, &value));
+        }
+        if !found {
+            anyhow::bail!("`{key}` is not an option of tidings (see `tidings help` for the long option names)");
+        }
+    }
+    Ok(command)
+}
+
+fn set_default(command: clap::Command, long: &str, value: &str) -> clap::Command {
+    let id = command.get_arguments().find(|a| a.get_long() == Some(long)).map(|a| a.get_id().clone());
+    match id {
+        Some(id) => command.mut_arg(id, |a| a.default_value(value.to_string())),
+        None => command,
+    }
+}
+
 impl Global {
     /// The database URL in use, given the data folder.
     pub(crate) fn database_url(&self, data: &std::path::Path) -> String {
@@ -273,7 +369,11 @@ impl Global {
 /// Logs go to standard error; long-running commands log at info, one-shot commands at warn.
 pub(crate) fn init_logging(cli: &Cli) {
     let default = match cli.command {
-        Command::Serve { .. } | Command::Demo { .. } | Command::Fetch { once: false } => "info",
+        Command::Serve { .. }
+        | Command::Web { .. }
+        | Command::Worker
+        | Command::Demo { .. }
+        | Command::Fetch { once: false } => "info",
         // html5ever reports every recovered parse error; pages are full of them.
         _ => "warn,html5ever=error",
     };

@@ -3,10 +3,14 @@
 mod cli;
 mod cmd;
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::read() {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     cli::init_logging(&cli);
     // Only aws-lc-rs is in the tree; installing it explicitly guards against a future dependency
     // enabling a second provider, which would make rustls panic at the first handshake.

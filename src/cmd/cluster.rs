@@ -46,6 +46,7 @@ pub(crate) fn jsonl(path: &Path, threshold: Option<f64>) -> anyhow::Result<()> {
         for gone in placement.merged {
             merged_into.insert(gone, placement.story);
         }
+        merged_into.extend(placement.regrouped);
         ids.push(a.id);
         placed.push(placement.story);
     }

@@ -9,6 +9,7 @@ mod outlets;
 mod reextract;
 mod serve;
 mod tokens;
+mod transfer;
 pub(crate) mod users;
 
 use std::io::IsTerminal;
@@ -28,11 +29,20 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
     match cli.command {
         Command::Serve { listen } => serve::serve(&global, listen).await,
+        Command::Web { listen } => serve::web(&global, listen).await,
+        Command::Worker => fetch(&global, false).await,
         Command::Fetch { once } => fetch(&global, once).await,
         Command::Add { url, name, category, no_full_text } => {
             outlets::add(&global, Subscription { url, name, category, feed_text_only: no_full_text }).await
         }
-        Command::Import { file, no_full_text } => outlets::import(&global, &file, !no_full_text).await,
+        Command::Import { file, no_full_text } => {
+            if transfer::is_export(&file)? {
+                transfer::import(&global, &file).await
+            } else {
+                outlets::import(&global, &file, !no_full_text).await
+            }
+        }
+        Command::Export { output } => transfer::export(&global, output.as_deref()).await,
         Command::FullText { id, setting } => outlets::full_text(&global, id, setting == Switch::On).await,
         Command::ExportOpml { output } => outlets::export(&global, output.as_deref()).await,
         Command::Outlets => outlets::list(&global).await,

@@ -48,7 +48,6 @@ pub(crate) async fn serve_with(
 ) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
-    let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
     // The worker beats as each feed finishes and at every tick; a round's feeds run several at
     // a time, each within its budget, so silence past a few budgets means it is stuck.
@@ -77,27 +76,55 @@ pub(crate) async fn serve_with(
             watch.stopped(why);
         })
     };
-    let state = tidings_web::AppState::new(engine.store().clone())
-        .with_worker(watch)
+    site(global, data, engine.store(), listener, banner, Some(watch), cancel.clone()).await?;
+    cancel.cancel();
+    supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
+    engine.store().close().await;
+    Ok(())
+}
+
+/// `tidings web`: the site alone, for a node beside `tidings worker` processes that share its
+/// PostgreSQL database.
+pub(crate) async fn web(global: &Global, listen: SocketAddr) -> anyhow::Result<()> {
+    let data = super::data_dir(global);
+    let store = super::open_store(global, &data).await?;
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
+    site(global, &data, &store, listener, None, None, CancellationToken::new()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Serves the site on `listener` until Ctrl-C or SIGTERM, then cancels `stop`. `worker` is the
+/// in-process fetching worker's heartbeat, which `/healthz` reports on, when there is one.
+async fn site(
+    global: &Global,
+    data: &Path,
+    store: &tidings_store::Store,
+    listener: tokio::net::TcpListener,
+    banner: Option<&str>,
+    worker: Option<WorkerWatch>,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let mut state = tidings_web::AppState::new(store.clone())
         .with_form_key(site_key(data)?)
         .with_signup(!global.signup_closed)
         .with_api_limits(tidings_web::ApiLimits::new(global.api_requests_per_minute));
+    if let Some(watch) = worker {
+        state = state.with_worker(watch);
+    }
     let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");
     }
     println!("Tidings is serving at http://{addr}/ (Ctrl-C to stop)");
-    let stop = cancel.clone();
     tidings_web::serve(listener, app, ServerLimits::default(), async move {
         shutdown_signal().await;
         stop.cancel();
     })
     .await
-    .context("the web server stopped")?;
-    cancel.cancel();
-    supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
-    engine.store().close().await;
-    Ok(())
+    .context("the web server stopped")
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -95,11 +95,10 @@ async fn outlets_are_followed_fetched_served_and_failures_shown_in_words() {
     assert!(server.stop().success(), "tidings did not exit cleanly on SIGTERM");
 
     // Restarted, it has lost nothing and stores nothing twice.
-    let again = stdout(&tidings(
-        &data,
-        &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"],
-    ));
-    assert!(again.contains("6 ok, 3 failed; 0 new articles."), "{again}");
+    let again =
+        tidings(&data, &["fetch", "--once", "--allow-private-networks", "--fetch-timeout", "3", "--host-delay", "0"]);
+    let (again, err) = (stdout(&again), String::from_utf8_lossy(&again.stderr));
+    assert!(again.contains("6 ok, 3 failed; 0 new articles."), "{again}{err}");
     let list = stdout(&tidings(&data, &["outlets"]));
     assert!(list.contains("Meridian Wire") && list.lines().filter(|l| l.contains(" ok ")).count() == 6, "{list}");
 }

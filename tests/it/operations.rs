@@ -1,15 +1,19 @@
 //! Operating the database: migrate, an online backup while the site runs, readiness.
 
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use tidings_demo::DemoOutlets;
 use tidings_testkit::{free_port, http};
 
-use crate::support::{Server, stdout, tidings};
+use crate::support::{BIN, Server, Worker, stdout, tidings};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_backup_taken_while_serving_opens_with_everything_in_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let migrated = tidings(&data, &["migrate"]);
-    assert!(stdout(&migrated).contains("schema version 8"), "{}", stdout(&migrated));
+    assert!(stdout(&migrated).contains("schema version 9"), "{}", stdout(&migrated));
     // OPML import follows an outlet without fetching it.
     let opml = dir.path().join("one.opml");
     std::fs::write(
@@ -38,4 +42,198 @@ async fn a_backup_taken_while_serving_opens_with_everything_in_it() {
     std::fs::copy(&copy, restored.join("tidings.db")).unwrap();
     let list = stdout(&tidings(&restored, &["outlets"]));
     assert!(list.contains("Example News"), "{list}");
+}
+
+#[test]
+fn settings_come_from_a_file_and_variables_and_flags_override_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let from_file = dir.path().join("from-file");
+    let config = dir.path().join("tidings.toml");
+    std::fs::write(&config, format!("data = {:?}\nhost_delay = 2.5\n", from_file.to_str().unwrap())).unwrap();
+    let run = |args: &[&str], env: &[(&str, &std::path::Path)]| {
+        let mut command = std::process::Command::new(BIN);
+        command.args(args).env_remove("TIDINGS_DATABASE_URL").env_remove("TIDINGS_DATA");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.output().unwrap()
+    };
+    let migrated = run(&["--config", config.to_str().unwrap(), "migrate"], &[]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(from_file.join("tidings.db").exists(), "the file's data folder was not used");
+
+    let from_env = dir.path().join("from-env");
+    let by_env = run(&["migrate"], &[("TIDINGS_CONFIG", &config), ("TIDINGS_DATA", &from_env)]);
+    assert!(by_env.status.success(), "{}", String::from_utf8_lossy(&by_env.stderr));
+    assert!(from_env.join("tidings.db").exists(), "TIDINGS_DATA did not override the file");
+
+    std::fs::write(&config, "data = \"x\"\nhost_dely = 2\n").unwrap();
+    let typo = run(&["--config", config.to_str().unwrap(), "migrate"], &[]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(err.contains("host_dely") && err.contains("not an option"), "{err}");
+}
+
+/// `psql URL -c SQL`, its output trimmed.
+fn psql(url: &str, sql: &str) -> String {
+    let out = std::process::Command::new("psql").args([url, "-Atqc", sql]).output().unwrap();
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    stdout(&out).trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_workers_and_a_web_node_share_one_postgres_database_and_fetch_nothing_twice() {
+    let Some((admin, url)) = fresh_postgres("workers") else { return };
+    let demo = DemoOutlets::start(Timestamp::now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut outlines = String::new();
+    for (name, feed) in demo.feed_urls() {
+        outlines.push_str(&format!("<outline text=\"{name}\" xmlUrl=\"{feed}\"/>\n"));
+    }
+    let opml = dir.path().join("subs.opml");
+    std::fs::write(&opml, format!("<opml version=\"2.0\"><body>{outlines}</body></opml>")).unwrap();
+    let data = dir.path().join("data");
+    let imported = tidings(&data, &["import", opml.to_str().unwrap(), "--database", &url]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+
+    let workers: Vec<Worker> = (0..3)
+        .map(|n| {
+            Worker::spawn(&[
+                "worker",
+                "--database",
+                &url,
+                "--data",
+                dir.path().join(format!("worker{n}")).to_str().unwrap(),
+                "--allow-private-networks",
+                "--host-delay",
+                "0",
+            ])
+        })
+        .collect();
+    let port = free_port();
+    let web = Server::spawn(&[
+        "web",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--database",
+        &url,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+
+    let expected = demo.catalog.articles.len();
+    let started = Instant::now();
+    while psql(&url, "SELECT COUNT(*) FROM articles") != expected.to_string() {
+        assert!(started.elapsed() < Duration::from_secs(90), "the workers did not store every article in 90 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Give a worker that took a feed twice the time to show it.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        demo.requests_served(),
+        (demo.catalog.outlets.len(), expected),
+        "each feed and each article page is fetched by one worker only"
+    );
+    assert_eq!(psql(&url, "SELECT COUNT(*) FROM articles"), expected.to_string(), "an article was stored twice");
+    let front = http().get(format!("{}/", web.url)).send().await.unwrap().text().await.unwrap();
+    assert!(front.contains("Top stories"), "the web node does not show what the workers stored");
+    assert_eq!(http().get(format!("{}/readyz", web.url)).send().await.unwrap().status(), 200);
+
+    for worker in workers {
+        assert!(worker.stop().success(), "a worker did not stop cleanly on SIGTERM");
+    }
+    assert!(web.stop().success(), "the web node did not stop cleanly on SIGTERM");
+    drop_postgres(&admin, &url);
+}
+
+/// A new empty PostgreSQL database's URL (dropped by [`drop_postgres`]), when the tests have a server.
+fn fresh_postgres(purpose: &str) -> Option<(String, String)> {
+    let Ok(admin) = std::env::var("TIDINGS_TEST_POSTGRES_URL") else {
+        eprintln!("TIDINGS_TEST_POSTGRES_URL is not set: the PostgreSQL part of the {purpose} test did not run");
+        return None;
+    };
+    let db = format!("tidings_{purpose}_{}", std::process::id());
+    psql(&admin, &format!("DROP DATABASE IF EXISTS {db}"));
+    psql(&admin, &format!("CREATE DATABASE {db}"));
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&format!("/{db}"));
+    Some((admin, url.to_string()))
+}
+
+fn drop_postgres(admin: &str, url: &str) {
+    let db = url.rsplit('/').next().unwrap();
+    psql(admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_moves_everything_from_sqlite_to_postgres_and_back_unchanged() {
+    let demo = DemoOutlets::start(Timestamp::now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for (_, feed) in demo.feed_urls() {
+        let added = tidings(&data, &["add", &feed, "--allow-private-networks"]);
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    }
+    let fetched = tidings(&data, &["fetch", "--once", "--allow-private-networks", "--host-delay", "0"]);
+    assert!(stdout(&fetched).contains("60 new articles"), "{}", stdout(&fetched));
+    let mut user = std::process::Command::new(BIN)
+        .args(["user", "add", "editor", "--admin", "--password-stdin", "--data", data.to_str().unwrap()])
+        .env_remove("TIDINGS_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut user.stdin.take().unwrap(), b"correct horse battery\n").unwrap();
+    assert!(user.wait().unwrap().success());
+
+    let first = dir.path().join("first.jsonl");
+    let exported = tidings(&data, &["export", "--output", first.to_str().unwrap()]);
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let err = String::from_utf8_lossy(&exported.stderr);
+    assert!(err.contains("articles 60") && err.contains("users 1"), "{err}");
+    let again = tidings(&data, &["export", "--output", first.to_str().unwrap()]);
+    assert!(!again.status.success(), "an export never overwrites a file");
+
+    // Into an empty database: PostgreSQL when the tests have it, else another SQLite file.
+    let pg = fresh_postgres("export");
+    let target = dir.path().join("target");
+    let mut to = vec!["--data", target.to_str().unwrap()];
+    if let Some((_, url)) = &pg {
+        to.extend(["--database", url.as_str()]);
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new(BIN).args(args).args(&to).env_remove("TIDINGS_DATABASE_URL").output().unwrap()
+    };
+    let imported = run(&["import", first.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let twice = run(&["import", first.to_str().unwrap()]);
+    assert!(!twice.status.success(), "an import into a database that holds data is refused");
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("new, empty database"));
+
+    // The same rows come back out, and the copy keeps working: new rows get new ids.
+    let second = dir.path().join("second.jsonl");
+    assert!(run(&["export", "--output", second.to_str().unwrap()]).status.success());
+    let lines = |path: &std::path::Path| {
+        let mut lines: Vec<String> = std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(lines(&first), lines(&second), "the copy does not hold the same rows");
+    let list = stdout(&run(&["outlets"]));
+    assert!(list.contains("Meridian Wire") && list.lines().filter(|l| l.contains(" ok ")).count() == 6, "{list}");
+    let mut user = std::process::Command::new(BIN)
+        .args(["user", "add", "reader", "--password-stdin"])
+        .args(&to)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut user.stdin.take().unwrap(), b"another long password\n").unwrap();
+    let added = user.wait_with_output().unwrap();
+    assert!(added.status.success(), "a new account after the import: {}", String::from_utf8_lossy(&added.stderr));
+    let users = stdout(&run(&["user", "list"]));
+    assert!(users.contains("editor") && users.contains("reader"), "{users}");
+    if let Some((admin, url)) = pg {
+        drop_postgres(&admin, &url);
+    }
 }

@@ -78,22 +78,58 @@ impl Server {
 
     /// Stops it with SIGTERM and waits, as an operator's service manager would.
     pub(crate) fn stop(mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("tidings did not stop within 20 s of SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        terminate(&mut self.child)
+    }
+}
+
+/// Sends SIGTERM, as an operator's service manager would, and waits up to 20 s for the exit.
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status;
         }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("tidings did not stop within 20 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `tidings` process that serves nothing (a worker); killed when dropped.
+pub(crate) struct Worker {
+    child: Child,
+}
+
+impl Worker {
+    /// Spawns `tidings ARGS`.
+    pub(crate) fn spawn(args: &[&str]) -> Worker {
+        let child = Command::new(BIN)
+            .args(args)
+            .env_remove("TIDINGS_DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not run {BIN}: {e}"));
+        Worker { child }
+    }
+
+    /// Stops it with SIGTERM and waits.
+    pub(crate) fn stop(mut self) -> std::process::ExitStatus {
+        terminate(&mut self.child)
+    }
+}
+
+impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -8,6 +8,7 @@ mod pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -45,7 +46,15 @@ pub struct DemoOutlets {
     pub addr: SocketAddr,
     /// The catalogue served.
     pub catalog: Arc<Catalog>,
+    requests: Arc<Requests>,
     stop: CancellationToken,
+}
+
+/// What the demo outlets have been asked for since they started.
+#[derive(Debug, Default)]
+struct Requests {
+    feeds: AtomicUsize,
+    articles: AtomicUsize,
 }
 
 impl DemoOutlets {
@@ -55,7 +64,9 @@ impl DemoOutlets {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let stop = CancellationToken::new();
-        let app = router(Site { catalog: catalog.clone(), now, base: format!("http://{addr}") });
+        let requests = Arc::new(Requests::default());
+        let app =
+            router(Site { catalog: catalog.clone(), now, base: format!("http://{addr}"), requests: requests.clone() });
         let token = stop.clone();
         tokio::spawn(async move {
             let served = axum::serve(listener, app).with_graceful_shutdown(token.cancelled_owned()).await;
@@ -63,7 +74,12 @@ impl DemoOutlets {
                 tracing::error!(error = %e, "demo outlets stopped");
             }
         });
-        Ok(Self { addr, catalog, stop })
+        Ok(Self { addr, catalog, requests, stop })
+    }
+
+    /// How many times feeds and article pages have been served: (feeds, article pages).
+    pub fn requests_served(&self) -> (usize, usize) {
+        (self.requests.feeds.load(Ordering::Relaxed), self.requests.articles.load(Ordering::Relaxed))
     }
 
     /// The feed URL of each outlet, with its name.
@@ -92,6 +108,7 @@ struct Site {
     catalog: Arc<Catalog>,
     now: Timestamp,
     base: String,
+    requests: Arc<Requests>,
 }
 
 fn router(site: Site) -> Router {
@@ -115,6 +132,7 @@ async fn feed(State(site): State<Site>, Path((outlet, file)): Path<(String, Stri
     if o.feed_path() != format!("/{outlet}/{file}") {
         return StatusCode::NOT_FOUND.into_response();
     }
+    site.requests.feeds.fetch_add(1, Ordering::Relaxed);
     let body = pages::feed_document(&site.catalog, o, &site.base, site.now);
     ([(header::CONTENT_TYPE, o.feed.content_type())], body).into_response()
 }
@@ -122,7 +140,10 @@ async fn feed(State(site): State<Site>, Path((outlet, file)): Path<(String, Stri
 async fn article(State(site): State<Site>, Path((outlet, slug)): Path<(String, String)>) -> Response {
     let Some(o) = site.catalog.outlet(&outlet) else { return StatusCode::NOT_FOUND.into_response() };
     match site.catalog.articles.iter().find(|a| a.outlet == o.slug && a.slug == slug) {
-        Some(a) => html(pages::article_page(&site.catalog, o, a, &site.base, site.now)),
+        Some(a) => {
+            site.requests.articles.fetch_add(1, Ordering::Relaxed);
+            html(pages::article_page(&site.catalog, o, a, &site.base, site.now))
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

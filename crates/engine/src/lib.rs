@@ -95,13 +95,16 @@ pub struct Engine {
     config: EngineConfig,
     /// The story assignment state, held for each clustering decision.
     stories: std::sync::Arc<stories::StoryAssigner>,
+    /// This process's name on the feeds it leases: its process id and start time.
+    worker: std::sync::Arc<str>,
 }
 
 impl Engine {
     /// Builds an engine.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
         let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
-        Self { store, fetcher, config, stories }
+        let worker = format!("{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond()).into();
+        Self { store, fetcher, config, stories, worker }
     }
 
     /// The store it writes to.

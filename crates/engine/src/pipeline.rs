@@ -4,12 +4,12 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use futures::FutureExt;
-use futures::stream::{self, StreamExt};
+use futures::stream::{FuturesUnordered, StreamExt};
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ExtractionStatus, canonical_url, excerpt};
+use tidings_core::{ExtractionStatus, FeedId, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
-use tidings_store::{FetchRecord, NewArticle, OutletHealth};
+use tidings_store::{FeedClaim, FetchRecord, NewArticle, OutletHealth};
 use url::Url;
 
 use crate::schedule::{backoff, next_interval};
@@ -92,17 +92,42 @@ impl Engine {
         progress: &(dyn Fn(&FeedReport) + Send + Sync),
     ) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
-        let feeds = self.store.due_feeds(due_at, 10_000).await?;
-        let reports: Vec<FeedReport> = stream::iter(feeds)
-            .map(|feed| async move {
-                let report = self.fetch_feed(&feed, now).await;
-                progress(&report);
-                report
-            })
-            .buffer_unordered(self.config.concurrency.max(1))
-            .collect()
-            .await;
-        Ok(RoundReport { feeds: reports })
+        // A feed is leased as a slot frees up, not all at the start, so no lease runs out while
+        // its feed waits its turn; the lease outlasts the longest a feed's work may take.
+        let lease = SignedDuration::try_from(2 * (self.config.feed_budget + BUDGET_GRACE))
+            .unwrap_or(SignedDuration::from_hours(1));
+        let mut claim = FeedClaim { due_at, after: FeedId(0), now, lease_until: now + lease };
+        let slots = self.config.concurrency.max(1);
+        let mut running = FuturesUnordered::new();
+        let mut feeds = Vec::new();
+        let (mut more, mut failed) = (true, None);
+        loop {
+            while more && running.len() < slots {
+                match self.store.claim_due_feed(&claim, &self.worker).await {
+                    Ok(Some(feed)) => {
+                        claim.after = feed.feed.id;
+                        running.push(async move {
+                            let report = self.fetch_feed(&feed, now).await;
+                            progress(&report);
+                            report
+                        });
+                    }
+                    Ok(None) => more = false,
+                    Err(e) => {
+                        more = false;
+                        failed = Some(e);
+                    }
+                }
+            }
+            match running.next().await {
+                Some(report) => feeds.push(report),
+                None => break,
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        Ok(RoundReport { feeds })
     }
 
     /// How many feeds a round at `now` would fetch.

@@ -7,10 +7,10 @@
 //! restart replays the stored membership, it does not decide again), and before each decision
 //! it catches up on articles other workers stored since it last looked.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use jiff::Timestamp;
-use tidings_cluster::{Report, Stories, StoryKey, StoryRules};
+use tidings_cluster::{Placement, Report, Stories, StoryKey, StoryRules};
 use tidings_core::{ArticleId, StoryId};
 use tidings_store::ArticleBrief;
 
@@ -109,9 +109,29 @@ impl Engine {
         }
         let placement = state.stories.place(report, lone(id));
         tracing::debug!(article = %id, title = report.title, ?placement, "story decision");
-        if !placement.joined {
-            return Ok(());
+        let mut renamed = HashMap::new();
+        if placement.joined {
+            let story = self.store_join(state, id, &placement, now).await?;
+            renamed.insert(placement.story, story.0);
+            if placement.headline {
+                self.store.set_story_headline(story, id).await?;
+            }
         }
+        for &(gone, into) in &placement.regrouped {
+            self.store_regroup(state, &mut renamed, gone, into, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores that `id` joined `placement.story` (and the merges it bridged); returns the
+    /// stored story.
+    async fn store_join(
+        &self,
+        state: &mut StoryState,
+        id: ArticleId,
+        placement: &Placement,
+        now: Timestamp,
+    ) -> Result<StoryId> {
         // The stored story: the state's if it is stored, else a stored one merged into it, else
         // a new one started by the lone report this one joined.
         let merged_stored = placement.merged.iter().copied().filter(|k| *k > 0).min();
@@ -126,13 +146,53 @@ impl Engine {
             self.store.attach_story(ArticleId(-placement.story), id, now).await?
         };
         state.stories.rename(placement.story, story.0);
-        for gone in placement.merged {
+        for &gone in &placement.merged {
             if gone < 0 {
                 self.store.join_story(story, ArticleId(-gone)).await?;
             } else if gone != story.0 {
                 self.store.merge_stories(StoryId(gone), story, now).await?;
             }
         }
+        Ok(story)
+    }
+
+    /// Stores one merge of the second look: story `gone` into `into` (state keys at the time of
+    /// the decision, followed through `renamed`). A lone report's story becomes a stored one
+    /// when it gains a member, so a negative key is always one stored article without a story.
+    async fn store_regroup(
+        &self,
+        state: &mut StoryState,
+        renamed: &mut HashMap<StoryKey, StoryKey>,
+        gone: StoryKey,
+        into: StoryKey,
+        now: Timestamp,
+    ) -> Result<()> {
+        let follow = |mut k: StoryKey| {
+            while let Some(n) = renamed.get(&k).filter(|n| **n != k) {
+                k = *n;
+            }
+            k
+        };
+        let (gone, into) = (follow(gone), follow(into));
+        let stored = match (into > 0, gone > 0) {
+            (true, true) => {
+                self.store.merge_stories(StoryId(gone), StoryId(into), now).await?;
+                return Ok(());
+            }
+            (true, false) => {
+                self.store.join_story(StoryId(into), ArticleId(-gone)).await?;
+                return Ok(());
+            }
+            (false, true) => {
+                // The lone report's story survives in the state, headline and all.
+                self.store.join_story(StoryId(gone), ArticleId(-into)).await?;
+                self.store.set_story_headline(StoryId(gone), ArticleId(-into)).await?;
+                StoryId(gone)
+            }
+            (false, false) => self.store.attach_story(ArticleId(-into), ArticleId(-gone), now).await?,
+        };
+        state.stories.rename(into, stored.0);
+        renamed.insert(into, stored.0);
         Ok(())
     }
 

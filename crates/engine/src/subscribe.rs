@@ -98,7 +98,13 @@ impl Engine {
             // Stopping drops a round under way: each article is stored in its own transaction,
             // so what was stored stays and the rest is fetched on the next start.
             let round = tokio::select! {
-                () = cancel.cancelled() => return,
+                () = cancel.cancelled() => {
+                    // The feeds this round had taken are due again at once, for whoever runs next.
+                    if let Err(e) = self.store.release_leases(&self.worker).await {
+                        tracing::warn!(error = %e, "could not give back the feeds under way; they wait until their leases run out");
+                    }
+                    return;
+                }
                 round = round => round,
             };
             match round {

@@ -121,9 +121,16 @@ pub(crate) struct Cleaned {
     pub(crate) videos: usize,
 }
 
-/// Cleans the article HTML Readability produced.
-pub(crate) fn clean(html: &str) -> Cleaned {
-    let doc = Document::fragment(html);
+/// Cleans the article HTML Readability produced; a heading that repeats `headline` and lines
+/// that are only one of `authors`' names (shown beside the text already) are left out.
+pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -> Cleaned {
+    if let Some(headline) = headline.map(str::to_lowercase) {
+        let repeats =
+            |h: &NodeRef<'_>| capped_text(h, headline.len() + 8).is_some_and(|t| t.to_lowercase() == headline);
+        if let Some(heading) = doc.select("h1, h2, h3").nodes().iter().find(|h| repeats(h)) {
+            heading.remove_from_parent();
+        }
+    }
     let images = doc.select("img").length();
     let videos = doc.select("video, iframe").length();
     doc.select(MEDIA).remove();
@@ -175,8 +182,13 @@ pub(crate) fn clean(html: &str) -> Cleaned {
     let blocks: Vec<NodeRef<'_>> =
         doc.select("p, li, h1, h2, h3, h4, h5, h6, dt, dd, td, th, blockquote, div, span, section").nodes().to_vec();
     let mut byline_line = None;
+    let is_author = |b: &NodeRef<'_>| {
+        capped_text(b, 60).is_some_and(|t| !t.is_empty() && authors.iter().any(|a| a.eq_ignore_ascii_case(&t)))
+    };
     for b in blocks.iter().rev() {
-        if let Some(kind) = furniture(b) {
+        if is_author(b) {
+            b.remove_from_parent();
+        } else if let Some(kind) = furniture(b) {
             if kind == Furniture::Byline {
                 // Walking backwards, the last one seen is the first on the page.
                 byline_line = capped_text(b, 1000);
@@ -268,7 +280,19 @@ fn furniture(b: &NodeRef<'_>) -> Option<Furniture> {
     if chars < 120 && link_density(b, &text) > 0.8 {
         return Some(Furniture::Other);
     }
-    if matches!(lower.as_str(), "caption" | "close" | "comments" | "advertisement" | "share" | "print" | "email") {
+    if matches!(
+        lower.trim_end_matches(':'),
+        "caption"
+            | "close"
+            | "comments"
+            | "advertisement"
+            | "share"
+            | "print"
+            | "email"
+            | "written by"
+            | "posted by"
+            | "by"
+    ) {
         return Some(Furniture::Other);
     }
     // Slideshow counters: "1 of 8", "Image 3 of 12".
@@ -349,9 +373,13 @@ mod tests {
     #[test]
     fn furniture_lines_and_chrome_blocks_are_removed() {
         let Cleaned { html, text, .. } = clean(
-            r#"<div><p>We use cookies to personalise content.</p><p>The council met on Monday to vote on the bridge.</p>
+            Document::fragment(
+                r#"<div><p>We use cookies to personalise content.</p><p>The council met on Monday to vote on the bridge.</p>
             <section id="respond" class="comment-respond"><h3>Leave a Reply</h3></section><h3>Leave a Reply</h3>
             <div class="photo-credit">Photo: AP</div><p>Updated Nov 19, 2019, 6:55 AM</p></div>"#,
+            ),
+            None,
+            &[],
         );
         assert_eq!(text, "The council met on Monday to vote on the bridge.", "{html}");
     }

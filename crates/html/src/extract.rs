@@ -201,6 +201,9 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         return Err(Error::TooComplex(format!("elements nested about {} levels deep", scanned.depth)));
     }
     let doc = Document::from(scanned.page.as_ref());
+    if scanned.streamed {
+        crate::streamed::splice(&doc);
+    }
     let meta = PageMeta::read(&doc, url);
 
     // Classes are kept so the second pass can read their hints; sanitizing drops them after.
@@ -222,13 +225,20 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
         other => Error::NoArticle(other.to_string()),
     })?;
 
-    let extended = crate::siblings::extend(&page, &article.content);
-    let cleaned = crate::boilerplate::clean(extended.as_deref().unwrap_or(&article.content));
+    let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
+    let title = meta.headline(&article.title, site_name.as_deref(), url);
+    // The kept HTML is parsed once: the sibling pass reads it, and when it adds nothing the
+    // second pass cleans that same tree.
+    let kept = Document::fragment(article.content.as_ref());
+    let body = match crate::siblings::extend(&page, &kept, &article.content) {
+        Some(extended) => Document::fragment(extended),
+        None => kept,
+    };
+    let named: Vec<String> = meta.authors.iter().chain(&meta.shown_authors).cloned().collect();
+    let cleaned = crate::boilerplate::clean(body, title.as_deref(), &named);
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
-    let site_name = article.site_name.filter(|s| !s.trim().is_empty()).or(meta.site_name.clone());
-    let title = meta.headline(&article.title, site_name.as_deref(), url);
     let published = article.published_time.as_deref().and_then(parse_page_date).or(meta.published);
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
@@ -238,6 +248,7 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
             meta.authors,
             article.byline.as_deref().map(split_byline).unwrap_or_default(),
             cleaned.byline.as_deref().map(split_byline).unwrap_or_default(),
+            meta.shown_authors,
         ],
         site_name.as_deref(),
     );

@@ -15,6 +15,7 @@ mod prescan;
 mod repeated;
 mod sanitize;
 mod siblings;
+mod streamed;
 
 pub use charset::decode_html;
 pub use extract::{ExtractedArticle, NotAnArticle, extract_article};

@@ -70,6 +70,7 @@ const PUBLISHED_METAS: &[(&str, &str)] = &[
     ("name", "dc.date"),
     ("name", "date"),
     ("name", "pdate"),
+    ("name", "published"),
 ];
 
 /// Meta elements other than `name="author"` that name the authors, most trusted first.
@@ -107,12 +108,23 @@ struct Scan {
     /// `<time datetime>` values inside `<article>` or `<main>`, then all of them.
     article_times: Vec<String>,
     times: Vec<String>,
+    /// Names from the first byline in the page's text ("By Ada Byrne", "Written by" and the
+    /// name beside it).
+    byline: Vec<String>,
+    /// Names from the first link to an author's page whose text is that author's name.
+    author_link: Vec<String>,
 }
 
 impl Scan {
     fn read(doc: &Document) -> Self {
         let mut scan = Self::default();
         for node in doc.root().descendants_it() {
+            if node.is_text() {
+                if scan.byline.is_empty() {
+                    scan.byline = byline_at(&node);
+                }
+                continue;
+            }
             let Some(name) = node.qual_name_ref() else { continue };
             match &*name.local {
                 "meta" => {
@@ -141,8 +153,13 @@ impl Scan {
                 "script" if node.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
                     scan.json_ld.push(node.text().to_string());
                 }
+                "a" if scan.author_link.is_empty() => {
+                    if let Some(name) = author_link_name(&node) {
+                        scan.author_link = vec![name];
+                    }
+                }
                 "h1" => {
-                    let h = fold(&node.text());
+                    let h = spaced_text(&node, &["br", "div", "p"]);
                     if !h.is_empty() && h.chars().count() <= 300 {
                         scan.headlines.push(h);
                     }
@@ -198,6 +215,12 @@ impl Scan {
             .unwrap_or_default()
     }
 
+    /// The authors the page shows readers: its first byline, else its first link to an
+    /// author's page named after the author.
+    fn shown_authors(&self) -> Vec<String> {
+        if self.byline.is_empty() { self.author_link.clone() } else { self.byline.clone() }
+    }
+
     /// The first string in `key` of a JSON-LD block that parses as a time.
     fn json_ld_time(&self, key: &str) -> Option<PageTime> {
         self.json_ld.iter().find_map(|j| json_string(j, key)).and_then(|d| parse_page_date(&d))
@@ -211,6 +234,8 @@ const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " «
 #[derive(Debug, Default)]
 pub(crate) struct PageMeta {
     pub(crate) authors: Vec<String>,
+    /// Authors named in the page's text or author links, where readers see them.
+    pub(crate) shown_authors: Vec<String>,
     pub(crate) published: Option<PageTime>,
     pub(crate) updated: Option<PageTime>,
     pub(crate) canonical_url: Option<String>,
@@ -259,29 +284,81 @@ impl PageMeta {
         let updated = scan.json_ld_time("dateModified").or_else(|| scan.meta_time(UPDATED_METAS));
         let site_name =
             scan.meta("property", "og:site_name").or_else(|| scan.meta("name", "application-name")).map(str::to_string);
-        Self { authors, published, updated, canonical_url, site_name, shown_date, headlines: scan.headlines }
+        let shown_authors = scan.shown_authors();
+        Self {
+            authors,
+            shown_authors,
+            published,
+            updated,
+            canonical_url,
+            site_name,
+            shown_date,
+            headlines: scan.headlines,
+        }
     }
 
     /// The headline: the page's visible `<h1>` when it tells the same story as the declared
-    /// title (pages shorten or rephrase one of the two), else the declared title without the
-    /// site's name around it.
+    /// title (pages shorten or rephrase one of the two) or reads as a headline on the same
+    /// subject, else the declared title without the site's name around it. An `<h1>` in
+    /// capitals gives way to the declared title that spells the same words in mixed case.
     pub(crate) fn headline(&self, declared: &str, site_name: Option<&str>, url: &Url) -> Option<String> {
-        let declared = fold(declared);
+        let declared = fold(&decode_entities(declared));
+        let canonical = self.canonical_url.as_deref().and_then(|c| Url::parse(c).ok());
+        let hosts: Vec<&Url> = [Some(url), canonical.as_ref()].into_iter().flatten().collect();
+        let stripped = strip_site_name(&declared, site_name, &hosts);
         let best = self
             .headlines
             .iter()
             .map(|h| (similarity(h, &declared), h))
             .filter(|(s, _)| *s >= 0.6)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, h)) = best {
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, h)| h)
+            .or_else(|| self.headlines.iter().find(|h| reads_like_headline_on(h, &declared)));
+        if let Some(h) = best {
+            let shouting = !h.chars().any(char::is_lowercase);
+            if shouting && !stripped.is_empty() && h.to_lowercase() == stripped.to_lowercase() {
+                return Some(stripped);
+            }
             return Some(h.clone());
         }
-        let stripped = strip_site_name(&declared, site_name, url);
         if stripped.is_empty() {
             return self.headlines.first().cloned();
         }
         Some(stripped)
     }
+}
+
+/// Whether `h1` reads as an article's headline on the subject of the declared title: five words
+/// or more, not a label ending in a colon, and two words of four letters or more in common (a
+/// site's name or a section's label in an `<h1>` is shorter or shares little).
+fn reads_like_headline_on(h1: &str, declared: &str) -> bool {
+    let (heading, title) = (words(h1), words(declared));
+    heading.len() >= 5
+        && !h1.trim_end().ends_with(':')
+        && heading.iter().filter(|w| w.chars().count() >= 4 && title.contains(w)).take(2).count() == 2
+}
+
+/// An element's text with a space where one of the elements `breaks` starts inside it, so
+/// "Top programs<br>Your guide" does not read "programsYour".
+fn spaced_text(node: &dom_query::NodeRef<'_>, breaks: &[&str]) -> String {
+    let mut text = String::new();
+    for n in node.descendants_it() {
+        if n.is_text() {
+            text.push_str(&n.text());
+        } else if is_named(&n, breaks) {
+            text.push(' ');
+        }
+    }
+    fold(&text)
+}
+
+/// `s` with its character references (`&amp;`, `&#x26;`) decoded, for titles read from JSON-LD
+/// or metas that carry them escaped twice.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') || !s.contains(';') {
+        return s.to_string();
+    }
+    Document::fragment(format!("<p>{}</p>", s.replace('<', "&lt;"))).select("p").text().to_string()
 }
 
 /// Lower-cased word tokens.
@@ -305,15 +382,34 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// Removes a leading or trailing part naming the site: "Headline | Site", "Site - Headline".
-fn strip_site_name(title: &str, site_name: Option<&str>, url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
-    let host_label = squash(host.split('.').next().unwrap_or_default());
-    let names: Vec<String> = [site_name.map(squash), Some(squash(host)), Some(host_label)]
-        .into_iter()
-        .flatten()
-        .filter(|n| n.len() >= 3)
-        .collect();
+/// Removes leading or trailing parts naming the site: "Headline | Site", "Site - Headline",
+/// "Headline – Site - Site". The site is named by `site_name`, its initials, or the host of
+/// one of `urls` (the page's and its canonical address).
+fn strip_site_name(title: &str, site_name: Option<&str>, urls: &[&Url]) -> String {
+    let mut names: Vec<String> = site_name.map(squash).into_iter().collect();
+    if let Some(site) = site_name {
+        let initials: String =
+            site.split_whitespace().filter_map(|w| w.chars().next()).flat_map(char::to_lowercase).collect();
+        names.extend((initials.chars().count() >= 3).then_some(initials));
+    }
+    for url in urls {
+        let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
+        names.push(squash(host));
+        names.push(squash(host.split('.').next().unwrap_or_default()));
+    }
+    names.retain(|n| n.len() >= 3);
+    let mut title = title.trim().to_string();
+    loop {
+        let shorter = strip_site_name_once(&title, site_name, &names);
+        if shorter == title || shorter.is_empty() {
+            return title;
+        }
+        title = shorter;
+    }
+}
+
+/// One naming part off `title`, as `strip_site_name` describes.
+fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) -> String {
     let is_site = |part: &str| {
         let p = squash(part);
         !p.is_empty()
@@ -347,6 +443,131 @@ fn strip_site_name(title: &str, site_name: Option<&str>, url: &Url) -> String {
     title
 }
 
+/// Labels that open a byline in a page's text, lower-case, longest first.
+const SHOWN_BYLINE_LABELS: &[&str] = &[
+    "written by",
+    "posted by",
+    "article by",
+    "story by",
+    "words by",
+    "contributors",
+    "contributor",
+    "authors",
+    "author",
+    "by",
+];
+
+/// Path segments of links to an author's page.
+const AUTHOR_PATHS: &[&str] = &[
+    "author",
+    "authors",
+    "contributor",
+    "contributors",
+    "writer",
+    "writers",
+    "staff",
+    "profile",
+    "profiles",
+    "experts",
+    "expert",
+    "team",
+    "producers",
+    "reporters",
+    "journalists",
+    "columnists",
+];
+
+/// Particles that may stand in lower case inside a name ("Marna van der Merwe").
+const NAME_PARTICLES: &[&str] =
+    &["van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "bin", "al", "y"];
+
+/// Whether `s` reads as a person's name: one to five words, each capitalised (or a particle),
+/// of letters, dots, hyphens and apostrophes only, not in capitals, not too long.
+fn is_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    (1..=5).contains(&words.len())
+        && s.chars().count() <= 50
+        && s.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '’'))
+        && (letters < 4 || s.chars().any(char::is_lowercase))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || NAME_PARTICLES.contains(&w.to_lowercase().as_str())
+        })
+}
+
+/// The names in the byline that starts at text node `text` ("By ", "Written by"), if one does:
+/// the text of its element, of the element around that, or of the element after it, whichever
+/// first gives names.
+fn byline_at(text: &dom_query::NodeRef<'_>) -> Vec<String> {
+    let raw = text.text();
+    let opening = raw.trim_start().as_bytes();
+    let Some(label) = SHOWN_BYLINE_LABELS.iter().find(|l| {
+        opening.get(..l.len()).is_some_and(|head| head.eq_ignore_ascii_case(l.as_bytes()))
+            && !opening.get(l.len()).is_some_and(u8::is_ascii_alphanumeric)
+    }) else {
+        return Vec::new();
+    };
+    let Some(parent) = text.parent() else { return Vec::new() };
+    if is_named(&parent, &["script", "style", "noscript", "title", "option", "button", "textarea"])
+        || parent.ancestors_it(None).any(|a| is_named(&a, &["nav", "footer", "aside", "form", "select"]))
+    {
+        return Vec::new();
+    }
+    // "By" also opens menu entries ("By Role"): after it, only names of two words or more.
+    let min_words = if matches!(*label, "by" | "author" | "authors") { 2 } else { 1 };
+    let all_names =
+        |names: &[String]| !names.is_empty() && names.iter().all(|n| is_name(n) && n.split(' ').count() >= min_words);
+    let names_in = |n: &dom_query::NodeRef<'_>| {
+        // Bylines glue a label and a name in separate elements: "By<a>Ada</a>" is "By Ada".
+        let line = spaced_text(n, &["br", "div", "p", "span", "a", "em", "strong", "b", "i"]);
+        if line.chars().count() > 100 {
+            return None;
+        }
+        let names = split_byline(&line);
+        (all_names(&names) && line.to_lowercase().starts_with(label)).then_some(names)
+    };
+    if let Some(names) = names_in(&parent) {
+        return names;
+    }
+    // A label alone in its element: the name is beside it, in the element around both or the
+    // next one ("<em>By</em> <a>Ada Byrne</a>", "<div>Written by</div><div>Ada Byrne</div>").
+    if !fold(&parent.text()).trim_end_matches(':').eq_ignore_ascii_case(label) {
+        return Vec::new();
+    }
+    parent
+        .parent()
+        .and_then(|g| names_in(&g))
+        .or_else(|| {
+            let names = split_byline(&fold(&parent.next_element_sibling()?.text()));
+            all_names(&names).then_some(names)
+        })
+        .unwrap_or_default()
+}
+
+/// The author's name when link `a` leads to an author's page named after its text: a path
+/// through a folder of authors (`/author/ada-byrne`) whose last part spells the name, or at
+/// least its last word ("Learn more" and "Team" do not).
+fn author_link_name(a: &dom_query::NodeRef<'_>) -> Option<String> {
+    let href = a.attr("href")?;
+    let path = href.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let (slug, folders) = segments.split_last()?;
+    if !folders.iter().any(|s| AUTHOR_PATHS.contains(&s.to_lowercase().as_str())) {
+        return None;
+    }
+    let name = fold(&a.text());
+    if name.split(' ').count() < 2 || !is_name(&name) {
+        return None;
+    }
+    // A name linked from running text is someone the article mentions.
+    if a.parent().is_some_and(|p| fold(&p.text()).chars().count() > 100) {
+        return None;
+    }
+    let slug = squash(slug);
+    let surname = name.rsplit(' ').next().map(squash).unwrap_or_default();
+    (slug == squash(&name) || (surname.chars().count() >= 3 && slug.contains(&surname))).then_some(name)
+}
+
 /// Labels pages put before the names in a byline, lower-case.
 const BYLINE_LABELS: &[&str] = &[
     "article written by",
@@ -355,6 +576,9 @@ const BYLINE_LABELS: &[&str] = &[
     "authored by",
     "reporting by",
     "posted by",
+    "contributors",
+    "contributor",
+    "authors",
     "article by",
     "story by",
     "author",
@@ -381,6 +605,19 @@ const BYLINE_TAILS: &[&str] = &[
     " on behalf of",
     "view all posts",
     "see full bio",
+    "tech reporter",
+    "staff writer",
+    "senior ",
+    "reporter",
+    "correspondent",
+    "contributing ",
+    "head of ",
+    "content marketing",
+    "marketing manager",
+    "coordinator",
+    "specialist",
+    "strategist",
+    "director of",
 ];
 
 /// Byline parts that are page furniture rather than a name, lower-case.
@@ -395,6 +632,12 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
         return list.iter().flat_map(|b| split_byline(b)).collect();
     }
     let mut trimmed = fold(byline);
+    // "This post was written by Ada Byrne": the label in the middle of a sentence.
+    if let Some(at) = trimmed.to_lowercase().find(" written by ")
+        && trimmed.is_char_boundary(at + 1)
+    {
+        trimmed = trimmed[at + 1..].to_string();
+    }
     // Labels, as many as there are ("By: Written by Ada"), glued to the name or not.
     while let Some(rest) = BYLINE_LABELS.iter().find_map(|label| strip_label(&trimmed, label)) {
         if rest.is_empty() {
@@ -414,6 +657,11 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
         .map(|p| {
             // "Associated Press November 19" or "admin - 2018-09-16": keep the name.
             let cut = p.find(|c: char| c.is_ascii_digit()).map_or(p, |at| &p[..at]);
+            // "Ada Byrne on Wednesday" or "Ada Byrne on March": the date follows.
+            let cut = cut
+                .match_indices(" on ")
+                .find(|(at, _)| cut[at + 4..].split(' ').next().is_some_and(|w| is_month(w) || is_weekday(w)))
+                .map_or(cut, |(at, _)| &cut[..at]);
             let cut = cut.trim().trim_end_matches(['-', '–', '—', ':']).trim();
             let name_words: Vec<&str> = cut.split(' ').collect();
             match name_words.last() {
@@ -427,7 +675,8 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
                 && p.chars().count() < 60
                 && !p.contains(['(', '@', '[', ']', '"'])
                 && !NOT_NAMES.contains(&lower.as_str())
-                && !(p.split(' ').count() == 1 && (is_month(p) || is_weekday(p)))
+                && !(p.split(' ').count() == 1
+                    && (is_month(p) || is_weekday(p) || (p.ends_with('.') && p.chars().count() <= 4)))
         })
         .collect()
 }
@@ -441,7 +690,7 @@ fn strip_label(text: &str, label: &str) -> Option<String> {
         return None;
     }
     let rest: String = text.chars().skip(n).collect();
-    let next = rest.chars().next()?;
+    let Some(next) = rest.chars().next() else { return Some(String::new()) };
     let glued = next.is_uppercase() && label.chars().count() > 3;
     if !(next == ' ' || next == ':' || glued) {
         return None;
@@ -591,6 +840,8 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
 /// `2019-11-20`, `20.11.2019` or `20/11/2019` (`11/20/2019` when the first number cannot be a
 /// month, and a month-first reading when the second cannot).
 fn numeric_date(token: &str) -> Option<PageTime> {
+    // "2022-11-23T08:10+02:00": the date before the clock.
+    let token = token.split_once('T').filter(|(d, _)| d.len() == 10).map_or(token, |(d, _)| d);
     let token = token.trim_matches(|c: char| !c.is_ascii_digit());
     let parts: Vec<&str> = token.split(['-', '.', '/']).collect();
     let [a, b, c] = parts.as_slice() else { return None };
@@ -724,7 +975,19 @@ mod tests {
         );
         assert_eq!(d("<body><span>18 NOV 2019</span></body>"), "2019-11-18T00:00:00Z");
         assert_eq!(d("<body><p>Publicado 05.10.2018</p></body>"), "2018-10-05T00:00:00Z");
+        assert_eq!(d("<body><span>2022-11-23T08:10+02:00</span></body>"), "2022-11-23T00:00:00Z");
         assert_eq!(d("<body><p>Score 3-1 in May</p></body>"), "");
+    }
+
+    #[test]
+    fn published_meta_in_words_gives_the_date() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let doc =
+            Document::from(r#"<head><meta name="published" content="July 17, 2025"></head><body><p>Text</p></body>"#);
+        assert_eq!(
+            PageMeta::read(&doc, &url).published.map(|t| t.to_string()).as_deref(),
+            Some("2025-07-17T00:00:00Z")
+        );
     }
 
     #[test]
@@ -765,11 +1028,51 @@ mod tests {
     }
 
     #[test]
+    fn headline_in_capitals_gives_way_to_the_same_words_in_mixed_case() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let page = PageMeta { headlines: vec!["FERRY FARES RISE IN JANUARY".to_string()], ..PageMeta::default() };
+        assert_eq!(
+            page.headline("Ferry Fares Rise in January | Harbour Herald", Some("Harbour Herald"), &url),
+            Some("Ferry Fares Rise in January".to_string())
+        );
+    }
+
+    #[test]
+    fn headline_ignores_a_short_or_unrelated_h1() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let page = |h1: &str| PageMeta { headlines: vec![h1.to_string()], ..PageMeta::default() };
+        let declared = "Lifeboat crew rescue two kayakers off the point";
+        for h1 in ["Our Blog", "Latest news from the harbour front:", "Weather warnings for the whole county today"] {
+            assert_eq!(page(h1).headline(declared, None, &url), Some(declared.to_string()), "{h1}");
+        }
+    }
+
+    #[test]
+    fn site_names_come_off_titles_by_initials_canonical_host_and_repeats() {
+        let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
+        let page = PageMeta {
+            canonical_url: Some("https://www.harbourherald.example/news/x".to_string()),
+            ..PageMeta::default()
+        };
+        assert_eq!(
+            page.headline("Tide tables | NHH", Some("North Harbour Herald"), &url),
+            Some("Tide tables".to_string())
+        );
+        assert_eq!(page.headline("Tide tables | HARBOURHERALD®", None, &url), Some("Tide tables".to_string()));
+        assert_eq!(
+            page.headline("Tide tables – Harbour Herald - Harbour Herald", Some("Harbour Herald"), &url),
+            Some("Tide tables".to_string())
+        );
+        assert_eq!(page.headline("Fish &#x26; chips", None, &url), Some("Fish & chips".to_string()));
+    }
+
+    #[test]
     fn bylines_split_into_names_without_dates_or_roles() {
         assert_eq!(split_byline("By Ada Byrne and Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
         assert_eq!(split_byline("Ada Byrne, Sam Reyes"), ["Ada Byrne", "Sam Reyes"]);
         assert_eq!(split_byline("Associated Press November 19, 2019"), ["Associated Press"]);
         assert_eq!(split_byline("admin - 2018-09-16"), ["admin"]);
+        assert_eq!(split_byline("Posted by Ada Byrne on Wednesday December 17, 2025"), ["Ada Byrne"]);
         assert_eq!(split_byline("Текст: Венера Ерофеева"), ["Венера Ерофеева"]);
     }
 
@@ -778,10 +1081,14 @@ mod tests {
         assert_eq!(split_byline("Written By:Cara MoyLast Updated:August"), ["Cara Moy"]);
         assert_eq!(split_byline("AuthorHarbour Desk"), ["Harbour Desk"]);
         assert_eq!(split_byline("Joe ReedFounder & CEO"), ["Joe Reed"]);
+        assert_eq!(split_byline("Ada ByrneTech Reporter"), ["Ada Byrne"]);
+        assert_eq!(split_byline("This post was written by Ada Byrne"), ["Ada Byrne"]);
+        assert_eq!(split_byline("Written by Ada Byrne Content Marketing Coordinator"), ["Ada Byrne"]);
+        assert_eq!(split_byline("Sam Reyes Senior Correspondent"), ["Sam Reyes"]);
         assert_eq!(split_byline("Ada Byrne Author’s Profile"), ["Ada Byrne"]);
         assert_eq!(split_byline("Dr. Ann Cole -"), ["Dr. Ann Cole"]);
         assert_eq!(split_byline(r#"["Ada Byrne","Sam Reyes"]"#), ["Ada Byrne", "Sam Reyes"]);
-        for junk in ["Last Updated:", "Written By:", "Aug", "Sat", "Dec.", "The Author", "[Submitted on"] {
+        for junk in ["Last Updated:", "Written By:", "Aug", "Sat", "Dec.", "The Author", "[Submitted on", "Sr."] {
             assert!(split_byline(junk).is_empty(), "{junk}: {:?}", split_byline(junk));
         }
     }

@@ -13,6 +13,8 @@ pub(crate) struct Prescan<'a> {
     /// `<style>`, `<noscript>` and `<svg>` elements and all comments left out; the elements
     /// stay, empty. (Readability reads `<noscript>` only for images, which are not kept.)
     pub(crate) page: Cow<'a, str>,
+    /// Whether the page has segments of streamed server rendering (`streamed.rs`).
+    pub(crate) streamed: bool,
 }
 
 /// One pass over the page's tags, before it is parsed.
@@ -33,6 +35,7 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     let (mut copied, mut i, mut depth, mut max) = (0usize, 0usize, 0usize, 0usize);
+    let mut streamed = false;
     let cut = |out: &mut Option<String>, from: usize, to: usize, copied: &mut usize| {
         let kept = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
         kept.push_str(&html[*copied..from]);
@@ -63,6 +66,7 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
                     // Streamed server rendering sends the article in a hidden segment that a
                     // script moves into place; a reader without scripts must see it.
                     cut(&mut out, attrs, attrs + " hidden".len(), &mut copied);
+                    streamed = true;
                 }
                 if name.eq_ignore_ascii_case("svg") && !self_closing {
                     // Inline icons: drawing elements by the dozen, never article text.
@@ -100,7 +104,7 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
         }
         None => Cow::Borrowed(html),
     };
-    Prescan { depth: max, page }
+    Prescan { depth: max, page, streamed }
 }
 
 /// How React's streamed server rendering opens a segment of the page that its scripts swap

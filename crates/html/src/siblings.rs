@@ -75,10 +75,9 @@ const CHROME_WORDS: &[&str] = &[
     "cta",
 ];
 
-/// The article HTML Readability kept, with the prose blocks beside it added in page order;
-/// `None` when there is nothing to add.
-pub(crate) fn extend(page: &Document, kept_html: &str) -> Option<String> {
-    let kept = Document::fragment(kept_html);
+/// The article HTML Readability kept (`kept_html`, parsed as `kept`), with the prose blocks
+/// beside it added in page order; `None` when there is nothing to add.
+pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Option<String> {
     let blocks: Vec<String> =
         kept.select(BLOCKS).nodes().iter().map(|n| fold(&n.text())).filter(|t| t.chars().count() >= 20).collect();
     // Readability rewrites some blocks; the first and last that the page still has mark the
@@ -262,7 +261,7 @@ mod tests {
             </div></main></body>"#,
         );
         let kept = "<div><p>The second tip is to rotate the tyres every ten thousand kilometres or so.</p></div>";
-        let html = extend(&page, kept).unwrap_or_default();
+        let html = extend(&page, &Document::fragment(kept), kept).unwrap_or_default();
         assert!(html.contains("first tip"), "{html}");
         assert!(html.find("first tip") < html.find("second tip"), "{html}");
         assert!(!html.contains("Great tips"), "{html}");

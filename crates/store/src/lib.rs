@@ -10,9 +10,9 @@ mod rows;
 mod store;
 
 pub use store::{
-    APP_LOGINS_KEPT, ApiToken, ArticleBrief, FetchRecord, FollowState, FollowTarget, ItemRef, MarkScope, NewArticle,
-    NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, STORY_ARTICLES_SHOWN, SessionUser,
-    Source, Store, StoryWithArticles, TokenKind, UnreadCount, User,
+    APP_LOGINS_KEPT, ApiToken, ArticleBrief, FeedClaim, FetchRecord, FollowState, FollowTarget, ItemRef, MarkScope,
+    NewArticle, NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue,
+    STORY_ARTICLES_SHOWN, SessionUser, Source, Store, StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
 };
 
 /// What went wrong in the store.

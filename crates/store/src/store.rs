@@ -74,6 +74,8 @@ pub use repeated_lines::RepeatedLine;
 
 mod accounts;
 mod operations;
+mod transfer;
+pub use transfer::{RowValue, TableRow};
 
 pub use accounts::{NewUser, SessionUser, User};
 
@@ -133,6 +135,19 @@ pub struct OutletHealth {
     pub feed: Feed,
     /// Articles stored from it.
     pub article_count: i64,
+}
+
+/// What a worker asks for when it takes the next feed of a round ([`Store::claim_due_feed`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FeedClaim {
+    /// Feeds due at or before this time qualify (`Timestamp::MAX`: every unpaused feed).
+    pub due_at: Timestamp,
+    /// Only feeds with a greater id: a round walks the feeds in id order, so it takes each once.
+    pub after: FeedId,
+    /// The current time, against which other workers' leases are checked.
+    pub now: Timestamp,
+    /// When the lease runs out if the fetch is never recorded.
+    pub lease_until: Timestamp,
 }
 
 /// The result of one fetch of a feed, to record.
@@ -249,6 +264,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "readers",
         include_str!("../migrations/sqlite/0008_readers.sql"),
         include_str!("../migrations/postgres/0008_readers.sql"),
+    ),
+    (
+        9,
+        "feed leases",
+        include_str!("../migrations/sqlite/0009_feed_leases.sql"),
+        include_str!("../migrations/postgres/0009_feed_leases.sql"),
     ),
 ];
 
@@ -409,13 +430,66 @@ impl Store {
         Ok(rows.into_iter().map(health).collect())
     }
 
+    /// Leases the next feed of a round to `holder`: the first unpaused feed due at `claim.due_at`
+    /// whose id comes after `claim.after` and that no live lease holds. The lease lasts until
+    /// `claim.lease_until` or until [`Store::record_fetch`] records the fetch, whichever is first,
+    /// so a crashed worker's feed is taken up by the next round that starts after its lease ran out.
+    /// On PostgreSQL, workers claiming at once skip each other's rows (`FOR UPDATE SKIP LOCKED`);
+    /// SQLite has one writer, which serialises the claims.
+    pub async fn claim_due_feed(&self, claim: &FeedClaim, holder: &str) -> Result<Option<OutletHealth>> {
+        macro_rules! claim {
+            ($lock:literal) => {
+                concat!(
+                    "UPDATE feeds SET lease_until = $1, lease_holder = $5 WHERE id = (SELECT id FROM feeds \
+                     WHERE paused_reason IS NULL AND next_fetch_at <= $2 AND id > $3 \
+                     AND (lease_until IS NULL OR lease_until <= $4) \
+                     ORDER BY id LIMIT 1",
+                    $lock,
+                    ") RETURNING id"
+                )
+            };
+        }
+        let sql = match self.backend {
+            Backend::Postgres(_) => claim!(" FOR UPDATE SKIP LOCKED"),
+            Backend::Sqlite { .. } => claim!(""),
+        };
+        let claimed: Option<(i64,)> = write_tx!(self, |tx| {
+            sqlx::query_as(sql)
+                .bind(micros(claim.lease_until))
+                .bind(micros(claim.due_at))
+                .bind(claim.after.0)
+                .bind(micros(claim.now))
+                .bind(holder)
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        let Some((id,)) = claimed else { return Ok(None) };
+        let row: OutletFeedRow = read!(self, |pool| {
+            sqlx::query_as(concat!(outlet_select!(), " WHERE f.id = $1")).bind(id).fetch_one(pool).await?
+        });
+        Ok(Some(health(row)))
+    }
+
+    /// Gives back every lease `holder` still has (a worker that stops cleanly), so its feeds are
+    /// due again at once instead of when the leases run out.
+    pub async fn release_leases(&self, holder: &str) -> Result<u64> {
+        let released = write_tx!(self, |tx| {
+            sqlx::query("UPDATE feeds SET lease_until = NULL, lease_holder = NULL WHERE lease_holder = $1")
+                .bind(holder)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(released)
+    }
+
     /// Records the result of fetching a feed.
     pub async fn record_fetch(&self, feed: FeedId, rec: &FetchRecord) -> Result<()> {
         write_tx!(self, |tx| {
             let done = match &rec.error {
                 None => sqlx::query(
                     "UPDATE feeds SET last_fetch_at = $1, last_error = NULL, consecutive_failures = 0, \
-                     etag = $2, last_modified = $3, next_fetch_at = $4 WHERE id = $5",
+                     etag = $2, last_modified = $3, next_fetch_at = $4, lease_until = NULL, lease_holder = NULL WHERE id = $5",
                 )
                 .bind(micros(rec.at))
                 .bind(&rec.etag)
@@ -426,7 +500,7 @@ impl Store {
                 .await?,
                 Some(error) => sqlx::query(
                     "UPDATE feeds SET last_fetch_at = $1, last_error = $2, consecutive_failures = consecutive_failures + 1, \
-                     next_fetch_at = $3, paused_reason = $4 WHERE id = $5",
+                     next_fetch_at = $3, paused_reason = $4, lease_until = NULL, lease_holder = NULL WHERE id = $5",
                 )
                 .bind(micros(rec.at))
                 .bind(text(error))
@@ -707,8 +781,9 @@ impl Store {
     }
 }
 
-/// Adds `article` (if it has no story yet) and refreshes the story's headline, first report
-/// and time of latest report; the same SQL for both backends' transactions.
+/// Adds `article` (if it has no story yet) and refreshes the story's first report and time of
+/// latest report (its headline is clustering's choice, `set_story_headline`); the same SQL for
+/// both backends' transactions.
 macro_rules! add_to_story_body {
     ($tx:ident, $story:ident, $article:ident) => {{
         sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2 AND story_id IS NULL")
@@ -719,7 +794,6 @@ macro_rules! add_to_story_body {
         sqlx::query(
             "UPDATE stories SET \
              first_article_id = (SELECT id FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
-             title = (SELECT title FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
              updated_at = (SELECT MAX(sort_at) FROM articles WHERE story_id = $1) WHERE id = $1",
         )
         .bind($story)

@@ -73,6 +73,22 @@ impl Store {
         Ok(())
     }
 
+    /// Makes `article`'s title the headline of `story`, when the article is in it: clustering
+    /// chooses the most representative report, not the first.
+    pub async fn set_story_headline(&self, story: StoryId, article: ArticleId) -> Result<()> {
+        write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE stories SET title = (SELECT title FROM articles WHERE id = $2) \
+                 WHERE id = $1 AND EXISTS (SELECT 1 FROM articles WHERE id = $2 AND story_id = $1)",
+            )
+            .bind(story.0)
+            .bind(article.0)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// The story a merged story's id now leads to, if it was merged.
     pub async fn story_redirect(&self, id: StoryId) -> Result<Option<StoryId>> {
         let row: Option<(i64,)> = read!(self, |pool| {

@@ -56,6 +56,14 @@ pub fn report_terms(title: &str, body: &str, max_body_words: usize, mut each: im
 /// Runs in scripts that do not (Chinese, Japanese, Thai) are split by UAX #29 itself.
 fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let bytes = text.as_bytes();
+    // The character at byte `i` (a char boundary) and its length; ASCII without decoding.
+    let char_at = move |i: usize| -> Option<(char, usize)> {
+        let b = *bytes.get(i)?;
+        if b.is_ascii() {
+            return Some((char::from(b), 1));
+        }
+        text[i..].chars().next().map(|c| (c, c.len_utf8()))
+    };
     let mut pos = 0;
     let mut sentence_start = true;
     let mut pending: Vec<&str> = Vec::new();
@@ -65,23 +73,24 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
                 return Some((w, false));
             }
             // Skip to the next word character, noting sentence punctuation on the way.
-            let mut chars = text[pos..].char_indices();
             let start = loop {
-                let (i, c) = chars.next()?;
+                let (c, len) = char_at(pos)?;
                 if c.is_alphanumeric() {
-                    break pos + i;
+                    break pos;
                 }
                 if matches!(c, '.' | '!' | '?' | ':' | '\n' | '"' | '“' | '‘' | '\'' | '(' | '—' | '–' | '-') {
                     sentence_start = true;
                 }
+                pos += len;
             };
             let mut end = start;
             let mut unsegmented = false;
-            let mut rest = text[start..].char_indices().peekable();
-            while let Some((i, c)) = rest.next() {
+            let mut at = start;
+            while let Some((c, len)) = char_at(at) {
+                at += len;
                 if c.is_alphanumeric() {
-                    unsegmented |= needs_segmentation(c);
-                    end = start + i + c.len_utf8();
+                    unsegmented |= !c.is_ascii() && needs_segmentation(c);
+                    end = at;
                     continue;
                 }
                 let joins = match c {
@@ -89,9 +98,8 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
                     '.' | ',' => bytes[end - 1].is_ascii_digit(),
                     _ => false,
                 };
-                let next_ok = rest
-                    .peek()
-                    .is_some_and(|(_, n)| if matches!(c, '.' | ',') { n.is_ascii_digit() } else { n.is_alphabetic() });
+                let next_ok = char_at(at)
+                    .is_some_and(|(n, _)| if matches!(c, '.' | ',') { n.is_ascii_digit() } else { n.is_alphabetic() });
                 if !(joins && next_ok) {
                     break;
                 }
@@ -113,11 +121,31 @@ fn needs_segmentation(c: char) -> bool {
     matches!(c as u32, 0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
-/// True for day and month names (lower case): capitalised, but they name no one.
+/// True for day and month names (lower case, plurals folded): capitalised, but they name no
+/// one.
 fn is_calendar_word(word: &str) -> bool {
-    const DAYS: [&str; 7] = ["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"];
-    const MONTHS: &str = "january february march april may june july august september october november december";
-    word.strip_suffix("day").is_some_and(|d| DAYS.contains(&d)) || MONTHS.split(' ').any(|m| m == word)
+    matches!(
+        word,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
 }
 
 /// Writes the comparable form of `word` into `buf`; `None` for words that carry no evidence.

@@ -87,6 +87,10 @@ fn demo_stories_in_random_outlet_orders(orders: u64) -> Vec<Vec<HashSet<String>>
                     events.entry(placed.story).or_default().extend(moved);
                 }
                 events.entry(placed.story).or_default().insert(a.event.clone());
+                for (gone, into) in &placed.regrouped {
+                    let moved = events.remove(gone).unwrap_or_default();
+                    events.entry(*into).or_default().extend(moved);
+                }
             }
             events.into_values().collect()
         })

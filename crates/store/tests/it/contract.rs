@@ -1,6 +1,6 @@
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ExtractionStatus, FeedId, OutletId};
-use tidings_store::{Error, FetchRecord, NewArticle, NewOutlet, Store};
+use tidings_store::{Error, FeedClaim, FetchRecord, NewArticle, NewOutlet, Store};
 
 fn t(hours: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH) + SignedDuration::from_hours(hours)
@@ -122,11 +122,15 @@ async fn story(store: Store) {
     assert_eq!(store.outlet(herald.outlet.id).await.unwrap().article_count, 1);
     assert_eq!(store.recent_briefs(t(11), 10).await.unwrap().len(), 2);
 
-    // Stories: the earlier report is first, whatever the order they are joined in.
+    // Stories: the earlier report is first, whatever the order they are joined in; the headline
+    // is the report the story grew from until clustering chooses another of its reports.
     let s = store.attach_story(a2, a1, t(13)).await.unwrap();
     let story = store.story(s).await.unwrap();
-    assert_eq!((story.first_article_id, story.title.as_str()), (a1, "Bridge reopens"));
+    assert_eq!((story.first_article_id, story.title.as_str()), (a1, "Harbour bridge open again"));
     assert_eq!((story.article_count, story.outlet_count), (2, 2));
+    store.set_story_headline(s, a1).await.unwrap();
+    store.set_story_headline(s, a3).await.unwrap();
+    assert_eq!(store.story(s).await.unwrap().title, "Bridge reopens", "a3 is not in the story (yet)");
     store.join_story(s, a3).await.unwrap();
     // Attaching to an article that already has a story joins that story.
     assert_eq!(store.attach_story(a1, a3, t(16)).await.unwrap(), s);
@@ -237,7 +241,7 @@ async fn story(store: Store) {
     crate::readers::readers_story(&store).await;
 
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
-    assert_eq!(store.schema_version().await.unwrap(), 8);
+    assert_eq!(store.schema_version().await.unwrap(), 9);
     store.ping().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
@@ -263,19 +267,90 @@ async fn contract_sqlite() {
     assert_eq!(reopened.counts().await.unwrap(), (3, 6, 1));
 }
 
-#[tokio::test]
-async fn contract_postgres() {
-    let Ok(admin_url) = std::env::var("TIDINGS_TEST_POSTGRES_URL") else {
-        eprintln!("TIDINGS_TEST_POSTGRES_URL is not set: the PostgreSQL contract did not run");
-        return;
+/// Several workers sharing one database: each feed of a round goes to one of them, and a crashed
+/// worker's feed comes back once its lease runs out.
+async fn leases(a: Store, b: Store) {
+    let mut feeds = Vec::new();
+    for n in 0..40 {
+        feeds.push(
+            a.add_outlet(&outlet(&format!("o{n}")), &format!("https://o{n}.example/feed"), t(0)).await.unwrap().feed.id,
+        );
+    }
+    let claim = FeedClaim { due_at: t(0), after: FeedId(0), now: t(0), lease_until: t(1) };
+    let round = |store: Store, holder: &'static str| async move {
+        let mut taken = Vec::new();
+        let mut claim = claim;
+        while let Some(h) = store.claim_due_feed(&claim, holder).await.unwrap() {
+            claim.after = h.feed.id;
+            taken.push(h.feed.id);
+        }
+        taken
     };
-    let db = format!("tidings_contract_{}_{}", std::process::id(), Timestamp::now().as_microsecond());
+    let (mine, theirs) = tokio::join!(round(a.clone(), "a"), round(b.clone(), "b"));
+    let mut all: Vec<FeedId> = mine.iter().chain(&theirs).copied().collect();
+    all.sort_by_key(|f| f.0);
+    assert_eq!(all, feeds, "every feed leased exactly once across two workers (a: {mine:?}, b: {theirs:?})");
+
+    // A fetch recorded gives the lease back; an unrecorded one stays leased until it runs out.
+    let soon = FeedClaim { now: t(0) + SignedDuration::from_mins(30), lease_until: t(3), ..claim };
+    assert_eq!(b.claim_due_feed(&soon, "b").await.unwrap(), None, "a new round while leases run: nothing to take");
+    let done = FetchRecord { at: t(0), error: None, etag: None, last_modified: None, next_fetch_at: t(0), pause: None };
+    let first = if mine.contains(&feeds[0]) { &a } else { &b };
+    first.record_fetch(feeds[0], &done).await.unwrap();
+    assert_eq!(b.claim_due_feed(&soon, "b").await.unwrap().map(|h| h.feed.id), Some(feeds[0]));
+
+    // A worker that stops gives its leases back; a crashed one's run out.
+    assert_eq!(a.release_leases("a").await.unwrap(), mine.iter().filter(|f| **f != feeds[0]).count() as u64);
+    let soon = FeedClaim { after: feeds[0], ..soon };
+    let released = b.claim_due_feed(&soon, "b").await.unwrap().map(|h| h.feed.id);
+    assert_eq!(released, mine.iter().copied().find(|f| *f != feeds[0]), "a's feeds are free again");
+    let later = FeedClaim { due_at: t(2), now: t(1), lease_until: t(2), ..claim };
+    let after_crash = a.claim_due_feed(&later, "a").await.unwrap().map(|h| h.feed.id);
+    let expected = feeds.iter().copied().find(|f| *f != feeds[0] && Some(*f) != released);
+    assert_eq!(after_crash, expected, "leases that ran out are taken again; live ones are not");
+    a.close().await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn leases_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("tidings.db").display());
+    leases(Store::connect(&url).await.unwrap(), Store::connect(&url).await.unwrap()).await;
+}
+
+/// A new empty PostgreSQL database, when the tests have a server.
+async fn postgres_database(purpose: &str) -> Option<String> {
+    let Ok(admin_url) = std::env::var("TIDINGS_TEST_POSTGRES_URL") else {
+        eprintln!("TIDINGS_TEST_POSTGRES_URL is not set: the PostgreSQL {purpose} test did not run");
+        return None;
+    };
+    let db = format!("tidings_{purpose}_{}_{}", std::process::id(), Timestamp::now().as_microsecond());
     let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&admin).await.unwrap();
     let mut url = url::Url::parse(&admin_url).unwrap();
     url.set_path(&format!("/{db}"));
-    let store = Store::connect(url.as_str()).await.unwrap();
+    Some(url.to_string())
+}
+
+async fn drop_postgres_database(url: &str) {
+    let admin = sqlx::PgPool::connect(&std::env::var("TIDINGS_TEST_POSTGRES_URL").unwrap()).await.unwrap();
+    let db = url.rsplit('/').next().unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)"))).execute(&admin).await.unwrap();
+}
+
+#[tokio::test]
+async fn contract_postgres() {
+    let Some(url) = postgres_database("contract").await else { return };
+    let store = Store::connect(&url).await.unwrap();
     assert_eq!(store.backend_name(), "postgres");
     story(store).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)"))).execute(&admin).await.unwrap();
+    drop_postgres_database(&url).await;
+}
+
+#[tokio::test]
+async fn leases_postgres() {
+    let Some(url) = postgres_database("leases").await else { return };
+    leases(Store::connect(&url).await.unwrap(), Store::connect(&url).await.unwrap()).await;
+    drop_postgres_database(&url).await;
 }
