@@ -20,3 +20,28 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# Reader-app clients from PyPI for the reader API tests, in a venv beside the build
+# (CARGO_TARGET_DIR/test-venv): `google-reader` (Miniflux's Google Reader API client, which needs
+# Python 3.12 or newer), `freshrss-api` (a Fever API client; it imports loguru without
+# declaring it) and `schemathesis` (checks the REST API against its OpenAPI document).
+target="${CARGO_TARGET_DIR:-target}"
+venv="$target/test-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import google_reader, freshrss_api, schemathesis' 2>/dev/null; then
+  python=""
+  for candidate in python3.14 python3.13 python3.12 $(compgen -G "$HOME/.pyenv/versions/3.1[2-9]*/bin/python3" || true); do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      python="$candidate"; break
+    fi
+  done
+  if [ -z "$python" ]; then
+    echo "install-test-deps: no Python 3.12 or newer for the reader API clients; installing Debian's python3" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+    python=python3
+  fi
+  echo "install-test-deps: making $venv for the reader API clients" >&2
+  mkdir -p "$target"
+  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+  "$venv/bin/pip" install -q google-reader==0.0.3 freshrss-api==2.0.5 loguru schemathesis==4.32.5
+fi

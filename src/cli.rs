@@ -61,6 +61,9 @@ pub(crate) struct Global {
     /// Seconds a person needs at least to fill in the comment form; faster is refused as a bot.
     #[arg(long, global = true, env = "TIDINGS_COMMENT_MIN_FILL", default_value_t = 3)]
     pub(crate) comment_min_fill: i64,
+    /// Requests one address may make to the reader APIs per minute (0: no limit).
+    #[arg(long, global = true, env = "TIDINGS_API_REQUESTS_PER_MINUTE", default_value_t = tidings_web::DEFAULT_REQUESTS_PER_MINUTE)]
+    pub(crate) api_requests_per_minute: u32,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,
@@ -208,6 +211,9 @@ pub(crate) enum Command {
     /// Reader comments: erase an author's, and the word and address lists that hold or spam them.
     #[command(subcommand)]
     Comments(CommentsCommand),
+    /// API tokens for reader apps and scripts, and the Fever API key.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Run everything on bundled sample outlets, with no network needed, and serve the site.
     Demo {
         /// Address to serve the site on.
@@ -290,6 +296,39 @@ pub(crate) enum CommentsCommand {
     },
     /// Show the word and address lists.
     Blocks,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Make an API token for an account and print it (once).
+    Add {
+        /// The account's name.
+        user: String,
+        /// What the token is for, as the account page lists it.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+    /// List an account's tokens.
+    List {
+        /// The account's name.
+        user: String,
+    },
+    /// Revoke one of an account's tokens.
+    Revoke {
+        /// The account's name.
+        user: String,
+        /// The token's id, as `tidings token list` shows it.
+        id: i64,
+    },
+    /// Turn the Fever API on for an account (its key is made from the account's password,
+    /// which is asked for).
+    Fever {
+        /// The account's name.
+        user: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

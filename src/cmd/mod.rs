@@ -10,6 +10,7 @@ mod outlets;
 mod reextract;
 mod search;
 mod serve;
+mod tokens;
 mod transfer;
 pub(crate) mod users;
 
@@ -24,7 +25,7 @@ use tidings_engine::{Engine, EngineConfig, RoundReport, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, CommentsCommand, FeedCommand, Global, Switch, UserCommand};
+use crate::cli::{Cli, Command, CommentsCommand, FeedCommand, Global, Switch, TokenCommand, UserCommand};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -59,6 +60,12 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Comments(CommentsCommand::Unblock { kind, value }) => comments::unblock(&global, &kind, &value).await,
         Command::Comments(CommentsCommand::Blocks) => comments::blocks(&global).await,
+        Command::Token(TokenCommand::Add { user, name }) => tokens::add(&global, &user, &name).await,
+        Command::Token(TokenCommand::List { user }) => tokens::list(&global, &user).await,
+        Command::Token(TokenCommand::Revoke { user, id }) => tokens::revoke(&global, &user, id).await,
+        Command::Token(TokenCommand::Fever { user, password_stdin }) => {
+            tokens::fever(&global, &user, password_stdin).await
+        }
         Command::Migrate => operations::migrate(&global).await,
         Command::Backup { file } => operations::backup(&global, &file).await,
         Command::User(UserCommand::Passwd { name, password_stdin }) => {

@@ -122,7 +122,8 @@ async fn site(
         .with_form_key(site_key(data)?)
         .with_signup(!global.signup_closed)
         .with_search(index)
-        .with_comment_rules(comment_rules(global));
+        .with_comment_rules(comment_rules(global))
+        .with_api_limits(tidings_web::ApiLimits::new(global.api_requests_per_minute));
     if let Some(watch) = worker {
         state = state.with_worker(watch);
     }

@@ -1,26 +1,13 @@
 //! Accounts through the real binary and real HTTP: `tidings user`, logging in and out, and the
 //! form guard refusing cross-site posts, missing tokens and password guessing.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use tidings_testkit::{free_port, http_no_redirects};
 
-use crate::support::{BIN, Server, stdout, tidings};
+use crate::support::{Server, stdout, tidings, tidings_with_input};
 
 /// `tidings user add NAME --admin --password-stdin` with `password`.
 pub(crate) fn add_admin(data: &std::path::Path, name: &str, password: &str) -> std::process::Output {
-    let mut child = Command::new(BIN)
-        .args(["user", "add", name, "--admin", "--password-stdin", "--data"])
-        .arg(data)
-        .env_remove("TIDINGS_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    tidings_with_input(data, &["user", "add", name, "--admin", "--password-stdin"], &format!("{password}\n"))
 }
 
 /// The value a response sets for cookie `name`.

@@ -9,5 +9,6 @@ mod cli;
 mod comments;
 mod hostile;
 mod operations;
+mod readers;
 mod search;
 mod support;

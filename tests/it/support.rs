@@ -1,6 +1,6 @@
 //! Running the binary.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -16,6 +16,22 @@ pub(crate) fn tidings(data: &Path, args: &[&str]) -> Output {
         .env_remove("TIDINGS_DATABASE_URL")
         .output()
         .unwrap_or_else(|e| panic!("could not run {BIN}: {e}"))
+}
+
+/// Runs `tidings ARGS --data DATA` with `input` on standard input.
+pub(crate) fn tidings_with_input(data: &Path, args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("TIDINGS_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub(crate) fn stdout(o: &Output) -> String {

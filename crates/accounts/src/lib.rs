@@ -103,10 +103,22 @@ pub fn session_token(random: &[u8; 32]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
 }
 
-/// What the database keeps of a session token: its SHA-256, so a stolen database opens no
-/// session.
+/// What the database keeps of a session token or an API token: its SHA-256, so a stolen
+/// database opens no session and no API.
 pub fn session_key(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// An account's Fever API key, as the Fever API defines it and apps compute it: the MD5 of
+/// `name:password`, in lower-case hex. (MD5 is Fever's choice, not ours: the store keeps only
+/// the SHA-256 of this key, like any token.)
+pub fn fever_key(name: &str, password: &str) -> String {
+    use md5::Digest as _;
+    hex(&md5::Md5::digest(format!("{name}:{password}").as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the database keeps of a commenter's email: the SHA-256 of its trimmed, lower-cased
@@ -156,6 +168,12 @@ mod tests {
         assert_ne!(key, email_key("ann@example.net"));
         assert_eq!(key.len(), 64);
         assert!(!key.contains("ann"));
+    }
+
+    #[test]
+    fn the_fever_key_is_the_md5_of_name_and_password() {
+        // The value any Fever client computes: `echo -n 'kim:correct horse' | md5sum`.
+        assert_eq!(fever_key("kim", "correct horse"), "c9c7e370a22bee3af6c0d33fe88ce338");
     }
 
     #[test]

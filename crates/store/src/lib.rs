@@ -11,9 +11,10 @@ mod rows;
 mod store;
 
 pub use store::{
-    ArticleBrief, COMMENT_MAX_DEPTH, Comment, CommentBlock, CommentStatus, FeedClaim, FetchRecord, IndexEntry,
-    NewArticle, NewComment, NewOutlet, NewUser, OutletHealth, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening,
-    SessionUser, Store, StoryWithArticles, TableRow, User,
+    APP_LOGINS_KEPT, ApiToken, ArticleBrief, COMMENT_MAX_DEPTH, Comment, CommentBlock, CommentStatus, FeedClaim,
+    FetchRecord, FollowState, FollowTarget, IndexEntry, ItemRef, MarkScope, NewArticle, NewComment, NewOutlet, NewUser,
+    OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening, SessionUser,
+    Source, Store, StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
 };
 
 /// What went wrong in the store.

@@ -112,6 +112,12 @@ mod search;
 
 pub use search::IndexEntry;
 
+mod api_tokens;
+mod readers;
+
+pub use api_tokens::{APP_LOGINS_KEPT, ApiToken, TokenKind};
+pub use readers::{FollowState, FollowTarget, ItemRef, MarkScope, ReaderArticle, ReaderQuery, Source, UnreadCount};
+
 /// An outlet to add.
 #[derive(Debug, Clone)]
 pub struct NewOutlet {
@@ -263,6 +269,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "comments",
         include_str!("../migrations/sqlite/0005_comments.sql"),
         include_str!("../migrations/postgres/0005_comments.sql"),
+    ),
+    (
+        8,
+        "readers",
+        include_str!("../migrations/sqlite/0008_readers.sql"),
+        include_str!("../migrations/postgres/0008_readers.sql"),
     ),
     (
         9,

@@ -171,35 +171,65 @@ pub(crate) async fn login(
     headers: HeaderMap,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, WebError> {
-    let now = Timestamp::now();
     let again = |state: &AppState, status: StatusCode, error: String, name: String| {
         let signup_open = state.signup_open;
         with_form(state, &headers, "login", status, |token| LoginPage { token, name, error: Some(error), signup_open })
     };
-    if let Err(refused) = check_post(&state.form_key, &headers, &form.token, "login", now.as_second(), 0) {
+    if let Err(refused) = check_post(&state.form_key, &headers, &form.token, "login", Timestamp::now().as_second(), 0) {
         return again(&state, StatusCode::FORBIDDEN, refused.message(), form.name);
     }
-    if let Some(until) = state.logins.blocked_until(&form.name, peer.ip(), now) {
-        let error = format!("Too many failed log-ins for this account or from your address. {}", try_again(until, now));
-        return again(&state, StatusCode::TOO_MANY_REQUESTS, error, form.name);
-    }
-    let user = state.store.user_by_name(&form.name).await?;
-    let stored = user.as_ref().map_or(NO_SUCH_ACCOUNT.to_string(), |u| u.password_hash.clone());
-    let password = form.password.clone();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(|e| WebError::Internal(format!("password check stopped: {e}")))?;
-    match user.filter(|_| matches) {
-        Some(user) => {
-            state.logins.succeeded(&form.name);
+    match check_login(&state, &form.name, &form.password, peer.ip()).await? {
+        Login::Blocked { until } => {
+            let error = format!(
+                "Too many failed log-ins for this account or from your address. {}",
+                try_again(until, Timestamp::now())
+            );
+            again(&state, StatusCode::TOO_MANY_REQUESTS, error, form.name)
+        }
+        Login::Wrong => {
+            again(&state, StatusCode::UNAUTHORIZED, "The name or the password is wrong.".to_string(), form.name)
+        }
+        Login::Ok(user) => {
             tracing::info!(user = %user.name, "logged in");
             log_in(&state, &headers, user.id).await
         }
-        None => {
-            state.logins.failed(&form.name, peer.ip(), now);
-            again(&state, StatusCode::UNAUTHORIZED, "The name or the password is wrong.".to_string(), form.name)
-        }
     }
+}
+
+/// What a name and password are worth.
+pub(crate) enum Login {
+    /// The account, whose password this is.
+    Ok(tidings_store::User),
+    /// No such account, or not its password: the two are never told apart.
+    Wrong,
+    /// Too many failures for this account or from this address; try again after `until`.
+    Blocked { until: Timestamp },
+}
+
+/// Checks a name and password as every way in does (the login form, the apps' logins): the
+/// failure limits per account and address apply, and a wrong name costs as much as a wrong
+/// password (a dummy hash is checked).
+pub(crate) async fn check_login(state: &AppState, name: &str, password: &str, ip: IpAddr) -> Result<Login, WebError> {
+    let now = Timestamp::now();
+    if let Some(until) = state.logins.blocked_until(name, ip, now) {
+        return Ok(Login::Blocked { until });
+    }
+    let user = state.store.user_by_name(name).await?;
+    let stored = user.as_ref().map_or(NO_SUCH_ACCOUNT.to_string(), |u| u.password_hash.clone());
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(|e| WebError::Internal(format!("password check stopped: {e}")))?;
+    Ok(match user.filter(|_| matches) {
+        Some(user) => {
+            state.logins.succeeded(name);
+            Login::Ok(user)
+        }
+        None => {
+            state.logins.failed(name, ip, now);
+            Login::Wrong
+        }
+    })
 }
 
 pub(crate) async fn signup_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {

@@ -5,6 +5,7 @@
 //! outbound connections.
 
 mod accounts;
+mod api;
 mod comment_rules;
 mod comments;
 mod error;
@@ -13,6 +14,7 @@ mod health;
 mod limiter;
 mod moderation;
 mod pages;
+mod readers;
 mod related_pool;
 pub mod search;
 mod server;
@@ -25,6 +27,7 @@ use axum::routing::{get, post};
 use tidings_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use api::{ApiLimits, DEFAULT_REQUESTS_PER_MINUTE};
 pub use comment_rules::CommentRules;
 pub use error::WebError;
 pub use health::WorkerWatch;
@@ -48,6 +51,7 @@ pub struct AppState {
     search: Option<tidings_search::SearchIndex>,
     comment_rules: CommentRules,
     comment_limits: limiter::WindowLimiter,
+    api: api::ApiLimits,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
             search: None,
             comment_limits: limiter::WindowLimiter::new(CommentRules::default().window),
             comment_rules: CommentRules::default(),
+            api: api::ApiLimits::default(),
         }
     }
 
@@ -96,6 +101,13 @@ impl AppState {
     #[must_use]
     pub fn with_search(mut self, index: tidings_search::SearchIndex) -> Self {
         self.search = Some(index);
+        self
+    }
+
+    /// The same, with these limits on the reader APIs.
+    #[must_use]
+    pub fn with_api_limits(mut self, limits: ApiLimits) -> Self {
+        self.api = limits;
         self
     }
 
@@ -132,6 +144,13 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(accounts::account))
         .route("/logout", post(accounts::logout))
         .route("/logout/everywhere", post(accounts::logout_everywhere))
+        .route("/account/tokens", get(readers::tokens).post(readers::make_token))
+        .route("/account/tokens/revoke", post(readers::revoke_token))
+        .route("/account/fever", post(readers::enable_fever))
+        .route("/reader/articles/{id}", post(readers::article))
+        .route("/reader/outlets/{id}", post(readers::outlet))
+        .route("/reader/stories/{id}", post(readers::story))
+        .merge(api::routes(state.clone()))
         .fallback(pages::not_found)
         .with_state(state);
     guarded(app, std::time::Duration::from_secs(30))

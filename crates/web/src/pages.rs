@@ -12,6 +12,7 @@ use tidings_core::{ArticleId, OutletId, StoryId};
 use serde::Deserialize;
 
 use crate::comments::{self, CommentsSection};
+use crate::readers::{Controlled, ReaderControls, controls};
 use crate::views::{ArticleItem, OutletRow, StoryItem, extraction_note, human_time};
 use crate::{AppState, WebError};
 
@@ -54,6 +55,7 @@ struct ArticlePage {
     story: Option<StoryItem>,
     related: Vec<ArticleItem>,
     comments: CommentsSection,
+    reader: Option<ReaderControls>,
 }
 
 #[derive(Template)]
@@ -61,6 +63,7 @@ struct ArticlePage {
 struct StoryPage {
     story: StoryItem,
     related: Vec<ArticleItem>,
+    reader: Option<ReaderControls>,
 }
 
 #[derive(Template)]
@@ -75,6 +78,7 @@ struct OutletPage {
     outlet: OutletRow,
     articles: Vec<ArticleItem>,
     repeated_lines: Vec<tidings_store::RepeatedLine>,
+    reader: Option<ReaderControls>,
 }
 
 fn page(t: &impl Template) -> Result<Response, WebError> {
@@ -167,6 +171,7 @@ pub(crate) async fn article(
         story,
         related,
         comments,
+        reader: controls(&state, &headers, Controlled::Article(a.id)).await?,
     })?;
     // The page holds a form token for this browser, and maybe its own comments awaiting
     // moderation: no shared cache may keep it.
@@ -177,7 +182,11 @@ pub(crate) async fn article(
     Ok(res)
 }
 
-pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+pub(crate) async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let id = StoryId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
     let story = match state.store.story(id).await {
@@ -197,7 +206,8 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
         articles.iter().take(RELATED_FROM_REPORTS).map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
     let related = related_items(&state, &target, now).await?;
-    page(&StoryPage { story: StoryItem::new(&story, &articles, now), related })
+    let reader = controls(&state, &headers, Controlled::Story(story.id)).await?;
+    page(&StoryPage { story: StoryItem::new(&story, &articles, now), related, reader })
 }
 
 /// "You may also like": the most related other stories and articles of the last weeks.
@@ -216,13 +226,18 @@ pub(crate) async fn outlets(State(state): State<AppState>) -> Result<Response, W
     page(&OutletsPage { outlets })
 }
 
-pub(crate) async fn outlet(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+pub(crate) async fn outlet(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let id = OutletId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
     let health = state.store.outlet(id).await?;
     let articles = state.store.outlet_articles(id, 50).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
     let repeated_lines = state.store.repeated_lines(id).await?;
-    page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines })
+    let reader = controls(&state, &headers, Controlled::Outlet(id)).await?;
+    page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines, reader })
 }
 
 pub(crate) async fn asset(Path(file): Path<String>) -> Response {

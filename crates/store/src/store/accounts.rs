@@ -42,9 +42,9 @@ pub struct SessionUser {
     pub expires_at: Timestamp,
 }
 
-type UserRow = (i64, String, String, String, i64);
+pub(super) type UserRow = (i64, String, String, String, i64);
 
-fn user(row: UserRow) -> User {
+pub(super) fn user(row: UserRow) -> User {
     let (id, name, password_hash, role, created_at) = row;
     User { id, name, password_hash, role, created_at: ts(created_at) }
 }

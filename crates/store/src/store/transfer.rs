@@ -26,6 +26,11 @@ const TABLES: &[&str] = &[
     "comment_authors",
     "comment_blocks",
     "used_form_nonces",
+    "reader_state",
+    "reader_marks",
+    "reader_follows",
+    "reader_labels",
+    "api_tokens",
 ];
 
 /// Rows written to the target per transaction.

@@ -254,6 +254,7 @@ async fn story(store: Store) {
     assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
     assert_eq!(lines[0].last_removed_at, t(24));
     comments(&store, a1, a2, ada.id).await;
+    crate::readers::readers_story(&store).await;
 
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
     assert_eq!(store.schema_version().await.unwrap(), 9);

@@ -4,3 +4,4 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed assertion
 
 mod contract;
+mod readers;

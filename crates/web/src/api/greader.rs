@@ -1,0 +1,680 @@
+//! The Google Reader API, the subset FreshRSS documents and reader apps use (Reeder,
+//! NetNewsWire, ReadYou, FeedMe, Fluent Reader, newsboat), served at `/api/greader.php`,
+//! `/api/greader` and the site's root.
+//!
+//! Subscriptions are the outlets a reader has not muted; subscribing to an outlet follows it
+//! and unsubscribing mutes it. Categories and stories (followed ones and the widest of the last
+//! two days) are labels. Item times are arrival times (`timestampUsec`, `crawlTimeMsec`),
+//! which `ot`/`nt` filter and "mark all as read" compares, as FreshRSS does: publication dates
+//! lie and arrive out of order. The `T` edit token is issued but not required: every call
+//! carries its `Authorization` header, which a cross-site page cannot send.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{any, get};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use tidings_core::{ArticleId, OutletId};
+use tidings_store::{
+    FollowState, FollowTarget, MarkScope, OutletHealth, ReaderArticle, ReaderQuery, Source, TokenKind, User,
+};
+
+use super::ids::{Stream, long_id, parse_item_id, parse_stream, story_label};
+use super::{ApiError, Style, sent_token, subscribed, token_user};
+use crate::AppState;
+use crate::accounts::{Login, check_login};
+
+/// Items one stream contents call returns at most.
+const MAX_CONTENTS: usize = 1000;
+/// Item ids one call lists at most.
+const MAX_IDS: usize = 10_000;
+/// Items one edit or one item contents call names at most.
+const MAX_EDITED: usize = 1000;
+/// Stories shown as labels besides those the reader follows: the widest of this window.
+const STORY_LABEL_WINDOW_HOURS: i64 = 48;
+const STORY_LABELS: usize = 10;
+const STORY_LABEL_MIN_OUTLETS: i64 = 3;
+
+const READ: &str = "user/-/state/com.google/read";
+const STARRED: &str = "user/-/state/com.google/starred";
+const READING_LIST: &str = "user/-/state/com.google/reading-list";
+
+type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// Form and query parameters, repeated names kept in order (`i=…&i=…`).
+#[derive(Debug, Default)]
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn read(query: Option<&str>, body: &[u8]) -> Self {
+        let mut all: Vec<(String, String)> = Vec::new();
+        if let Some(q) = query {
+            all.extend(url::form_urlencoded::parse(q.as_bytes()).into_owned());
+        }
+        all.extend(url::form_urlencoded::parse(body).into_owned());
+        Params(all)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn number(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(|v| v.trim().parse().ok())
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, message, Style::Text)
+}
+
+fn store_error(e: tidings_store::Error) -> ApiError {
+    ApiError::store(e, Style::Text)
+}
+
+/// The routes, relative to wherever they are mounted.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/accounts/ClientLogin", any(client_login))
+        .route("/reader/api/0/token", get(edit_token))
+        .route("/reader/api/0/user-info", get(user_info))
+        .route("/reader/api/0/subscription/list", get(subscription_list))
+        .route("/reader/api/0/subscription/edit", any(subscription_edit))
+        .route("/reader/api/0/subscription/quickadd", any(quickadd))
+        .route("/reader/api/0/tag/list", get(tag_list))
+        .route("/reader/api/0/edit-tag", any(edit_tag))
+        .route("/reader/api/0/disable-tag", any(disable_tag))
+        .route("/reader/api/0/unread-count", get(unread_count))
+        .route("/reader/api/0/mark-all-as-read", any(mark_all_as_read))
+        .route("/reader/api/0/stream/items/ids", any(item_ids))
+        .route("/reader/api/0/stream/items/contents", any(item_contents))
+        .route("/reader/api/0/stream/contents", any(stream_contents))
+        .route("/reader/api/0/stream/contents/{*stream}", any(stream_contents_at))
+}
+
+async fn reader(state: &AppState, headers: &HeaderMap) -> Result<User> {
+    token_user(state, sent_token(headers), &[TokenKind::Api, TokenKind::AppLogin], Style::Text).await
+}
+
+/// An authenticated call: the reader its token names, and its query and form parameters.
+struct Call {
+    user: User,
+    params: Params,
+}
+
+impl FromRequest<AppState> for Call {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self> {
+        let user = reader(state, request.headers()).await?;
+        let query = request.uri().query().map(str::to_string);
+        let body = Bytes::from_request(request, state).await.map_err(|e| {
+            ApiError::new(e.status(), format!("the request could not be read: {}", e.body_text()), Style::Text)
+        })?;
+        Ok(Call { user, params: Params::read(query.as_deref(), &body) })
+    }
+}
+
+/// `ClientLogin`: a name and the account's password (or an API token as the password) give
+/// an `Auth` token for the other calls. Wrong names and wrong passwords get the same answer.
+async fn client_login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response> {
+    let params = Params::read(query.as_deref(), &body);
+    let name = params.get("Email").unwrap_or_default().trim().to_string();
+    let password = params.get("Passwd").unwrap_or_default().to_string();
+    let refused = || ApiError::new(StatusCode::UNAUTHORIZED, "Error=BadAuthentication", Style::Text);
+    if name.is_empty() || password.is_empty() {
+        return Err(refused());
+    }
+    // An API token given as the password is used as it is.
+    if let Ok(Some((user, _))) = state
+        .store
+        .api_token_user(&tidings_accounts::session_key(&password), &[TokenKind::Api])
+        .await
+        .map_err(store_error)
+        && user.name.eq_ignore_ascii_case(&name)
+    {
+        return Ok(login_answer(&password));
+    }
+    let user =
+        match check_login(&state, &name, &password, peer.ip()).await.map_err(|e| ApiError::internal(e, Style::Text))? {
+            Login::Ok(user) => user,
+            Login::Wrong => return Err(refused()),
+            Login::Blocked { until } => {
+                let wait = crate::limiter::try_again(until, jiff::Timestamp::now());
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Error=BadAuthentication\nInfo=too many failed log-ins. {wait}"),
+                    Style::Text,
+                ));
+            }
+        };
+    let token = super::new_token().map_err(|e| ApiError::internal(e, Style::Text))?;
+    state
+        .store
+        .add_api_token(
+            user.id,
+            "Google Reader app login",
+            TokenKind::AppLogin,
+            &tidings_accounts::session_key(&token),
+            Timestamp::now(),
+        )
+        .await
+        .map_err(store_error)?;
+    tracing::info!(user = %user.name, "reader app logged in");
+    Ok(login_answer(&token))
+}
+
+fn login_answer(token: &str) -> Response {
+    format!("SID={token}\nLSID=null\nAuth={token}\n").into_response()
+}
+
+/// The edit token apps ask for before they change anything.
+async fn edit_token(Call { user, .. }: Call) -> Result<Response> {
+    Ok(format!("tidings{:0>50}\n", user.id).into_response())
+}
+
+async fn user_info(Call { user, .. }: Call) -> Result<Json<Value>> {
+    Ok(Json(json!({
+        "userId": user.id.to_string(),
+        "userName": user.name,
+        "userProfileId": user.id.to_string(),
+        "userEmail": "",
+    })))
+}
+
+fn label_id(label: &str) -> String {
+    format!("user/-/label/{label}")
+}
+
+async fn subscription_list(State(state): State<AppState>, Call { user, .. }: Call) -> Result<Json<Value>> {
+    let subscriptions: Vec<Value> = subscribed(&state, &user, Style::Text)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let categories: Vec<Value> =
+                o.outlet.category.iter().map(|c| json!({ "id": label_id(c), "label": c, "type": "folder" })).collect();
+            json!({
+                "id": format!("feed/{}", o.outlet.id.0),
+                "title": o.outlet.name,
+                "categories": categories,
+                "url": o.feed.url,
+                "htmlUrl": o.outlet.site_url.unwrap_or_default(),
+                "iconUrl": "",
+                "firstitemmsec": o.outlet.created_at.as_millisecond().to_string(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "subscriptions": subscriptions })))
+}
+
+/// The outlet a `feed/…` stream names, by id or by its feed's address.
+async fn outlet_of(state: &AppState, stream: &Stream) -> Result<Option<OutletId>> {
+    match stream {
+        Stream::Feed(id) => Ok(Some(*id)),
+        Stream::FeedUrl(url) => {
+            Ok(state.store.outlet_by_feed_url(url).await.map_err(store_error)?.map(|o| o.outlet.id))
+        }
+        _ => Ok(None),
+    }
+}
+
+async fn subscription_edit(State(state): State<AppState>, Call { user, params }: Call) -> Result<Response> {
+    let follow = match params.get("ac").unwrap_or("edit") {
+        "subscribe" => FollowState::Follow,
+        "unsubscribe" => FollowState::Mute,
+        _ if params.get("t").is_some() || params.get("a").is_some() || params.get("r").is_some() => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "outlets' names and categories are the same for every reader and only the operator changes them",
+                Style::Text,
+            ));
+        }
+        _ => FollowState::Follow,
+    };
+    for s in params.all("s") {
+        let stream = parse_stream(s).ok_or_else(|| bad(format!("unknown subscription {s:?}")))?;
+        let outlet = outlet_of(&state, &stream).await?.ok_or_else(|| bad(format!("{s:?} is not a subscription")))?;
+        state
+            .store
+            .set_follow(user.id, FollowTarget::Outlet(outlet), Some(follow), Timestamp::now())
+            .await
+            .map_err(store_error)?;
+    }
+    Ok("OK".into_response())
+}
+
+/// `quickadd`: follows an outlet Tidings already has, found by its feed's or its site's
+/// address. Adding new outlets is the operator's (`tidings add`).
+async fn quickadd(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
+    let asked = params.get("quickadd").unwrap_or_default().trim().to_string();
+    let address = asked.strip_prefix("feed/").unwrap_or(&asked);
+    let wanted = tidings_core::canonical_url(address).unwrap_or_else(|_| address.to_string());
+    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
+    let found = outlets.into_iter().find(|o| {
+        [Some(o.feed.url.as_str()), o.outlet.site_url.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|u| u == address || tidings_core::canonical_url(u).is_ok_and(|c| c == wanted))
+    });
+    let Some(outlet) = found else {
+        return Ok(Json(json!({
+            "query": asked,
+            "numResults": 0,
+            "error": "Tidings does not follow this address; ask the site's operator to add it",
+        })));
+    };
+    state
+        .store
+        .set_follow(user.id, FollowTarget::Outlet(outlet.outlet.id), Some(FollowState::Follow), Timestamp::now())
+        .await
+        .map_err(store_error)?;
+    Ok(Json(json!({
+        "query": asked,
+        "numResults": 1,
+        "streamId": format!("feed/{}", outlet.outlet.id.0),
+        "streamName": outlet.outlet.name,
+    })))
+}
+
+/// The stories shown as labels: those the reader follows, then the widest of the last days.
+async fn story_labels(state: &AppState, user: &User) -> Result<Vec<String>> {
+    let follows = state.store.follows(user.id).await.map_err(store_error)?;
+    let mut labels = Vec::new();
+    let mut seen = HashSet::new();
+    for (target, follow) in &follows {
+        if let (FollowTarget::Story(id), FollowState::Follow) = (target, follow)
+            && let Ok(story) = state.store.story(*id).await
+            && seen.insert(story.id)
+        {
+            labels.push(story_label(story.id, &story.title));
+        }
+    }
+    let since = Timestamp::now() - SignedDuration::from_hours(STORY_LABEL_WINDOW_HOURS);
+    let mut recent = state.store.recent_stories(since, 200).await.map_err(store_error)?;
+    recent.sort_by(|a, b| b.outlet_count.cmp(&a.outlet_count).then(b.updated_at.cmp(&a.updated_at)));
+    for story in recent.into_iter().filter(|s| s.outlet_count >= STORY_LABEL_MIN_OUTLETS).take(STORY_LABELS) {
+        if seen.insert(story.id) && follows.get(&FollowTarget::Story(story.id)) != Some(&FollowState::Mute) {
+            labels.push(story_label(story.id, &story.title));
+        }
+    }
+    Ok(labels)
+}
+
+async fn tag_list(State(state): State<AppState>, Call { user, .. }: Call) -> Result<Json<Value>> {
+    let mut tags = vec![json!({ "id": STARRED })];
+    let categories: std::collections::BTreeSet<String> =
+        subscribed(&state, &user, Style::Text).await?.into_iter().filter_map(|o| o.outlet.category).collect();
+    tags.extend(categories.iter().map(|c| json!({ "id": label_id(c), "type": "folder" })));
+    for (label, _) in state.store.labels(user.id).await.map_err(store_error)? {
+        if !categories.contains(&label) {
+            tags.push(json!({ "id": label_id(&label), "type": "tag" }));
+        }
+    }
+    tags.extend(story_labels(&state, &user).await?.iter().map(|l| json!({ "id": label_id(l), "type": "tag" })));
+    Ok(Json(json!({ "tags": tags })))
+}
+
+/// Item ids named by `i` parameters, in any form; an unreadable one is refused.
+fn item_ids_of(params: &Params) -> Result<Vec<ArticleId>> {
+    let ids: Vec<ArticleId> = params
+        .all("i")
+        .map(|raw| parse_item_id(raw).ok_or_else(|| bad(format!("{raw:?} is not an item id"))))
+        .collect::<Result<_>>()?;
+    if ids.len() > MAX_EDITED {
+        return Err(bad(format!("at most {MAX_EDITED} items at a time")));
+    }
+    Ok(ids)
+}
+
+/// What a tag does to items.
+enum TagEdit {
+    Read(bool),
+    Starred(bool),
+    Label(String),
+}
+
+fn tag_edit(tag: &str, add: bool) -> Result<Option<TagEdit>> {
+    Ok(match parse_stream(tag) {
+        Some(Stream::Read) => Some(TagEdit::Read(add)),
+        Some(Stream::Unread) => Some(TagEdit::Read(!add)),
+        Some(Stream::Starred) => Some(TagEdit::Starred(add)),
+        Some(Stream::Label(label)) => Some(TagEdit::Label(label)),
+        Some(Stream::Story(_)) => return Err(bad("stories are labels Tidings gives; they cannot be put on items")),
+        // Tags apps send that mean nothing here (broadcast, like, tracking-…) change nothing.
+        _ => None,
+    })
+}
+
+async fn edit_tag(State(state): State<AppState>, Call { user, params }: Call) -> Result<Response> {
+    let ids = item_ids_of(&params)?;
+    let now = Timestamp::now();
+    let edits = params.all("a").map(|t| (t, true)).chain(params.all("r").map(|t| (t, false)));
+    for (tag, add) in edits.collect::<Vec<_>>() {
+        match tag_edit(tag, add)? {
+            Some(TagEdit::Read(read)) => state.store.set_read(user.id, &ids, read, now).await,
+            Some(TagEdit::Starred(starred)) => state.store.set_starred(user.id, &ids, starred, now).await,
+            Some(TagEdit::Label(label)) => state.store.set_label(user.id, &ids, &label, add).await,
+            None => Ok(()),
+        }
+        .map_err(store_error)?;
+    }
+    Ok("OK".into_response())
+}
+
+/// Removes one of the reader's own labels from every item.
+async fn disable_tag(State(state): State<AppState>, Call { user, params }: Call) -> Result<Response> {
+    let Some(Stream::Label(label)) = params.get("s").and_then(parse_stream) else {
+        return Err(bad("only your own labels can be removed (s=user/-/label/NAME)"));
+    };
+    state.store.delete_label(user.id, &label).await.map_err(store_error)?;
+    Ok("OK".into_response())
+}
+
+async fn unread_count(State(state): State<AppState>, Call { user, .. }: Call) -> Result<Json<Value>> {
+    let counts = state.store.unread_counts(user.id).await.map_err(store_error)?;
+    let categories: HashMap<OutletId, String> = subscribed(&state, &user, Style::Text)
+        .await?
+        .into_iter()
+        .filter_map(|o| o.outlet.category.map(|c| (o.outlet.id, c)))
+        .collect();
+    let usec = |t: Timestamp| t.as_microsecond().to_string();
+    let mut total = 0;
+    let mut newest = Timestamp::UNIX_EPOCH;
+    let mut by_category: BTreeMap<&str, (i64, Timestamp)> = BTreeMap::new();
+    let mut list: Vec<Value> = Vec::new();
+    for c in &counts {
+        total += c.count;
+        newest = newest.max(c.newest);
+        if let Some(cat) = categories.get(&c.outlet_id) {
+            let entry = by_category.entry(cat.as_str()).or_insert((0, Timestamp::UNIX_EPOCH));
+            entry.0 += c.count;
+            entry.1 = entry.1.max(c.newest);
+        }
+        list.push(json!({
+            "id": format!("feed/{}", c.outlet_id.0),
+            "count": c.count,
+            "newestItemTimestampUsec": usec(c.newest),
+        }));
+    }
+    for (cat, (count, at)) in by_category {
+        list.push(json!({ "id": label_id(cat), "count": count, "newestItemTimestampUsec": usec(at) }));
+    }
+    list.push(json!({ "id": READING_LIST, "count": total, "newestItemTimestampUsec": usec(newest) }));
+    Ok(Json(json!({ "max": total, "unreadcounts": list })))
+}
+
+/// The query a stream starts from, before the filters of the call.
+async fn stream_query(state: &AppState, user: &User, stream: &Stream, limit: usize) -> Result<ReaderQuery> {
+    let mut q = ReaderQuery::new(user.id, Source::Subscriptions, limit as i64);
+    match stream {
+        Stream::ReadingList => {}
+        Stream::Starred => {
+            q.source = Source::Everything;
+            q.starred = Some(true);
+        }
+        Stream::Read => {
+            q.source = Source::Everything;
+            q.read = Some(true);
+        }
+        Stream::Unread => q.read = Some(false),
+        Stream::Feed(_) | Stream::FeedUrl(_) => {
+            let outlet = outlet_of(state, stream)
+                .await?
+                .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "there is no such subscription", Style::Text))?;
+            q.source = Source::Outlet(outlet);
+        }
+        Stream::Story(id) => q.source = Source::Story(*id),
+        Stream::Label(label) => {
+            let is_category = state
+                .store
+                .outlets_uncounted()
+                .await
+                .map_err(store_error)?
+                .iter()
+                .any(|o| o.outlet.category.as_deref() == Some(label.as_str()));
+            if is_category {
+                q.source = Source::Category(label.clone());
+            } else {
+                q.source = Source::Everything;
+                q.label = Some(label.clone());
+            }
+        }
+    }
+    Ok(q)
+}
+
+/// A filter two parameters asked for both ways: nothing can match.
+struct Contradiction;
+
+/// Adds a state filter, noting a contradiction (`s=…/read` with `xt=…/read`, say).
+fn require(slot: &mut Option<bool>, value: bool) -> std::result::Result<(), Contradiction> {
+    match *slot {
+        Some(v) if v != value => Err(Contradiction),
+        _ => {
+            *slot = Some(value);
+            Ok(())
+        }
+    }
+}
+
+/// The stream and filters of a stream call: `s`, `n`, `r`, `c`, `ot`, `nt`, `xt`, `it`.
+/// `None` when the filters contradict each other (the answer is then empty).
+async fn filtered_query(
+    state: &AppState,
+    user: &User,
+    params: &Params,
+    stream: &str,
+    default_n: usize,
+    max_n: usize,
+) -> Result<Option<(ReaderQuery, usize)>> {
+    let parsed = parse_stream(stream).ok_or_else(|| bad(format!("unknown stream {stream:?}")))?;
+    let n = params.number("n").map_or(default_n, |n| n.clamp(1, max_n as i64) as usize);
+    let mut q = stream_query(state, user, &parsed, n + 1).await?;
+    q.oldest_first = params.get("r") == Some("o");
+    if let Some(c) = params.get("c").filter(|c| !c.is_empty() && *c != "null") {
+        let after = c.parse::<i64>().map_err(|_| bad(format!("the continuation {c:?} is not one Tidings gave")))?;
+        q.after = Some(ArticleId(after));
+    }
+    // Seconds, as Google Reader defined them; a few apps send microseconds.
+    let time = |name: &str| {
+        params.number(name).map(|v| {
+            let secs = if v > 100_000_000_000 { v / 1_000_000 } else { v };
+            Timestamp::from_second(secs.clamp(0, 253_402_300_799)).unwrap_or(Timestamp::UNIX_EPOCH)
+        })
+    };
+    q.fetched_since = time("ot");
+    q.fetched_until = time("nt");
+    let mut contradiction = Ok(());
+    for xt in params.all("xt") {
+        contradiction = contradiction.and(match parse_stream(xt) {
+            Some(Stream::Read) => require(&mut q.read, false),
+            Some(Stream::Unread) => require(&mut q.read, true),
+            Some(Stream::Starred) => require(&mut q.starred, false),
+            _ => Ok(()),
+        });
+    }
+    for it in params.all("it") {
+        contradiction = contradiction.and(match parse_stream(it) {
+            Some(Stream::Read) => require(&mut q.read, true),
+            Some(Stream::Unread) => require(&mut q.read, false),
+            Some(Stream::Starred) => require(&mut q.starred, true),
+            _ => Ok(()),
+        });
+    }
+    Ok(contradiction.ok().map(|()| (q, n)))
+}
+
+/// The continuation after a page of `n` when the query found more.
+fn continuation<T>(found: &mut Vec<T>, n: usize, id: impl Fn(&T) -> ArticleId) -> Option<String> {
+    if found.len() > n {
+        found.truncate(n);
+        found.last().map(|last| id(last).0.to_string())
+    } else {
+        None
+    }
+}
+
+async fn item_ids(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
+    let stream = params.get("s").unwrap_or(READING_LIST).to_string();
+    let Some((q, n)) = filtered_query(&state, &user, &params, &stream, 20, MAX_IDS).await? else {
+        return Ok(Json(json!({ "itemRefs": [] })));
+    };
+    let mut found = state.store.reader_items(&q).await.map_err(store_error)?;
+    let next = continuation(&mut found, n, |r| r.id);
+    let refs: Vec<Value> = found
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id.0.to_string(),
+                "directStreamIds": [format!("feed/{}", r.outlet_id.0)],
+                "timestampUsec": r.fetched_at.as_microsecond().to_string(),
+            })
+        })
+        .collect();
+    let mut answer = json!({ "itemRefs": refs });
+    if let Some(c) = next {
+        answer["continuation"] = json!(c);
+    }
+    Ok(Json(answer))
+}
+
+/// One item as Google Reader apps read it.
+fn item_json(r: &ReaderArticle, outlets: &HashMap<OutletId, &OutletHealth>) -> Value {
+    let a = &r.article;
+    let outlet = outlets.get(&a.outlet_id);
+    let mut categories = vec![READING_LIST.to_string()];
+    if r.read {
+        categories.push(READ.to_string());
+    }
+    if r.starred {
+        categories.push(STARRED.to_string());
+    }
+    if let Some(cat) = outlet.and_then(|o| o.outlet.category.as_deref()) {
+        categories.push(label_id(cat));
+    }
+    categories.extend(r.labels.iter().map(|l| label_id(l)));
+    let shown = a.shown_time();
+    json!({
+        "id": long_id(a.id),
+        "crawlTimeMsec": a.fetched_at.as_millisecond().to_string(),
+        "timestampUsec": a.fetched_at.as_microsecond().to_string(),
+        "published": shown.as_second(),
+        "updated": a.updated_at.unwrap_or(shown).as_second(),
+        "title": a.title,
+        "author": a.authors.join(", "),
+        "canonical": [{ "href": a.url }],
+        "alternate": [{ "href": a.url, "type": "text/html" }],
+        "categories": categories,
+        "origin": {
+            "streamId": format!("feed/{}", a.outlet_id.0),
+            "title": a.outlet_name,
+            "htmlUrl": outlet.and_then(|o| o.outlet.site_url.clone()).unwrap_or_default(),
+        },
+        "summary": { "direction": "ltr", "content": a.content_html },
+    })
+}
+
+/// Items with their contents, in the order of `ids`.
+async fn items_json(state: &AppState, user: &User, ids: &[ArticleId]) -> Result<Vec<Value>> {
+    let articles = state.store.reader_articles(user.id, ids).await.map_err(store_error)?;
+    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
+    let by_id: HashMap<OutletId, &OutletHealth> = outlets.iter().map(|o| (o.outlet.id, o)).collect();
+    Ok(articles.iter().map(|r| item_json(r, &by_id)).collect())
+}
+
+async fn contents(state: AppState, user: User, stream: String, params: Params) -> Result<Json<Value>> {
+    let updated = Timestamp::now().as_second();
+    let Some((q, n)) = filtered_query(&state, &user, &params, &stream, 20, MAX_CONTENTS).await? else {
+        return Ok(Json(json!({ "id": stream, "updated": updated, "items": [] })));
+    };
+    let mut found = state.store.reader_items(&q).await.map_err(store_error)?;
+    let next = continuation(&mut found, n, |r| r.id);
+    let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
+    let items = items_json(&state, &user, &ids).await?;
+    let mut answer = json!({ "id": stream, "updated": updated, "items": items });
+    if let Some(c) = next {
+        answer["continuation"] = json!(c);
+    }
+    Ok(Json(answer))
+}
+
+async fn stream_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
+    let stream = params.get("s").unwrap_or(READING_LIST).to_string();
+    contents(state, user, stream, params).await
+}
+
+async fn stream_contents_at(
+    State(state): State<AppState>,
+    Path(stream): Path<String>,
+    Call { user, params }: Call,
+) -> Result<Json<Value>> {
+    contents(state, user, stream, params).await
+}
+
+async fn item_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
+    let ids = item_ids_of(&params)?;
+    let items = items_json(&state, &user, &ids).await?;
+    Ok(Json(json!({ "id": READING_LIST, "updated": Timestamp::now().as_second(), "items": items })))
+}
+
+/// Marks a stream read up to `ts` (microseconds; now when absent). Streams of outlets,
+/// categories, stories and the reading list keep a mark, so articles arriving later stay
+/// unread; starred and labelled streams mark their items one by one.
+async fn mark_all_as_read(
+    State(state): State<AppState>,
+    method: Method,
+    Call { user, params }: Call,
+) -> Result<Response> {
+    if method != Method::POST {
+        return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "mark-all-as-read takes a POST", Style::Text));
+    }
+    let raw = params.get("s").ok_or_else(|| bad("say which stream to mark (s=…)"))?;
+    let stream = parse_stream(raw).ok_or_else(|| bad(format!("unknown stream {raw:?}")))?;
+    let up_to = match params.number("ts") {
+        // Microseconds as Google Reader defined it; seconds from apps that send those.
+        Some(ts) if ts > 100_000_000_000 => Timestamp::from_microsecond(ts).ok(),
+        Some(ts) => Timestamp::from_second(ts).ok(),
+        None => None,
+    }
+    .unwrap_or_else(Timestamp::now);
+    let scope = match &stream {
+        Stream::ReadingList | Stream::Unread => Some(MarkScope::All),
+        Stream::Feed(_) | Stream::FeedUrl(_) => outlet_of(&state, &stream).await?.map(MarkScope::Outlet),
+        Stream::Story(id) => Some(MarkScope::Story(*id)),
+        _ => None,
+    };
+    let scope = match (scope, &stream) {
+        (Some(scope), _) => Some(scope),
+        (None, Stream::Label(label)) => match stream_query(&state, &user, &stream, 0).await?.source {
+            Source::Category(_) => Some(MarkScope::Category(label.clone())),
+            _ => None,
+        },
+        _ => None,
+    };
+    match scope {
+        Some(scope) => state.store.mark_all_read(user.id, &scope, up_to).await.map_err(store_error)?,
+        None => {
+            let mut q = stream_query(&state, &user, &stream, MAX_IDS).await?;
+            q.read = Some(false);
+            q.fetched_until = Some(up_to);
+            let ids: Vec<ArticleId> =
+                state.store.reader_items(&q).await.map_err(store_error)?.into_iter().map(|r| r.id).collect();
+            state.store.set_read(user.id, &ids, true, Timestamp::now()).await.map_err(store_error)?;
+        }
+    }
+    Ok("OK".into_response())
+}
