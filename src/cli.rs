@@ -184,6 +184,7 @@ pub(crate) enum Command {
     /// outlet, story and title of each result.
     Search {
         /// What to look for: words, "a phrase", -word to leave out.
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// Print the results as JSON.
         #[arg(long)]

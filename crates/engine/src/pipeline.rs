@@ -4,7 +4,6 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use futures::FutureExt;
-use futures::stream::{FuturesUnordered, StreamExt};
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ExtractionStatus, FeedId, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
@@ -96,38 +95,67 @@ impl Engine {
         // its feed waits its turn; the lease outlasts the longest a feed's work may take.
         let lease = SignedDuration::try_from(2 * (self.config.feed_budget + BUDGET_GRACE))
             .unwrap_or(SignedDuration::from_hours(1));
-        let mut claim = FeedClaim { due_at, after: FeedId(0), now, lease_until: now + lease };
-        let slots = self.config.concurrency.max(1);
-        let mut running = FuturesUnordered::new();
-        let mut feeds = Vec::new();
-        let (mut more, mut failed) = (true, None);
-        loop {
-            while more && running.len() < slots {
-                match self.store.claim_due_feed(&claim, &self.worker).await {
-                    Ok(Some(feed)) => {
-                        claim.after = feed.feed.id;
-                        running.push(async move {
-                            let report = self.fetch_feed(&feed, now).await;
-                            progress(&report);
-                            report
-                        });
+        self.release_leases_of_dead_processes().await?;
+        // Each slot takes its next feed when it is free. Taking is serialised, so the walk
+        // upwards through the feed ids takes each feed once; a slot's fetch goes on while
+        // another slot waits to take, so no store connection a fetch holds is ever waited on.
+        let next =
+            futures::lock::Mutex::new(Some(FeedClaim { due_at, after: FeedId(0), now, lease_until: now + lease }));
+        let failed = std::sync::Mutex::new(None);
+        let slot = || async {
+            let mut reports = Vec::new();
+            loop {
+                let feed = {
+                    let mut claim = next.lock().await;
+                    let Some(c) = claim.as_mut() else { break };
+                    match self.store.claim_due_feed(c, &self.worker).await {
+                        Ok(Some(feed)) => {
+                            c.after = feed.feed.id;
+                            feed
+                        }
+                        Ok(None) => {
+                            *claim = None;
+                            break;
+                        }
+                        Err(e) => {
+                            *claim = None;
+                            if let Ok(mut f) = failed.lock() {
+                                *f = Some(e);
+                            }
+                            break;
+                        }
                     }
-                    Ok(None) => more = false,
-                    Err(e) => {
-                        more = false;
-                        failed = Some(e);
-                    }
-                }
+                };
+                let report = self.fetch_feed(&feed, now).await;
+                progress(&report);
+                reports.push(report);
             }
-            match running.next().await {
-                Some(report) => feeds.push(report),
-                None => break,
-            }
-        }
-        if let Some(e) = failed {
+            reports
+        };
+        let feeds: Vec<FeedReport> =
+            futures::future::join_all((0..self.config.concurrency.max(1)).map(|_| slot())).await.concat();
+        if let Some(e) = failed.into_inner().ok().flatten() {
             return Err(e.into());
         }
         Ok(RoundReport { feeds })
+    }
+
+    /// On SQLite, whose database one machine holds, gives back the leases of processes of this
+    /// machine that are gone (killed without stopping): their feeds need not wait for the leases
+    /// to run out. On PostgreSQL a lease's holder may run on another machine, so leases only run
+    /// out.
+    async fn release_leases_of_dead_processes(&self) -> Result<()> {
+        if self.store.backend_name() != "sqlite" || !std::path::Path::new("/proc/self").exists() {
+            return Ok(());
+        }
+        for holder in self.store.lease_holders().await? {
+            let pid = holder.split('@').next().unwrap_or_default();
+            if holder.as_str() != &*self.worker && !std::path::Path::new("/proc").join(pid).exists() {
+                let released = self.store.release_leases(&holder).await?;
+                tracing::info!(holder = %holder, feeds = released, "gave back the leases of a process that is gone");
+            }
+        }
+        Ok(())
     }
 
     /// How many feeds a round at `now` would fetch.

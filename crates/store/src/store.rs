@@ -481,6 +481,16 @@ impl Store {
         Ok(Some(health(row)))
     }
 
+    /// Who holds leases on feeds now.
+    pub async fn lease_holders(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = read!(self, |pool| {
+            sqlx::query_as("SELECT DISTINCT lease_holder FROM feeds WHERE lease_holder IS NOT NULL")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|(h,)| h).collect())
+    }
+
     /// Gives back every lease `holder` still has (a worker that stops cleanly), so its feeds are
     /// due again at once instead of when the leases run out.
     pub async fn release_leases(&self, holder: &str) -> Result<u64> {
