@@ -63,7 +63,7 @@ enum Kind {
 }
 
 impl Store {
-    /// Calls `each` with every row of every table, tables in [`TABLES`] order, all read from one
+    /// Calls `each` with every row of every table, referenced tables first, all read from one
     /// snapshot while the database stays in use. Returns the number of rows of each table.
     pub async fn export_rows(
         &self,
