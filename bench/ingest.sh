@@ -10,9 +10,10 @@
 # Needs nginx and newsboat (Debian packages; installed when missing and running as root).
 source "$(dirname "$0")/lib.sh"
 shared=${TIDINGS_SHARED:-$(cd .. && pwd)/shared}
-data=${TIDINGS_INGEST_DATA:-$HOME/.cache/tidings/ingest-data}
+# Outside /root: nginx's workers (www-data) must be able to read the pages.
+data=${TIDINGS_INGEST_DATA:-/var/tmp/tidings-ingest-data}
 pg_admin=${TIDINGS_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-pg_limit=${TIDINGS_INGEST_PG_SECONDS:-300}   # each PostgreSQL run stops here and reports its rate
+pg_limit=${TIDINGS_INGEST_PG_SECONDS:-300}   # each PostgreSQL run stops here and reports its rate; 0 skips them
 
 for tool in nginx newsboat; do
   if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
@@ -71,7 +72,9 @@ python3 "$tmp/measure.py" "tidings fetch --once, full pipeline (SQLite)" "$bin" 
 touch "$tmp/full.done"; wait $watcher || true
 echo "   articles stored: $(count "$tmp/full/tidings.db")"
 
-if psql "$pg_admin" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+if [ "$pg_limit" -eq 0 ]; then
+  echo "PostgreSQL runs skipped (TIDINGS_INGEST_PG_SECONDS=0)"
+elif psql "$pg_admin" -Atqc 'SELECT 1' >/dev/null 2>&1; then
   for workers in 1 2 3; do
     db="tidings_ingest_bench_$$_$workers"
     psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
