@@ -81,12 +81,23 @@ pub use transfer::{RowValue, TableRow};
 pub use accounts::{NewUser, SessionUser, User};
 pub use comments::{COMMENT_MAX_DEPTH, Comment, CommentBlock, CommentStatus, NewComment, Screening};
 
+/// Outlets with their feeds; `outlet_select!(uncounted)` leaves `article_count` at 0, for the
+/// paths (fetching, the reader APIs) that do not show it and should not count every article.
 macro_rules! outlet_select {
     () => {
-        "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
-         f.etag, f.last_modified, f.last_fetch_at, f.last_error, f.next_fetch_at, f.consecutive_failures, \
-         f.paused_reason, (SELECT COUNT(*) FROM articles a WHERE a.outlet_id = o.id) AS article_count \
-         FROM outlets o JOIN feeds f ON f.outlet_id = o.id"
+        outlet_select!("(SELECT COUNT(*) FROM articles a WHERE a.outlet_id = o.id)")
+    };
+    (uncounted) => {
+        outlet_select!("CAST(0 AS BIGINT)")
+    };
+    ($count:literal) => {
+        concat!(
+            "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
+             f.etag, f.last_modified, f.last_fetch_at, f.last_error, f.next_fetch_at, f.consecutive_failures, \
+             f.paused_reason, ",
+            $count,
+            " AS article_count FROM outlets o JOIN feeds f ON f.outlet_id = o.id"
+        )
     };
 }
 
@@ -445,6 +456,7 @@ impl Store {
     /// whose id comes after `claim.after` and that no live lease holds. The lease lasts until
     /// `claim.lease_until` or until [`Store::record_fetch`] records the fetch, whichever is first,
     /// so a crashed worker's feed is taken up by the next round that starts after its lease ran out.
+    /// The outlet comes back without its article count (0), which fetching does not need.
     /// On PostgreSQL, workers claiming at once skip each other's rows (`FOR UPDATE SKIP LOCKED`);
     /// SQLite has one writer, which serialises the claims.
     pub async fn claim_due_feed(&self, claim: &FeedClaim, holder: &str) -> Result<Option<OutletHealth>> {
@@ -476,7 +488,7 @@ impl Store {
         });
         let Some((id,)) = claimed else { return Ok(None) };
         let row: OutletFeedRow = read!(self, |pool| {
-            sqlx::query_as(concat!(outlet_select!(), " WHERE f.id = $1")).bind(id).fetch_one(pool).await?
+            sqlx::query_as(concat!(outlet_select!(uncounted), " WHERE f.id = $1")).bind(id).fetch_one(pool).await?
         });
         Ok(Some(health(row)))
     }

@@ -316,14 +316,7 @@ impl Store {
     /// what reader apps ask for at every sync, where counting 100,000 articles would dominate.
     pub async fn outlets_uncounted(&self) -> Result<Vec<OutletHealth>> {
         let rows: Vec<OutletFeedRow> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
-                 f.etag, f.last_modified, f.last_fetch_at, f.last_error, f.next_fetch_at, f.consecutive_failures, \
-                 f.paused_reason, CAST(0 AS BIGINT) AS article_count \
-                 FROM outlets o JOIN feeds f ON f.outlet_id = o.id ORDER BY o.name, o.id",
-            )
-            .fetch_all(pool)
-            .await?
+            sqlx::query_as(concat!(outlet_select!(uncounted), " ORDER BY o.name, o.id")).fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(super::health).collect())
     }
