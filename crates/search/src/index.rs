@@ -128,8 +128,8 @@ impl SearchIndex {
 
     /// The best [`CANDIDATES`] matches of a request, in its order, with the number of matches.
     pub fn search(&self, request: &SearchRequest) -> Result<Candidates> {
-        let query = build(&self.fields, request)?;
         let searcher = self.reader.searcher();
+        let query = build(&self.fields, request, &|term| searcher.doc_freq(term).map_or(true, |n| n > 0))?;
         let top = TopDocs::with_limit(CANDIDATES);
         let (total, found): (usize, Vec<(f32, tantivy::DocAddress)>) = match request.sort {
             Sort::Relevance => searcher.search(&*query, &(Count, top.order_by_score()))?,

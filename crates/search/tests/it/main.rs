@@ -156,6 +156,13 @@ fn words_are_matched_by_their_stem() {
 }
 
 #[test]
+fn a_word_no_article_holds_makes_the_search_find_nothing() {
+    let index = index_of(&archive());
+    assert_eq!(ids(&index, &request("bridge zyzzyva")), Vec::<i64>::new());
+    assert_eq!(ids(&index, &request("bridge -zyzzyva")), [3]);
+}
+
+#[test]
 fn an_excluded_word_leaves_out_what_contains_it() {
     let index = index_of(&archive());
     let found = ids(&index, &request("release -sport"));
