@@ -64,6 +64,10 @@ pub(crate) struct Global {
     /// Requests one address may make to the reader APIs per minute (0: no limit).
     #[arg(long, global = true, env = "TIDINGS_API_REQUESTS_PER_MINUTE", default_value_t = tidings_web::DEFAULT_REQUESTS_PER_MINUTE)]
     pub(crate) api_requests_per_minute: u32,
+    /// Serve Prometheus metrics at /metrics to scrapers sending `Authorization: Bearer TOKEN`
+    /// (off without it). A `tidings worker` serves them with --metrics-listen.
+    #[arg(long, global = true, env = "TIDINGS_METRICS_TOKEN", hide_env_values = true)]
+    pub(crate) metrics_token: Option<String>,
     /// Log filter, e.g. "info" or "tidings_engine=debug".
     #[arg(long, global = true, env = "TIDINGS_LOG")]
     pub(crate) log: Option<String>,
@@ -86,7 +90,11 @@ pub(crate) enum Command {
     },
     /// Run the fetching worker alone: fetch, extract, group and store until stopped. Several
     /// workers may share one PostgreSQL database; each feed is leased to one of them at a time.
-    Worker,
+    Worker {
+        /// Address on which to serve /metrics (with --metrics-token), e.g. 127.0.0.1:9464.
+        #[arg(long, env = "TIDINGS_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
+    },
     /// Fetch the outlets that are due (every outlet with --once), then store what is new.
     Fetch {
         /// Fetch every outlet once, print a summary and exit (instead of running as a worker).
@@ -429,7 +437,7 @@ pub(crate) fn init_logging(cli: &Cli) {
     let default = match cli.command {
         Command::Serve { .. }
         | Command::Web { .. }
-        | Command::Worker
+        | Command::Worker { .. }
         | Command::Demo { .. }
         | Command::Fetch { once: false } => "info",
         // html5ever reports every recovered parse error; pages are full of them.

@@ -32,7 +32,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen } => serve::serve(&global, listen).await,
         Command::Web { listen } => serve::web(&global, listen).await,
-        Command::Worker => fetch(&global, false).await,
+        Command::Worker { metrics_listen } => serve::worker(&global, metrics_listen).await,
         Command::Fetch { once } => fetch(&global, once).await,
         Command::Add { url, name, category, no_full_text } => {
             outlets::add(&global, Subscription { url, name, category, feed_text_only: no_full_text }).await
@@ -158,7 +158,7 @@ pub(crate) fn print_summary(round: &RoundReport) {
     }
 }
 
-async fn fetch(global: &Global, once: bool) -> anyhow::Result<()> {
+pub(crate) async fn fetch(global: &Global, once: bool) -> anyhow::Result<()> {
     let engine = engine(global).await?;
     if once {
         let round = round_with_progress(&engine).await?;

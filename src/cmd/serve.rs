@@ -127,6 +127,9 @@ async fn site(
     if let Some(watch) = worker {
         state = state.with_worker(watch);
     }
+    if let Some(token) = &global.metrics_token {
+        state = state.with_metrics(token, metrics_render()?);
+    }
     let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");
@@ -172,4 +175,48 @@ pub(crate) async fn shutdown_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
+}
+
+/// `tidings worker`: the fetching worker alone, serving `/metrics` on `metrics_listen` when a
+/// metrics token is set.
+pub(crate) async fn worker(global: &Global, metrics_listen: Option<SocketAddr>) -> anyhow::Result<()> {
+    let Some(listen) = metrics_listen else { return super::fetch(global, false).await };
+    let token = global
+        .metrics_token
+        .as_deref()
+        .context("--metrics-listen needs a --metrics-token (or TIDINGS_METRICS_TOKEN) for scrapers to send")?;
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
+    let app = tidings_web::metrics_router(token, metrics_render()?);
+    tracing::info!(%listen, "serving /metrics");
+    let metrics = tokio::spawn(async move { axum::serve(listener, app).await });
+    let fetched = super::fetch(global, false).await;
+    metrics.abort();
+    fetched
+}
+
+/// This process's metrics as Prometheus text; the recorder is installed on first use.
+fn metrics_render() -> anyhow::Result<tidings_web::RenderMetrics> {
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> = std::sync::OnceLock::new();
+    let handle = match HANDLE.get() {
+        Some(handle) => handle.clone(),
+        None => {
+            let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
+                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+                .context("the metrics' histogram buckets are invalid")?
+                .install_recorder()
+                .context("could not install the metrics recorder")?;
+            let _ = HANDLE.set(handle.clone());
+            // Without the exporter's own listener, histograms are drained here.
+            let upkeep = handle.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    upkeep.run_upkeep();
+                }
+            });
+            handle
+        }
+    };
+    Ok(std::sync::Arc::new(move || handle.render()))
 }

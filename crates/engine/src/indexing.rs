@@ -108,6 +108,7 @@ impl SearchKeeper {
             .await
             .map_err(|e| crate::Error::IndexingStopped(e.to_string()))??;
             if !more {
+                metrics::counter!("tidings_search_indexed_total").increment(put as u64);
                 return Ok(put);
             }
         }

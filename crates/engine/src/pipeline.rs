@@ -211,6 +211,8 @@ impl Engine {
                 Err(message)
             }
         };
+        metrics::counter!("tidings_feed_fetches_total", "result" => if result.is_ok() { "ok" } else { "failed" })
+            .increment(1);
         FeedReport { outlet: h.outlet.name.clone(), result, warnings }
     }
 
@@ -374,10 +376,13 @@ impl Engine {
         let Some(id) = self.store.insert_article(&article).await.map_err(|e| failed(e.into()))? else {
             return Ok(false);
         };
-        if article.extraction == ExtractionStatus::FeedFallback
-            && let Some(note) = &article.extraction_note
-        {
-            warnings.push(format!("{}: {note}", article.url));
+        tracing::debug!(article = %id, url = %article.url, "stored");
+        metrics::counter!("tidings_articles_stored_total").increment(1);
+        if article.extraction == ExtractionStatus::FeedFallback {
+            metrics::counter!("tidings_extraction_fallbacks_total").increment(1);
+            if let Some(note) = &article.extraction_note {
+                warnings.push(format!("{}: {note}", article.url));
+            }
         }
         let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
         // A clustering failure leaves the article stored without a story; it is a warning.

@@ -12,6 +12,7 @@ mod error;
 mod forms;
 mod health;
 mod limiter;
+mod metrics;
 mod moderation;
 mod pages;
 mod readers;
@@ -31,6 +32,7 @@ pub use api::{ApiLimits, DEFAULT_REQUESTS_PER_MINUTE};
 pub use comment_rules::CommentRules;
 pub use error::WebError;
 pub use health::WorkerWatch;
+pub use metrics::{RenderMetrics, metrics_router};
 pub use server::{ServerLimits, serve};
 
 /// The Content-Security-Policy of every response: our own styles only, no scripts at all yet,
@@ -52,6 +54,7 @@ pub struct AppState {
     comment_rules: CommentRules,
     comment_limits: limiter::WindowLimiter,
     api: api::ApiLimits,
+    metrics: Option<metrics::MetricsAccess>,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             comment_limits: limiter::WindowLimiter::new(CommentRules::default().window),
             comment_rules: CommentRules::default(),
             api: api::ApiLimits::default(),
+            metrics: None,
         }
     }
 
@@ -111,6 +115,13 @@ impl AppState {
         self
     }
 
+    /// The same, serving `/metrics` to whoever sends `token` (without, `/metrics` is off).
+    #[must_use]
+    pub fn with_metrics(mut self, token: &str, render: RenderMetrics) -> Self {
+        self.metrics = Some(metrics::MetricsAccess::new(token, render));
+        self
+    }
+
     /// The same, with the fetching worker of this process watched by `/healthz`.
     #[must_use]
     pub fn with_worker(mut self, watch: WorkerWatch) -> Self {
@@ -139,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(pages::asset))
         .route("/healthz", get(pages::health))
         .route("/readyz", get(pages::ready))
+        .route("/metrics", get(metrics::page))
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/signup", get(accounts::signup_page).post(accounts::signup))
         .route("/account", get(accounts::account))
@@ -152,7 +164,8 @@ pub fn router(state: AppState) -> Router {
         .route("/reader/stories/{id}", post(readers::story))
         .merge(api::routes(state.clone()))
         .fallback(pages::not_found)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn(metrics::count));
     guarded(app, std::time::Duration::from_secs(30))
 }
 
