@@ -147,7 +147,7 @@ async fn several_workers_and_a_web_node_share_one_postgres_database_and_fetch_no
 }
 
 /// A new empty PostgreSQL database's URL (dropped by [`drop_postgres`]), when the tests have a server.
-fn fresh_postgres(purpose: &str) -> Option<(String, String)> {
+pub(crate) fn fresh_postgres(purpose: &str) -> Option<(String, String)> {
     let Ok(admin) = std::env::var("TIDINGS_TEST_POSTGRES_URL") else {
         eprintln!("TIDINGS_TEST_POSTGRES_URL is not set: the PostgreSQL part of the {purpose} test did not run");
         return None;
@@ -160,7 +160,7 @@ fn fresh_postgres(purpose: &str) -> Option<(String, String)> {
     Some((admin, url.to_string()))
 }
 
-fn drop_postgres(admin: &str, url: &str) {
+pub(crate) fn drop_postgres(admin: &str, url: &str) {
     let db = url.rsplit('/').next().unwrap();
     psql(admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
 }
