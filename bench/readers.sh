@@ -1,109 +1,149 @@
 #!/usr/bin/env bash
-# Reader API throughput: 100,000 articles, 50 concurrent clients on loopback, each paging
-# through Google Reader stream contents (n=100, following continuations) and Fever items
-# (since_id, 50 a call) for a fixed time. Prints requests/s and latency percentiles of each.
+# Reader API throughput: 100,000 articles (TIDINGS_BENCH_ARTICLES to change it) from 50
+# outlets, 50 concurrent clients on loopback (TIDINGS_BENCH_CLIENTS), each call type for 10 s
+# (TIDINGS_BENCH_SECONDS): Google Reader stream contents of the reading list and of one outlet
+# (n=100 a page, at a random continuation, as apps page through), and Fever items (50 a call
+# from a random since_id). Prints requests/s and p50/p99 latency of each, on SQLite and, when
+# TIDINGS_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) answers,
+# on PostgreSQL.
 #
-#   bench/readers.sh [ARTICLES] [CLIENTS] [SECONDS]
+#   bench/readers.sh
 #
-# TIDINGS_BIN=PATH measures that binary instead of building the release one.
+# TIDINGS_BIN=PATH measures that binary instead of building the release one. The load comes
+# from wrk (apt-get install wrk), which shares the machine's cores with the server.
 #
 # No peer server is measured beside it: FreshRSS (PHP) and Miniflux (Go) are not installable
-# from this workplace's registries, so the figures stand alone. Server and clients share the
-# machine's two cores; the client is Python threads (one keep-alive connection each).
+# from this workplace's registries, so the figures stand alone.
 source "$(dirname "$0")/lib.sh"
-articles="${1:-100000}"
-clients="${2:-50}"
-seconds="${3:-10}"
+command -v wrk >/dev/null || { echo "readers bench: needs wrk (apt-get install wrk)" >&2; exit 1; }
+articles="${TIDINGS_BENCH_ARTICLES:-100000}"
+clients="${TIDINGS_BENCH_CLIENTS:-50}"
+seconds="${TIDINGS_BENCH_SECONDS:-10}"
+pg_admin="${TIDINGS_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+outlets=50
+server="" db=""
+cleanup() {
+  [ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }
+  [ -z "$db" ] || psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 bin="${TIDINGS_BIN:-}"
 if [ -z "$bin" ]; then
   cargo build --release --bin tidings -q
   bin="$CARGO_TARGET_DIR/release/tidings"
 fi
-data="$tmp/data"
-mkdir -p "$data"
-echo 'bench-password' | "$bin" user add bench --password-stdin --data "$data" >/dev/null
-"$bin" migrate --data "$data" >/dev/null
 
-# Outlets and articles straight into the database (the engine would need real outlets).
-python3 - "$data/tidings.db" "$articles" <<'PY'
-import sqlite3, sys, time
-db, n = sys.argv[1], int(sys.argv[2])
-con = sqlite3.connect(db)
+# The archive as a Tidings export, so that it goes in through the store's own import (the
+# schema checks every column) on either backend.
+"$bin" export --data "$tmp/empty" > "$tmp/header.jsonl" 2>/dev/null
+python3 - "$tmp/header.jsonl" "$articles" "$outlets" > "$tmp/archive.jsonl" <<'PY'
+import json, sys, time
+header, n, outlets = open(sys.argv[1]).readline(), int(sys.argv[2]), int(sys.argv[3])
+out = sys.stdout
+out.write(header)
 now = int(time.time() * 1_000_000)
-outlets = 50
+def row(table, **values):
+    out.write(json.dumps({"table": table, "row": values}) + "\n")
 for o in range(1, outlets + 1):
-    con.execute("INSERT INTO outlets (id, name, site_url, category, full_text, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-                (o, f"Outlet {o}", f"https://outlet{o}.invalid/", f"Category {o % 5}", now))
-    con.execute("INSERT INTO feeds (id, outlet_id, url, next_fetch_at, created_at) VALUES (?, ?, ?, ?, ?)",
-                (o, o, f"https://outlet{o}.invalid/feed.xml", now + 86_400_000_000, now))
+    row("outlets", id=o, name=f"Outlet {o}", site_url=f"https://outlet{o}.invalid/", category=f"Category {o % 5}",
+        full_text=0, created_at=now)
+for o in range(1, outlets + 1):
+    # Not due for a day: the bench measures reading, not fetching.
+    row("feeds", id=o, outlet_id=o, url=f"https://outlet{o}.invalid/feed.xml", next_fetch_at=now + 86_400_000_000,
+        consecutive_failures=0, created_at=now)
 body = "<p>" + "A paragraph of a news report, as long as a typical one is. " * 12 + "</p>"
-rows = ((i, 1 + i % outlets, i % outlets + 1, f"guid-{i}", f"https://outlet{1 + i % outlets}.invalid/{i}",
-         f"https://outlet{1 + i % outlets}.invalid/{i}", f"Report number {i}", "Ada Byrne",
-         now - (n - i) * 1_000_000, now - (n - i) * 1_000_000, now - (n - i) * 1_000_000,
-         body * 3, "text", "A paragraph of a news report.", "en", "feed_only") for i in range(1, n + 1))
-con.executemany("INSERT INTO articles (id, outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, "
-                "fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-con.commit()
+for i in range(1, n + 1):
+    o, at = 1 + i % outlets, now - (n - i) * 1_000_000
+    row("articles", id=i, outlet_id=o, feed_id=o, guid=f"guid-{i}", url=f"https://outlet{o}.invalid/{i}",
+        canonical_url=f"https://outlet{o}.invalid/{i}", title=f"Report number {i}", authors="Ada Byrne",
+        published_at=at, fetched_at=at, sort_at=at, content_html=body * 3, content_text="text",
+        excerpt="A paragraph of a news report.", lang="en", extraction="feed_only")
 PY
-echo 'bench-password' | "$bin" token fever bench --password-stdin --data "$data" >/dev/null
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --data "$data" --listen "127.0.0.1:$port" --api-requests-per-minute 0 --log warn >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+cat > "$tmp/calls.lua" <<'LUA'
+-- One request of the call named by BENCH_CALL, at a random place in the archive.
+local n = tonumber(os.getenv("BENCH_ARTICLES"))
+local outlets = tonumber(os.getenv("BENCH_OUTLETS"))
+local call = os.getenv("BENCH_CALL")
+local auth = { ["Authorization"] = "GoogleLogin auth=" .. os.getenv("BENCH_AUTH") }
+local form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+local body = "api_key=" .. os.getenv("BENCH_FEVER_KEY")
+local contents = "/api/greader.php/reader/api/0/stream/contents/"
+function setup(thread) thread:set("seed", math.random(1, 1000000)) end
+function init() math.randomseed(seed) end
+function request()
+  if call == "reading-list" then
+    local c = math.random(100, n + 1)
+    return wrk.format("GET", contents .. "user%2F-%2Fstate%2Fcom.google%2Freading-list?n=100&c=" .. c, auth)
+  elseif call == "outlet" then
+    -- Deep enough that the outlet has a page of articles below it.
+    local c = math.random(math.min(100 * outlets, n), n + 1)
+    return wrk.format("GET", contents .. "feed%2F" .. math.random(1, outlets) .. "?n=100&c=" .. c, auth)
+  else
+    local since = math.random(0, n - 50)
+    return wrk.format("POST", "/api/fever.php?api&items&since_id=" .. since, form, body)
+  end
+end
+LUA
 
-python3 - "http://127.0.0.1:$port" "$clients" "$seconds" "$articles" <<'PY'
-import hashlib, http.client, json, sys, threading, time, urllib.parse
-base, clients, seconds, articles = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-host = urllib.parse.urlparse(base).netloc
-login = http.client.HTTPConnection(host)
-login.request("POST", "/api/greader.php/accounts/ClientLogin", "Email=bench&Passwd=bench-password",
-              {"Content-Type": "application/x-www-form-urlencoded"})
-auth = dict(l.split("=", 1) for l in login.getresponse().read().decode().split())["Auth"]
-fever_key = hashlib.md5(b"bench:bench-password").hexdigest()
+# ms VALUE: a wrk duration (850.00us, 12.3ms, 1.20s) in milliseconds.
+ms() { awk -v v="$1" 'BEGIN { u = v; sub(/[0-9.]+/, "", u); x = v + 0;
+  printf "%.1f", (u == "us") ? x / 1000 : (u == "s") ? x * 1000 : (u == "m") ? x * 60000 : x }'; }
 
-def greader(conn, state):
-    path = "/api/greader.php/reader/api/0/stream/contents/user%2F-%2Fstate%2Fcom.google%2Freading-list?n=100"
-    if state.get("c"):
-        path += "&c=" + state["c"]
-    conn.request("GET", path, headers={"Authorization": "GoogleLogin auth=" + auth})
-    body = json.loads(conn.getresponse().read())
-    assert len(body["items"]) > 0
-    state["c"] = body.get("continuation")
+# measure DATA_ARGS...: serves the archive with those data arguments and loads each call.
+measure() {
+  local port auth
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$bin" serve "$@" --listen "127.0.0.1:$port" --api-requests-per-minute 0 --log warn >/dev/null 2>&1 &
+  server=$!
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  auth=$(curl -sf "http://127.0.0.1:$port/api/greader.php/accounts/ClientLogin" \
+    --data-urlencode Email=bench --data-urlencode Passwd=bench-password | sed -n 's/^Auth=//p')
+  for call in reading-list outlet fever; do
+    local name
+    case $call in
+      reading-list) name="Google Reader stream/contents, reading list" ;;
+      outlet) name="Google Reader stream/contents, one outlet" ;;
+      fever) name="Fever items (since_id, 50 a call)" ;;
+    esac
+    BENCH_CALL=$call BENCH_ARTICLES=$articles BENCH_OUTLETS=$outlets BENCH_AUTH=$auth \
+      BENCH_FEVER_KEY=$(printf 'bench:bench-password' | md5sum | cut -d' ' -f1) \
+      wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$tmp/calls.lua" "http://127.0.0.1:$port" > "$tmp/wrk.out"
+    if grep -q 'Non-2xx' "$tmp/wrk.out"; then
+      echo "readers bench: $name answered errors:" >&2; cat "$tmp/wrk.out" >&2; exit 1
+    fi
+    printf '  %-46s %8.1f %8s %8s\n' "$name" "$(awk '/^Requests\/sec/ { print $2 }' "$tmp/wrk.out")" \
+      "$(ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk.out")")" "$(ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.out")")"
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true
+  server=""
+}
 
-def fever(conn, state):
-    conn.request("POST", f"/api/fever.php?api&items&since_id={state.get('since', 0)}", "api_key=" + fever_key,
-                 {"Content-Type": "application/x-www-form-urlencoded"})
-    items = json.loads(conn.getresponse().read())["items"]
-    state["since"] = items[-1]["id"] if items else 0
+# load DATA_ARGS...: the archive and a reader with Fever turned on, through the store.
+load() {
+  local started
+  started=$(date +%s.%N)
+  "$bin" import "$tmp/archive.jsonl" "$@" >/dev/null
+  echo 'bench-password' | "$bin" user add bench --password-stdin "$@" >/dev/null
+  echo 'bench-password' | "$bin" token fever bench --password-stdin "$@" >/dev/null
+  printf '  (%d articles imported in %.1f s)\n' "$articles" "$(echo "$(date +%s.%N) - $started" | bc)"
+}
 
-def run(call):
-    latencies, lock = [], threading.Lock()
-    stop = time.monotonic() + seconds
-    def client(k):
-        conn, state, mine = http.client.HTTPConnection(host), {"since": (k * 1997) % articles}, []
-        while time.monotonic() < stop:
-            t = time.perf_counter()
-            call(conn, state)
-            mine.append(time.perf_counter() - t)
-        with lock:
-            latencies.extend(mine)
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    start = time.monotonic()
-    for t in threads: t.start()
-    for t in threads: t.join()
-    elapsed = time.monotonic() - start
-    latencies.sort()
-    pct = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
-    return len(latencies) / elapsed, pct(0.5), pct(0.99)
+echo "readers bench: $articles articles from $outlets outlets, $clients clients, $seconds s a call, loopback"
+printf '  %-46s %8s %8s %8s\n' "call" "req/s" "p50 ms" "p99 ms"
+echo "SQLite:"
+load --data "$tmp/data"
+measure --data "$tmp/data"
 
-print(f"readers bench: {articles} articles, {clients} clients, {seconds:.0f} s each, loopback, 2 shared cores")
-print(f"{'call':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-for name, call in [("Google Reader stream/contents (n=100, continued)", greader),
-                   ("Fever items (since_id, 50 a call)", fever)]:
-    rps, p50, p99 = run(call)
-    print(f"{name:<46} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f}")
-PY
+if psql "$pg_admin" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+  db="tidings_readers_bench_$$"
+  psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
+  url="${pg_admin%/*}/$db"
+  echo "PostgreSQL:"
+  load --database "$url" --data "$tmp/pg"
+  measure --database "$url" --data "$tmp/pg"
+else
+  echo "PostgreSQL at $pg_admin does not answer: its run was skipped"
+fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: Debian's Chromium and ChromeDriver
-# (browser tests) and PostgreSQL (the store contract). Safe to run again; installs nothing
-# that is already there.
+# (browser tests), PostgreSQL (the store contract), and newsboat with tmux to drive it (the
+# reader test of newsboat's Google Reader source). Safe to run again; installs nothing that is
+# already there.
 set -euo pipefail
 
 as_root() {
@@ -12,6 +13,8 @@ as_root() {
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+command -v newsboat >/dev/null || missing+=(newsboat)
+command -v tmux >/dev/null || missing+=(tmux)
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   missing+=(postgresql)
 fi

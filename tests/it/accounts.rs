@@ -11,20 +11,39 @@ pub(crate) fn add_admin(data: &std::path::Path, name: &str, password: &str) -> s
 }
 
 /// The value a response sets for cookie `name`.
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
     res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
         v.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or_default().to_string())
     })
 }
 
 /// `fields` as a form body.
-fn form(fields: &[(&str, String)]) -> String {
+pub(crate) fn form(fields: &[(&str, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
 }
 
 /// The hidden form token in a page.
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     html.split("name=\"token\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string()
+}
+
+/// Logs `name` in through the login form at `origin`; the `cookie` header of the session.
+pub(crate) async fn log_in(client: &reqwest::Client, origin: &str, name: &str, password: &str) -> String {
+    let page = client.get(format!("{origin}/login")).send().await.unwrap();
+    let browser = set_cookie(&page, "tidings_browser").unwrap();
+    let token = form_token(&page.text().await.unwrap());
+    let fields = [("token", token), ("name", name.to_string()), ("password", password.to_string())];
+    let ok = client
+        .post(format!("{origin}/login"))
+        .header("cookie", format!("tidings_browser={browser}"))
+        .header("origin", origin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&fields))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303, "{name} could not log in");
+    format!("tidings_browser={browser}; tidings_session={}", set_cookie(&ok, "tidings_session").unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread")]

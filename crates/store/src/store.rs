@@ -282,6 +282,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0005_comments.sql"),
     ),
     (
+        6,
+        "reader streams",
+        include_str!("../migrations/sqlite/0006_reader_streams.sql"),
+        include_str!("../migrations/postgres/0006_reader_streams.sql"),
+    ),
+    (
         8,
         "readers",
         include_str!("../migrations/sqlite/0008_readers.sql"),

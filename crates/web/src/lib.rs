@@ -6,6 +6,7 @@
 
 mod accounts;
 mod api;
+mod atom;
 mod comment_rules;
 mod comments;
 mod error;

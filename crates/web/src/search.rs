@@ -13,6 +13,7 @@ use tidings_core::OutletId;
 use tidings_search::{Filters, ResultsPage, SearchIndex, SearchRequest, Sort};
 use tidings_store::Store;
 
+use crate::atom::{rfc3339, xml_text};
 use crate::views::ago;
 use crate::{AppState, WebError};
 
@@ -272,25 +273,4 @@ pub(crate) async fn feed(
     }
     xml.push_str("</feed>\n");
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
-}
-
-fn rfc3339(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Text for XML content and attribute values.
-fn xml_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 does not allow.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -7,14 +7,16 @@
 //! two days) are labels. Item times are arrival times (`timestampUsec`, `crawlTimeMsec`),
 //! which `ot`/`nt` filter and "mark all as read" compares, as FreshRSS does: publication dates
 //! lie and arrive out of order. The `T` edit token is issued but not required: every call
-//! carries its `Authorization` header, which a cross-site page cannot send.
+//! carries its `Authorization` header, which a cross-site page cannot send. Streams are also
+//! served as Google Reader's Atom output (`/reader/atom/{stream}`), which newsboat's `feedhq`
+//! source reads articles from.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{any, get};
 use jiff::{SignedDuration, Timestamp};
@@ -28,6 +30,7 @@ use super::ids::{Stream, long_id, parse_item_id, parse_stream, story_label};
 use super::{ApiError, Style, sent_token, subscribed, token_user};
 use crate::AppState;
 use crate::accounts::{Login, check_login};
+use crate::atom::{rfc3339, xml_text};
 
 /// Items one stream contents call returns at most.
 const MAX_CONTENTS: usize = 1000;
@@ -99,6 +102,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reader/api/0/stream/items/contents", any(item_contents))
         .route("/reader/api/0/stream/contents", any(stream_contents))
         .route("/reader/api/0/stream/contents/{*stream}", any(stream_contents_at))
+        .route("/reader/atom/{*stream}", get(atom_stream))
 }
 
 async fn reader(state: &AppState, headers: &HeaderMap) -> Result<User> {
@@ -588,25 +592,39 @@ fn item_json(r: &ReaderArticle, outlets: &HashMap<OutletId, &OutletHealth>) -> V
     })
 }
 
-/// Items with their contents, in the order of `ids`.
-async fn items_json(state: &AppState, user: &User, ids: &[ArticleId]) -> Result<Vec<Value>> {
-    let articles = state.store.reader_articles(user.id, ids).await.map_err(store_error)?;
+fn outlets_by_id(outlets: &[OutletHealth]) -> HashMap<OutletId, &OutletHealth> {
+    outlets.iter().map(|o| (o.outlet.id, o)).collect()
+}
+
+/// One page of a stream: its items with their contents, in order, the outlets they come from,
+/// and the continuation when more follow.
+#[derive(Default)]
+struct Page {
+    items: Vec<ReaderArticle>,
+    outlets: Vec<OutletHealth>,
+    continuation: Option<String>,
+}
+
+/// The page of `stream` a stream call asks for: the same filters, page size and continuation
+/// for the JSON and the Atom output. Empty when the filters contradict each other.
+async fn stream_page(state: &AppState, user: &User, stream: &str, params: &Params) -> Result<Page> {
     let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
-    let by_id: HashMap<OutletId, &OutletHealth> = outlets.iter().map(|o| (o.outlet.id, o)).collect();
-    Ok(articles.iter().map(|r| item_json(r, &by_id)).collect())
+    let Some((q, n)) = filtered_query(state, user, params, stream, 20, MAX_CONTENTS).await? else {
+        return Ok(Page { outlets, ..Page::default() });
+    };
+    let mut found = state.store.reader_items(&q).await.map_err(store_error)?;
+    let continuation = continuation(&mut found, n, |r| r.id);
+    let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
+    let items = state.store.reader_articles(user.id, &ids).await.map_err(store_error)?;
+    Ok(Page { items, outlets, continuation })
 }
 
 async fn contents(state: AppState, user: User, stream: String, params: Params) -> Result<Json<Value>> {
-    let updated = Timestamp::now().as_second();
-    let Some((q, n)) = filtered_query(&state, &user, &params, &stream, 20, MAX_CONTENTS).await? else {
-        return Ok(Json(json!({ "id": stream, "updated": updated, "items": [] })));
-    };
-    let mut found = state.store.reader_items(&q).await.map_err(store_error)?;
-    let next = continuation(&mut found, n, |r| r.id);
-    let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
-    let items = items_json(&state, &user, &ids).await?;
-    let mut answer = json!({ "id": stream, "updated": updated, "items": items });
-    if let Some(c) = next {
+    let page = stream_page(&state, &user, &stream, &params).await?;
+    let by_id = outlets_by_id(&page.outlets);
+    let items: Vec<Value> = page.items.iter().map(|r| item_json(r, &by_id)).collect();
+    let mut answer = json!({ "id": stream, "updated": Timestamp::now().as_second(), "items": items });
+    if let Some(c) = page.continuation {
         answer["continuation"] = json!(c);
     }
     Ok(Json(answer))
@@ -627,8 +645,103 @@ async fn stream_contents_at(
 
 async fn item_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
     let ids = item_ids_of(&params)?;
-    let items = items_json(&state, &user, &ids).await?;
+    let articles = state.store.reader_articles(user.id, &ids).await.map_err(store_error)?;
+    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
+    let by_id = outlets_by_id(&outlets);
+    let items: Vec<Value> = articles.iter().map(|r| item_json(r, &by_id)).collect();
     Ok(Json(json!({ "id": READING_LIST, "updated": Timestamp::now().as_second(), "items": items })))
+}
+
+/// `/reader/atom/{stream}`: a stream as Google Reader's Atom output, which clients of its
+/// first era read articles from (newsboat's `feedhq` source). The parameters are stream
+/// contents' (`n`, `c`, `r`, `ot`, `nt`, `xt`, `it`), with the same item ids.
+async fn atom_stream(
+    State(state): State<AppState>,
+    Path(stream): Path<String>,
+    Call { user, params }: Call,
+) -> Result<Response> {
+    let page = stream_page(&state, &user, &stream, &params).await?;
+    let xml = atom_feed(&stream, &page, Timestamp::now());
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+}
+
+/// The scheme of Google Reader's own categories, which clients read states from.
+const READER_SCHEME: &str = "http://www.google.com/reader/";
+
+/// What a stream is called in its Atom feed's title.
+fn stream_title(stream: &str, outlets: &[OutletHealth]) -> String {
+    let outlet = match parse_stream(stream) {
+        Some(Stream::Feed(id)) => outlets.iter().find(|o| o.outlet.id == id),
+        Some(Stream::FeedUrl(url)) => outlets.iter().find(|o| o.feed.url == url),
+        Some(Stream::ReadingList) => return "Reading list".to_string(),
+        Some(Stream::Starred) => return "Starred items".to_string(),
+        Some(Stream::Read) => return "Read items".to_string(),
+        Some(Stream::Unread) => return "Unread items".to_string(),
+        Some(Stream::Label(_) | Stream::Story(_)) | None => None,
+    };
+    match outlet {
+        Some(o) => o.outlet.name.clone(),
+        None => stream.split_once("/label/").map_or(stream, |(_, label)| label).to_string(),
+    }
+}
+
+/// A page of a stream as Google Reader wrote it in Atom. Each entry's state is a category in
+/// Google Reader's scheme (`read`, or `fresh` for unread; `starred`), which is what clients
+/// read; folders and the reader's labels are categories outside that scheme, so a label
+/// named "read" cannot pass for the state.
+fn atom_feed(stream: &str, page: &Page, now: Timestamp) -> String {
+    let by_id = outlets_by_id(&page.outlets);
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" \
+         xmlns:gr=\"http://www.google.com/schemas/reader/atom/\">\n",
+    );
+    xml.push_str(&format!("<id>tag:google.com,2005:reader/{}</id>\n", xml_text(stream)));
+    xml.push_str(&format!("<title>{}</title>\n", xml_text(&stream_title(stream, &page.outlets))));
+    xml.push_str(&format!("<updated>{}</updated>\n", rfc3339(now)));
+    if let Some(c) = &page.continuation {
+        xml.push_str(&format!("<gr:continuation>{}</gr:continuation>\n", xml_text(c)));
+    }
+    let state = |name: &str| {
+        format!("<category term=\"user/-/state/com.google/{name}\" scheme=\"{READER_SCHEME}\" label=\"{name}\"/>\n")
+    };
+    let label =
+        |name: &str| format!("<category term=\"{}\" label=\"{}\"/>\n", xml_text(&label_id(name)), xml_text(name));
+    for r in &page.items {
+        let a = &r.article;
+        let outlet = by_id.get(&a.outlet_id);
+        xml.push_str(&format!("<entry gr:crawl-timestamp-msec=\"{}\">\n", a.fetched_at.as_millisecond()));
+        xml.push_str(&format!("<id>{}</id>\n", long_id(a.id)));
+        xml.push_str(&state("reading-list"));
+        xml.push_str(&state(if r.read { "read" } else { "fresh" }));
+        if r.starred {
+            xml.push_str(&state("starred"));
+        }
+        if let Some(cat) = outlet.and_then(|o| o.outlet.category.as_deref()) {
+            xml.push_str(&label(cat));
+        }
+        for l in &r.labels {
+            xml.push_str(&label(l));
+        }
+        let shown = a.shown_time();
+        xml.push_str(&format!("<title type=\"text\">{}</title>\n", xml_text(&a.title)));
+        xml.push_str(&format!("<published>{}</published>\n", rfc3339(shown)));
+        xml.push_str(&format!("<updated>{}</updated>\n", rfc3339(a.updated_at.unwrap_or(shown))));
+        xml.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_text(&a.url)));
+        xml.push_str(&format!("<content type=\"html\">{}</content>\n", xml_text(&a.content_html)));
+        for author in &a.authors {
+            xml.push_str(&format!("<author><name>{}</name></author>\n", xml_text(author)));
+        }
+        let site = outlet.and_then(|o| o.outlet.site_url.as_deref()).unwrap_or_default();
+        xml.push_str(&format!(
+            "<source gr:stream-id=\"feed/{0}\"><id>tag:google.com,2005:reader/feed/{0}</id><title>{1}</title>\
+             <link rel=\"alternate\" type=\"text/html\" href=\"{2}\"/></source>\n</entry>\n",
+            a.outlet_id.0,
+            xml_text(&a.outlet_name),
+            xml_text(site)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
 }
 
 /// Marks a stream read up to `ts` (microseconds; now when absent). Streams of outlets,
@@ -677,4 +790,62 @@ async fn mark_all_as_read(
         }
     }
     Ok("OK".into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use tidings_core::{Article, ExtractionStatus};
+
+    use super::*;
+
+    fn unread_starred(title: &str, labels: &[&str]) -> ReaderArticle {
+        let at = Timestamp::from_second(1_800_000_000).unwrap();
+        ReaderArticle {
+            article: Article {
+                id: ArticleId(31),
+                outlet_id: OutletId(4),
+                outlet_name: "Herald & Post".to_string(),
+                url: "https://herald.example/a?x=1&y=2".to_string(),
+                canonical_url: "https://herald.example/a".to_string(),
+                title: title.to_string(),
+                authors: vec!["Ada Byrne".to_string()],
+                published_at: Some(at),
+                updated_at: None,
+                fetched_at: at,
+                content_html: "<p>Fish &amp; chips</p>".to_string(),
+                content_text: "Fish & chips".to_string(),
+                excerpt: "Fish & chips".to_string(),
+                lang: Some("en".to_string()),
+                extraction: ExtractionStatus::FeedOnly,
+                extraction_note: None,
+                story_id: None,
+            },
+            read: false,
+            starred: true,
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn atom_output_carries_state_in_google_readers_scheme_and_escapes_everything() {
+        let page = Page {
+            items: vec![unread_starred("<script>\"Bridge\" & more\u{1}", &["read"])],
+            outlets: vec![],
+            continuation: Some("30".to_string()),
+        };
+        let xml = atom_feed("user/-/state/com.google/reading-list", &page, Timestamp::UNIX_EPOCH);
+        assert!(xml.contains("<title>Reading list</title>"), "{xml}");
+        assert!(xml.contains("<gr:continuation>30</gr:continuation>"));
+        assert!(xml.contains("<id>tag:google.com,2005:reader/item/000000000000001f</id>"), "the long item id");
+        let scheme = format!("scheme=\"{READER_SCHEME}\"");
+        assert!(xml.contains(&format!("term=\"user/-/state/com.google/fresh\" {scheme} label=\"fresh\"")), "{xml}");
+        assert!(xml.contains(&format!("term=\"user/-/state/com.google/starred\" {scheme} label=\"starred\"")));
+        assert!(!xml.contains(&format!("{scheme} label=\"read\"")), "a label named read is not the read state");
+        assert!(xml.contains("<category term=\"user/-/label/read\" label=\"read\"/>"));
+        assert!(xml.contains("<title type=\"text\">&lt;script&gt;&quot;Bridge&quot; &amp; more</title>"), "{xml}");
+        assert!(xml.contains("<content type=\"html\">&lt;p&gt;Fish &amp;amp; chips&lt;/p&gt;</content>"));
+        assert!(xml.contains("href=\"https://herald.example/a?x=1&amp;y=2\""));
+        assert!(xml.contains("<title>Herald &amp; Post</title>"), "the source outlet's name");
+        assert!(!xml.contains('\u{1}'));
+    }
 }
