@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed assertion
 
 mod accounts;
+mod atom;
 mod browser;
 mod cli;
 mod comments;
@@ -11,4 +12,5 @@ mod hostile;
 mod operations;
 mod readers;
 mod search;
+mod site;
 mod support;
