@@ -194,6 +194,13 @@ async fn every_page_type_has_no_serious_accessibility_violation_light_or_dark_ph
         }
     }
     assert!(failures.is_empty(), "{} serious or critical violations:\n{}", failures.len(), failures.join("\n"));
+    // axe does see what it should: a button with no name is a critical violation.
+    browser
+        .execute("document.querySelector('main').appendChild(document.createElement('button')); return true;")
+        .await
+        .unwrap();
+    let found = violations(&browser, &axe).await;
+    assert!(found.iter().any(|v| v.contains("button-name")), "axe missed a nameless button: {found:?}");
     browser.close().await;
     assert!(server.stop().success());
 }
