@@ -133,18 +133,19 @@ impl Store {
     /// What a sitemap lists: every outlet and category, and the newest `limit` stories and
     /// `limit` articles.
     pub async fn sitemap_entries(&self, limit: i64) -> Result<SitemapEntries> {
-        let (outlets, stories, articles): (Vec<(i64,)>, Vec<(i64, i64)>, Vec<(i64, i64)>) = read!(self, |pool| {
-            (
-                sqlx::query_as("SELECT id FROM outlets ORDER BY id").fetch_all(pool).await?,
-                sqlx::query_as("SELECT id, updated_at FROM stories ORDER BY updated_at DESC, id DESC LIMIT $1")
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?,
-                sqlx::query_as("SELECT id, sort_at FROM articles ORDER BY sort_at DESC, id DESC LIMIT $1")
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?,
-            )
+        let outlets: Vec<(i64,)> =
+            read!(self, |pool| sqlx::query_as("SELECT id FROM outlets ORDER BY id").fetch_all(pool).await?);
+        let stories: Vec<(i64, i64)> = read!(self, |pool| {
+            sqlx::query_as("SELECT id, updated_at FROM stories ORDER BY updated_at DESC, id DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        let articles: Vec<(i64, i64)> = read!(self, |pool| {
+            sqlx::query_as("SELECT id, sort_at FROM articles ORDER BY sort_at DESC, id DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
         });
         Ok(SitemapEntries {
             outlets: outlets.into_iter().map(|(id,)| OutletId(id)).collect(),
