@@ -68,7 +68,7 @@ async fn focused(browser: &Browser) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn keyboard_shortcuts_move_through_items_open_them_and_show_their_help() {
-    let (server, _demo, _dir) = crate::site::demo_site().await;
+    let (server, _demo, dir) = crate::site::demo_site().await;
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     browser.goto(&format!("{}/latest", server.url)).await.unwrap();
     let titles: Vec<String> = serde_json::from_value(
@@ -116,6 +116,23 @@ async fn keyboard_shortcuts_move_through_items_open_them_and_show_their_help() {
     let utc = browser.execute("return document.querySelector('article.reader time.local').title;").await.unwrap();
     assert!(utc.as_str().unwrap().ends_with("UTC"), "{utc}");
     assert!(shown.contains("GMT+9"), "the time is not in the reader's zone: {shown}");
+
+    // A logged-in reader stars an article with s and marks it read with m: the page's own forms.
+    let data = dir.path().join("data");
+    let added =
+        crate::support::tidings_with_input(&data, &["user", "add", "reader", "--password-stdin"], "a long password\n");
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    browser.goto(&format!("{}/login", server.url)).await.unwrap();
+    browser.fill("#name", "reader").await.unwrap();
+    browser.fill("#password", "a long password").await.unwrap();
+    browser.click("form.account button[type=submit]").await.unwrap();
+    browser.goto(&url).await.unwrap();
+    assert!(!browser.text(".reader-controls").await.unwrap().contains("Starred"));
+    browser.press("s").await.unwrap();
+    assert!(browser.text(".reader-controls").await.unwrap().contains("Starred"), "s did not star the article");
+    browser.press("m").await.unwrap();
+    let state = browser.text(".reader-controls").await.unwrap();
+    assert!(state.contains("Read") && state.contains("Mark as unread"), "m did not mark the article read: {state}");
     browser.close().await;
     assert!(server.stop().success());
 }
