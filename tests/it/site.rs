@@ -204,5 +204,20 @@ async fn a_new_site_tells_its_operator_how_to_add_outlets() {
     }
     let (_, _, front) = get(&format!("{}/", server.url)).await;
     assert!(front.contains("<code>tidings add https://example.com/</code>"), "{front}");
+
+    // The style sheet and the one script are files of ours under fingerprinted names, kept for a
+    // year; the policy allows them and nothing inline.
+    for (attr, kind) in [("<link rel=\"stylesheet\" href=\"", "text/css"), ("<script src=\"", "text/javascript")] {
+        let path = front.split(attr).nth(1).and_then(|s| s.split('"').next()).unwrap();
+        assert!(path.starts_with("/static/") && path.matches('.').count() == 2, "{path} has no fingerprint");
+        let res = http().get(format!("{}{path}", server.url)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with(kind), "{path}");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{path}");
+    }
+    assert_eq!(front.matches("<script").count(), 1, "one script, from a file");
+    let res = http().get(format!("{}/", server.url)).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
     assert!(server.stop().success());
 }
