@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: Debian's Chromium and ChromeDriver
-# (browser tests), PostgreSQL (the store contract), and newsboat with tmux to drive it (the
-# reader test of newsboat's Google Reader source). Safe to run again; installs nothing that is
-# already there.
+# (browser tests), PostgreSQL (the store contract), Node.js and axe-core (the accessibility
+# test), and newsboat with tmux to drive it (the reader test of newsboat's Google Reader
+# source). Safe to run again; installs nothing that is already there.
 set -euo pipefail
 
 as_root() {
@@ -15,6 +15,7 @@ missing=()
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v newsboat >/dev/null || missing+=(newsboat)
 command -v tmux >/dev/null || missing+=(tmux)
+command -v npm >/dev/null || missing+=(npm)
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   missing+=(postgresql)
 fi
@@ -47,4 +48,13 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import google_reader,
   mkdir -p "$target"
   [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
   "$venv/bin/pip" install -q google-reader==0.0.3 freshrss-api==2.0.5 loguru schemathesis==4.32.5
+fi
+
+# axe-core from npm for the accessibility test (tests/it/browser.rs injects it into each page),
+# in a folder beside the build (CARGO_TARGET_DIR/test-node); the tests themselves never go online.
+axe="$target/test-node/node_modules/axe-core/axe.min.js"
+if [ ! -f "$axe" ]; then
+  echo "install-test-deps: installing axe-core into $target/test-node" >&2
+  mkdir -p "$target/test-node"
+  npm install --silent --no-audit --no-fund --prefix "$target/test-node" axe-core@4.14.1 >/dev/null
 fi

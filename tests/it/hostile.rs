@@ -7,8 +7,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use std::collections::HashSet;
 use tidings_demo::DemoOutlets;
-use tidings_testkit::{HostileOutlets, free_port, hostile_feeds, http, nested_page};
+
+use tidings_testkit::{HostileOutlets, MARKUP_MARKER, free_port, hostile_feeds, http, nested_page};
 
 use crate::support::{BIN, Server, stdout, tidings};
 
@@ -167,4 +169,183 @@ async fn serve_follows_hostile_outlets_and_keeps_answering() {
     assert!(rss < MAX_RSS_KIB, "serve peaked at {rss} KiB");
     let status = server.stop();
     assert!(status.success(), "{status}");
+}
+
+/// The tags of `html` (what lies between `<` and `>`), each with its attributes as written.
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for piece in html.split('<').skip(1) {
+        let tag = piece.split('>').next().unwrap_or_default();
+        let mut chars = tag.char_indices().peekable();
+        let name: String = tag.chars().take_while(|c| !c.is_whitespace()).collect();
+        let mut attrs = Vec::new();
+        while let Some((i, c)) = chars.next() {
+            if !c.is_whitespace() {
+                continue;
+            }
+            let rest = &tag[i + 1..];
+            let attr: String =
+                rest.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_')).collect();
+            if attr.is_empty() {
+                continue;
+            }
+            let after = &rest[attr.len()..];
+            let value = match after.strip_prefix("=\"") {
+                Some(v) => v.split('"').next().unwrap_or_default().to_string(),
+                None => String::new(),
+            };
+            // Skip past the value so that spaces in it are not read as attributes.
+            let skip = attr.len() + if after.starts_with("=\"") { value.len() + 3 } else { 0 };
+            for _ in 0..skip {
+                chars.next();
+            }
+            attrs.push((attr.to_ascii_lowercase(), value));
+        }
+        out.push((name.to_ascii_lowercase(), attrs));
+    }
+    out
+}
+
+/// An attribute value as the browser reads it (the references askama writes decoded).
+fn decoded(value: &str) -> String {
+    value
+        .replace("&#x3a;", ":")
+        .replace("&#58;", ":")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#34;", "\"")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
+/// What a page showing hostile feeds must never hold: a link or source that is not http(s) or a
+/// path of ours, an event handler or style attribute, a script other than ours, embedded content,
+/// or any tag the feed's markup put there.
+fn assert_harmless(path: &str, html: &str) {
+    for (tag, attrs) in tags(html) {
+        for (name, value) in &attrs {
+            let value = decoded(value);
+            if matches!(
+                name.as_str(),
+                "href" | "src" | "action" | "formaction" | "srcset" | "poster" | "data" | "xlink:href"
+            ) {
+                let ours = value.starts_with('/') && !value.starts_with("//");
+                let web = value.starts_with("http://") || value.starts_with("https://");
+                assert!(
+                    ours || web || value.starts_with('#') || value.starts_with('?'),
+                    "{path}: <{tag} {name}=\"{value}\"> is neither http(s) nor a path of ours"
+                );
+            }
+            assert!(!name.starts_with("on") && name != "style", "{path}: <{tag}> has a {name} attribute");
+        }
+        assert!(
+            !matches!(tag.as_str(), "iframe" | "img" | "svg" | "object" | "embed" | "style" | "input" if attrs.iter().any(|(_, v)| v.contains(MARKUP_MARKER))),
+            "{path}: a <{tag}> from a feed"
+        );
+        if tag == "script" {
+            assert!(
+                attrs.iter().any(|(n, v)| n == "src" && v.starts_with("/static/site.")),
+                "{path}: a script not ours"
+            );
+        }
+        // The feed's text may stand in a title or a value, escaped; anywhere else it is markup.
+        let text_attr = |n: &str| matches!(n, "title" | "alt" | "value" | "content" | "aria-label" | "href");
+        let written =
+            attrs.iter().any(|(n, v)| n.contains(MARKUP_MARKER) || (!text_attr(n) && v.contains(MARKUP_MARKER)));
+        assert!(!written && !tag.contains(MARKUP_MARKER), "{path}: the feed's markup made a tag: <{tag} {attrs:?}>");
+    }
+    for raw in ["<script>alert", "<b class=", "<i class=", "<img src=x", "</title><script"] {
+        assert!(!html.contains(raw), "{path}: the feed's markup {raw:?} is in the page unescaped");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_type_shows_hostile_feeds_as_text_and_links_only_to_the_web() {
+    let hostile = HostileOutlets::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut outlines = String::new();
+    for (name, url) in hostile.feed_urls() {
+        if name == "markup-in-every-field" {
+            let outlet = format!(
+                "Hostile &lt;i class=&quot;{MARKUP_MARKER}&quot;&gt;Outlet&lt;/i&gt; &quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+            );
+            outlines.push_str(&format!("<outline text=\"{outlet}\" xmlUrl=\"{url}\"/>\n"));
+        } else if name.starts_with("nul-guid") {
+            outlines.push_str(&format!("<outline xmlUrl=\"{url}\"/>\n"));
+        }
+    }
+    let category = format!(
+        "&lt;b class=&quot;{MARKUP_MARKER}&quot;&gt;News&lt;/b&gt; &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"
+    );
+    let opml = dir.path().join("subs.opml");
+    std::fs::write(
+        &opml,
+        format!("<opml version=\"2.0\"><body><outline text=\"{category}\">{outlines}</outline></body></opml>"),
+    )
+    .unwrap();
+    let imported = tidings(&data, &["import", opml.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let fetched =
+        tidings(&data, &["fetch", "--once", "--allow-private-networks", "--host-delay", "0", "--fetch-timeout", "5"]);
+    assert!(fetched.status.success(), "{}", String::from_utf8_lossy(&fetched.stderr));
+    let port = free_port().to_string();
+    let server = Server::spawn(&["web", "--listen", &format!("127.0.0.1:{port}"), "--data", data.to_str().unwrap()]);
+    let client = http();
+
+    // Every page reachable from the lists, and every feed they name, followed.
+    let mut todo: Vec<String> =
+        ["/", "/latest", "/categories", "/outlets", "/search?q=bridge", "/feed.atom", "/sitemap.xml"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+    let mut seen = HashSet::new();
+    while let Some(path) = todo.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let page = client.get(format!("{}{path}", server.url)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        let body = page.text().await.unwrap();
+        if path.ends_with(".atom") || path.contains(".atom?") {
+            let feed = crate::atom::strict_atom(&body).unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
+            for entry in &feed.entries {
+                // A summary is HTML a feed reader shows: the same rules as a page.
+                assert_harmless(&format!("{path} summary"), &entry.summary);
+            }
+            continue;
+        }
+        if path == "/sitemap.xml" {
+            crate::atom::well_formed(&body).unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
+            continue;
+        }
+        assert_harmless(&path, &body);
+        for (_, attrs) in tags(&body) {
+            for (name, value) in attrs {
+                let value = decoded(&value);
+                let follow =
+                    ["/outlets/", "/articles/", "/stories/", "/categories/"].iter().any(|k| value.starts_with(k))
+                        || value.ends_with(".atom")
+                        || value.starts_with("/search.atom");
+                if name == "href" && follow && !value.contains('#') {
+                    todo.push(value);
+                }
+            }
+        }
+    }
+    for kind in ["/outlets/", "/articles/", "/stories/", "/categories/", "/feed.atom", "/search?"] {
+        assert!(seen.iter().any(|p| p.starts_with(kind) || p.contains(kind)), "no {kind} page was reached: {seen:?}");
+    }
+    for feed in ["/outlets/", "/stories/", "/categories/"] {
+        assert!(seen.iter().any(|p| p.starts_with(feed) && p.ends_with("/feed.atom")), "no {feed} feed was read");
+    }
+    // The outlet's name is shown as its text, escaped, not dropped.
+    let outlets = client.get(format!("{}/outlets", server.url)).send().await.unwrap().text().await.unwrap();
+    assert!(outlets.contains(&format!("Hostile &#60;i class=&#34;{MARKUP_MARKER}&#34;&#62;Outlet")), "{outlets}");
+    assert!(server.stop().success());
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed assertion
 
 mod accounts;
+mod atom;
 mod browser;
 mod cli;
 mod comments;
@@ -13,4 +14,5 @@ mod metrics;
 mod operations;
 mod readers;
 mod search;
+mod site;
 mod support;

@@ -118,8 +118,11 @@ macro_rules! story_select {
     };
 }
 
+mod listing;
 mod reextraction;
 mod search;
+
+pub use listing::{Category, Listing, SitemapEntries};
 
 pub use search::IndexEntry;
 

@@ -118,6 +118,33 @@ impl Browser {
         self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] }))).await
     }
 
+    /// Runs `script` (a function body whose last argument is a callback to call with the result)
+    /// in the page, outside its Content-Security-Policy, and gives back what it was called with.
+    pub async fn execute_async(&self, script: &str) -> Result<Value> {
+        self.call("POST", "/execute/async", Some(json!({ "script": script, "args": [] }))).await
+    }
+
+    /// Presses and releases each key of `keys` in turn, as a person typing would, wherever the
+    /// focus is.
+    pub async fn press(&self, keys: &str) -> Result<()> {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|k| {
+                [
+                    json!({ "type": "keyDown", "value": k.to_string() }),
+                    json!({ "type": "keyUp", "value": k.to_string() }),
+                ]
+            })
+            .collect();
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.call("POST", "/actions", Some(body)).await.map(|_| ())
+    }
+
+    /// Sends a Chrome DevTools Protocol command (`Emulation.setEmulatedMedia`, …) to the page.
+    pub async fn devtools(&self, cmd: &str, params: Value) -> Result<Value> {
+        self.call("POST", "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params }))).await
+    }
+
     /// A PNG screenshot of the window.
     pub async fn screenshot(&self) -> Result<Vec<u8>> {
         let b64 = self.call("GET", "/screenshot", None).await?;

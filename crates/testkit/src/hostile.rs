@@ -94,7 +94,56 @@ pub fn hostile_feeds() -> Vec<(&'static str, Vec<u8>)> {
             .replace("<link>https://hostile.example/</link>", "<link>javascript:alert(document.domain)</link>")
             .into_bytes(),
         ),
+        ("markup-in-every-field", markup_feed().into_bytes()),
     ]
+}
+
+/// Marks every piece of markup the markup feed carries: a page that shows one of these unescaped
+/// (or in a link) let the feed's markup through.
+pub const MARKUP_MARKER: &str = "tidings-hostile";
+
+/// A feed with markup and script links in every field a page or a feed out shows: the outlet's
+/// name and site link, titles, authors, text, links to articles, and two reports of one event so
+/// that they make a story.
+fn markup_feed() -> String {
+    let m = MARKUP_MARKER;
+    let body = format!(
+        "<p>The harbour swing bridge in Port Alder reopened on Monday after three weeks of repairs to its \
+         turning gear, the port authority said. Engineers tested the span twice overnight.</p>\
+         <p><a href=\"javascript:alert('{m}-a')\">a script link</a> <a href=\"data:text/html,{m}-data\">a data link</a> \
+         <a href=\"vbscript:{m}\">vb</a> <img src=\"http://tracker.example/{m}.gif\" onerror=\"alert('{m}-img')\"> \
+         <iframe src=\"https://evil.example/{m}\"></iframe><script>alert('{m}-script')</script> \
+         <svg onload=\"alert('{m}-svg')\"><a href=\"javascript:{m}\">x</a></svg> \
+         <form action=\"https://evil.example/{m}\"><input name=\"{m}\"></form><style>body{{display:none}}</style> \
+         <p style=\"background:url(javascript:{m})\" onclick=\"alert('{m}-click')\">Traffic resumed at noon, and \
+         ferries that had carried commuters across the harbour returned to their normal timetable.</p></p>"
+    );
+    let item = |n: u32, link: &str, title: &str| {
+        format!(
+            "<item><title>{title}</title><link>{link}</link><guid>markup-{n}</guid>\
+             <dc:creator>&lt;b class=\"{m}\"&gt;Eve&lt;/b&gt; \"&gt;&lt;script&gt;alert('{m}-author')&lt;/script&gt;</dc:creator>\
+             <pubDate>Mon, 30 Nov 2026 0{n}:00:00 GMT</pubDate><description><![CDATA[{body}]]></description></item>"
+        )
+    };
+    format!(
+        "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>\
+         <title>Hostile &lt;i class=\"{m}\"&gt;Outlet&lt;/i&gt; \"&gt;&lt;script&gt;alert('{m}-name')&lt;/script&gt;</title>\
+         <link>data:text/html,&lt;script&gt;alert('{m}-site')&lt;/script&gt;</link>{}{}{}{}</channel></rss>",
+        item(
+            1,
+            "https://hostile.example/bridge/1",
+            &format!("Port Alder swing bridge reopens &lt;img src=x onerror=alert('{m}-title')&gt; after repairs")
+        ),
+        item(
+            2,
+            "https://hostile.example/bridge/2",
+            &format!(
+                "Port Alder swing bridge reopens after repairs, port says &lt;/title&gt;&lt;script&gt;alert('{m}-t2')&lt;/script&gt;"
+            )
+        ),
+        item(3, &format!("javascript:alert('{m}-link')"), "A report whose link is a script"),
+        item(4, &format!("data:text/html,{m}"), "A report whose link is data"),
+    )
 }
 
 /// An article page nested 40,000 levels deep.

@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 pub use browser::Browser;
-pub use hostile::{HostileOutlets, hostile_feeds, nested_page};
+pub use hostile::{HostileOutlets, MARKUP_MARKER, hostile_feeds, nested_page};
 
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {

@@ -60,8 +60,9 @@ impl IntoResponse for WebError {
         };
         // Messages are ours, but a rejection's may quote the request: escape them all.
         let text = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let css = crate::assets::path("style.css");
         let body = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tidings</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tidings</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
              <body><header class=\"site\"><a class=\"brand\" href=\"/\">Tidings</a></header><main id=\"main\"><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Go to the front page</a></p></main></body></html>"
         );
         (status, Html(body)).into_response()

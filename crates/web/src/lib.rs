@@ -6,10 +6,12 @@
 
 mod accounts;
 mod api;
+mod assets;
 mod atom;
 mod comment_rules;
 mod comments;
 mod error;
+mod feeds;
 mod forms;
 mod health;
 mod limiter;
@@ -36,10 +38,10 @@ pub use health::WorkerWatch;
 pub use metrics::{RenderMetrics, metrics_router};
 pub use server::{ServerLimits, serve};
 
-/// The Content-Security-Policy of every response: our own styles only, no scripts at all yet,
-/// no frames, forms only to ourselves.
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The Content-Security-Policy of every response: our own styles and script files only (no
+/// inline script or style), no frames, forms only to ourselves.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -135,6 +137,12 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/", get(pages::front))
+        .route("/feed.atom", get(feeds::front))
+        .route("/latest", get(pages::latest))
+        .route("/categories", get(pages::categories))
+        .route("/categories/{name}", get(pages::category))
+        .route("/categories/{name}/feed.atom", get(feeds::category))
+        .route("/sitemap.xml", get(feeds::sitemap_xml))
         .route("/articles/{id}", get(pages::article))
         .route(
             "/articles/{id}/comments",
@@ -144,11 +152,13 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/comments", get(moderation::queue).post(moderation::act))
         .route("/admin/comments/{id}/edit", get(moderation::edit_page).post(moderation::edit))
         .route("/stories/{id}", get(pages::story))
+        .route("/stories/{id}/feed.atom", get(feeds::story))
         .route("/search", get(search::page))
         .route("/search.atom", get(search::feed))
         .route("/outlets", get(pages::outlets))
         .route("/outlets/{id}", get(pages::outlet))
-        .route("/static/{file}", get(pages::asset))
+        .route("/outlets/{id}/feed.atom", get(feeds::outlet))
+        .route("/static/{file}", get(assets::serve))
         .route("/healthz", get(pages::health))
         .route("/readyz", get(pages::ready))
         .route("/metrics", get(metrics::page))

@@ -5,15 +5,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
-use rust_embed::Embed;
 use tidings_cluster::{Candidate, related};
-use tidings_core::{ArticleId, OutletId, StoryId};
+use tidings_core::{Article, ArticleId, OutletId, Story, StoryId};
+use tidings_store::Listing;
 
 use serde::Deserialize;
 
 use crate::comments::{self, CommentsSection};
 use crate::readers::{Controlled, ReaderControls, controls};
-use crate::views::{ArticleItem, OutletRow, StoryItem, extraction_note, human_time};
+use crate::views::{ArticleItem, OutletRow, StoryItem, TimelineEntry, extraction_note, human_time, timeline};
 use crate::{AppState, WebError};
 
 /// Stories considered for the front page.
@@ -27,16 +27,14 @@ const RELATED: usize = 5;
 /// Reports of a story read to find what its page may suggest.
 const RELATED_FROM_REPORTS: usize = 5;
 
-#[derive(Embed)]
-#[folder = "assets/"]
-struct Assets;
-
 #[derive(Template)]
 #[template(path = "front.html")]
 struct FrontPage {
     stories: Vec<StoryItem>,
     latest: Vec<ArticleItem>,
     empty: bool,
+    /// Whether older articles are on the "latest" pages.
+    more: bool,
 }
 
 #[derive(Template)]
@@ -62,6 +60,7 @@ struct ArticlePage {
 #[template(path = "story.html")]
 struct StoryPage {
     story: StoryItem,
+    timeline: Vec<TimelineEntry>,
     related: Vec<ArticleItem>,
     reader: Option<ReaderControls>,
 }
@@ -92,8 +91,8 @@ fn rank(outlets: i64, articles: i64, updated: Timestamp, now: Timestamp) -> f64 
     (outlets as f64 * 2.0 + articles as f64) / (hours + 2.0).powf(0.8)
 }
 
-pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, WebError> {
-    let now = Timestamp::now();
+/// The front page's top stories with their reports, best first.
+pub(crate) async fn top_stories(state: &AppState, now: Timestamp) -> Result<Vec<(Story, Vec<Article>)>, WebError> {
     let mut stories =
         state.store.recent_stories(now - SignedDuration::from_hours(FRONT_STORY_WINDOW_HOURS), 200).await?;
     stories.sort_by(|a, b| {
@@ -104,15 +103,23 @@ pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, Web
             now,
         ))
     });
-    let mut items = Vec::new();
+    let mut top = Vec::new();
     for story in stories.into_iter().take(FRONT_STORIES) {
         let articles = state.store.story_articles(story.id).await?;
-        items.push(StoryItem::new(&story, &articles, now));
+        top.push((story, articles));
     }
+    Ok(top)
+}
+
+pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, WebError> {
+    let now = Timestamp::now();
+    let mut items: Vec<StoryItem> =
+        top_stories(&state, now).await?.iter().map(|(story, articles)| StoryItem::new(story, articles, now)).collect();
     let mut latest: Vec<ArticleItem> =
         state.store.latest_articles(FRONT_LATEST).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
     count_comments(&state, items.iter_mut().flat_map(|s| s.articles.iter_mut()).chain(latest.iter_mut())).await?;
-    page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest })
+    let more = latest.len() as i64 == FRONT_LATEST;
+    page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest, more })
 }
 
 /// Fills in the number of published comments of each article listed.
@@ -207,7 +214,12 @@ pub(crate) async fn story(
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
     let related = related_items(&state, &target, now).await?;
     let reader = controls(&state, &headers, Controlled::Story(story.id)).await?;
-    page(&StoryPage { story: StoryItem::new(&story, &articles, now), related, reader })
+    page(&StoryPage {
+        story: StoryItem::new(&story, &articles, now),
+        timeline: timeline(&articles, now),
+        related,
+        reader,
+    })
 }
 
 /// "You may also like": the most related other stories and articles of the last weeks.
@@ -240,15 +252,128 @@ pub(crate) async fn outlet(
     page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines, reader })
 }
 
-pub(crate) async fn asset(Path(file): Path<String>) -> Response {
-    match Assets::get(&file) {
-        Some(content) => {
-            let mime = if file.ends_with(".css") { "text/css; charset=utf-8" } else { "application/octet-stream" };
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], content.data.into_owned())
-                .into_response()
-        }
-        None => StatusCode::NOT_FOUND.into_response(),
+/// Articles on a page of "latest" or of a category.
+const PER_PAGE: i64 = 30;
+
+/// Where a list of articles goes on from: the last article the previous page showed.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PageQuery {
+    after: Option<String>,
+}
+
+impl PageQuery {
+    fn after(&self) -> Option<ArticleId> {
+        self.after.as_deref().and_then(|a| a.trim().parse::<i64>().ok()).map(ArticleId)
     }
+}
+
+/// A page of a list of articles: its items, and the query of the next page when there is one.
+async fn list_page(
+    state: &AppState,
+    listing: &Listing,
+    query: &PageQuery,
+    now: Timestamp,
+) -> Result<(Vec<ArticleItem>, Option<i64>), WebError> {
+    let mut articles = state.store.list_articles(listing, query.after(), PER_PAGE + 1).await?;
+    let more = articles.len() as i64 > PER_PAGE;
+    articles.truncate(PER_PAGE as usize);
+    let mut items: Vec<ArticleItem> = articles.iter().map(|a| ArticleItem::new(a, now)).collect();
+    count_comments(state, items.iter_mut()).await?;
+    let next = if more { items.last().map(|a| a.id) } else { None };
+    Ok((items, next))
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct ListingPage {
+    title: String,
+    /// The page's address without a query.
+    here: String,
+    feed: Option<String>,
+    intro: String,
+    articles: Vec<ArticleItem>,
+    continued: bool,
+    next: Option<i64>,
+    empty: String,
+}
+
+/// `/latest`: every article, newest first, a page at a time.
+pub(crate) async fn latest(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let (articles, next) = list_page(&state, &Listing::All, &query, Timestamp::now()).await?;
+    page(&ListingPage {
+        title: "Latest articles".to_string(),
+        here: "/latest".to_string(),
+        feed: None,
+        intro: "Every article from every outlet, newest first.".to_string(),
+        continued: query.after().is_some(),
+        articles,
+        next,
+        empty: "No articles yet. An operator adds outlets with tidings add URL or tidings import feeds.opml; \
+                their articles appear here after the next fetch."
+            .to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "categories.html")]
+struct CategoriesPage {
+    categories: Vec<CategoryRow>,
+}
+
+struct CategoryRow {
+    name: String,
+    path: String,
+    outlets: i64,
+}
+
+/// The address of a category's page.
+pub(crate) fn category_path(name: &str) -> String {
+    format!(
+        "/categories/{}",
+        url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20")
+    )
+}
+
+/// `/categories`: the categories outlets are in.
+pub(crate) async fn categories(State(state): State<AppState>) -> Result<Response, WebError> {
+    let categories = state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| CategoryRow { path: category_path(&c.name), name: c.name, outlets: c.outlets })
+        .collect();
+    page(&CategoriesPage { categories })
+}
+
+/// `/categories/{name}`: the articles of the outlets in a category, newest first.
+pub(crate) async fn category(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let Some(known) = state.store.categories().await?.into_iter().find(|c| c.name == name) else {
+        return Err(WebError::NotFound);
+    };
+    let (articles, next) = list_page(&state, &Listing::Category(name.clone()), &query, Timestamp::now()).await?;
+    let here = category_path(&name);
+    page(&ListingPage {
+        intro: format!(
+            "Articles from the {} outlet{} in this category, newest first.",
+            known.outlets,
+            if known.outlets == 1 { "" } else { "s" }
+        ),
+        feed: Some(format!("{here}/feed.atom")),
+        title: name,
+        here,
+        continued: query.after().is_some(),
+        articles,
+        next,
+        empty: "No articles from this category's outlets yet: they appear after their next fetch.".to_string(),
+    })
 }
 
 pub(crate) async fn not_found() -> WebError {

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -13,7 +13,7 @@ use tidings_core::OutletId;
 use tidings_search::{Filters, ResultsPage, SearchIndex, SearchRequest, Sort};
 use tidings_store::Store;
 
-use crate::atom::{rfc3339, xml_text};
+use crate::atom::{AtomEntry, AtomFeed};
 use crate::views::ago;
 use crate::{AppState, WebError};
 
@@ -248,29 +248,22 @@ pub(crate) async fn feed(
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
     let base = crate::forms::own_origin(&headers).unwrap_or_else(|| "http://localhost".to_string());
-    let page_url = format!("{base}/search?{}", params.query_string(0));
-    let updated = found.results.iter().map(|f| f.time).max().unwrap_or(Timestamp::UNIX_EPOCH);
-    let mut xml =
-        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!("<title>Tidings: {}</title>\n", xml_text(params.q.trim())));
-    xml.push_str(&format!("<id>{}</id>\n", xml_text(&page_url)));
-    xml.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_text(&page_url)));
-    xml.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_text(&format!("{base}/search.atom?{}", params.query_string(0)))
-    ));
-    xml.push_str(&format!("<updated>{}</updated>\n<author><name>Tidings</name></author>\n", rfc3339(updated)));
-    for f in &found.results {
-        let link = format!("{base}/articles/{}", f.article.0);
-        xml.push_str("<entry>\n");
-        xml.push_str(&format!("<id>{}</id>\n<title>{}</title>\n", xml_text(&link), xml_text(&f.title)));
-        xml.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_text(&link)));
-        xml.push_str(&format!("<updated>{0}</updated>\n<published>{0}</published>\n", rfc3339(f.time)));
-        for author in &f.authors {
-            xml.push_str(&format!("<author><name>{}</name></author>\n", xml_text(author)));
-        }
-        xml.push_str(&format!("<summary type=\"html\">{}</summary>\n</entry>\n", xml_text(&f.snippet_html)));
+    Ok(AtomFeed {
+        title: format!("Tidings: {}", params.q.trim()),
+        page: format!("{base}/search?{}", params.query_string(0)),
+        own: format!("{base}/search.atom?{}", params.query_string(0)),
+        entries: found
+            .results
+            .into_iter()
+            .map(|f| AtomEntry {
+                page: format!("{base}/articles/{}", f.article.0),
+                title: f.title,
+                updated: f.time,
+                published: Some(f.time),
+                authors: f.authors,
+                summary_html: f.snippet_html,
+            })
+            .collect(),
     }
-    xml.push_str("</feed>\n");
-    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+    .into_response())
 }

@@ -13,6 +13,8 @@ pub(crate) struct ArticleItem {
     pub(crate) outlet_id: i64,
     pub(crate) time_iso: String,
     pub(crate) time_ago: String,
+    /// The time in UTC, which the page's script shows in the reader's own time zone.
+    pub(crate) time_human: String,
     pub(crate) excerpt: String,
     /// Published comments (filled in where the page shows them).
     pub(crate) comments: i64,
@@ -27,6 +29,7 @@ impl ArticleItem {
             outlet_id: a.outlet_id.0,
             time_iso: a.shown_time().to_string(),
             time_ago: ago(a.shown_time(), now),
+            time_human: human_time(a.shown_time()),
             excerpt: a.excerpt.clone(),
             comments: 0,
         }
@@ -57,6 +60,49 @@ impl StoryItem {
             articles: items,
         }
     }
+}
+
+/// A report on a story's timeline.
+#[derive(Debug, Clone)]
+pub(crate) struct TimelineEntry {
+    pub(crate) article: ArticleItem,
+    /// This outlet's first report on the story, with its first line.
+    pub(crate) first_line: Option<String>,
+    /// The story's first report of all.
+    pub(crate) first: bool,
+}
+
+/// A story's reports in the order they were published: each outlet's first report with its
+/// first line, later ones as follow-ups; the first of all credited.
+pub(crate) fn timeline(articles: &[Article], now: Timestamp) -> Vec<TimelineEntry> {
+    let mut seen = std::collections::HashSet::new();
+    articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| TimelineEntry {
+            article: ArticleItem::new(a, now),
+            first_line: seen.insert(a.outlet_id).then(|| first_line(&a.content_text)),
+            first: i == 0,
+        })
+        .collect()
+}
+
+/// The opening sentence of a report (what it led with), at most about 280 characters.
+pub(crate) fn first_line(text: &str) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    // The end of the first sentence: a stop followed by a space and a capital or a quote.
+    let mut end = line.len();
+    for (i, c) in line.char_indices() {
+        if matches!(c, '.' | '!' | '?') {
+            let rest = &line[i + c.len_utf8()..];
+            let next = rest.trim_start().chars().next();
+            if rest.starts_with(' ') && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '“' | '‘')) {
+                end = i + c.len_utf8();
+                break;
+            }
+        }
+    }
+    tidings_core::excerpt(&line[..end], 280)
 }
 
 /// An outlet's health row.
@@ -148,6 +194,16 @@ fn plural(n: i64, unit: &str) -> String {
 mod tests {
     use super::*;
     use jiff::SignedDuration;
+
+    #[test]
+    fn a_reports_first_line_is_its_opening_sentence() {
+        assert_eq!(
+            first_line("\n  The bridge reopened at 6 a.m. on Monday. Engineers said the repairs held.\nMore."),
+            "The bridge reopened at 6 a.m. on Monday."
+        );
+        assert_eq!(first_line("No stop at all"), "No stop at all");
+        assert!(first_line(&"word ".repeat(200)).chars().count() <= 281);
+    }
 
     #[test]
     fn relative_times_read_naturally() {

@@ -1,8 +1,8 @@
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId};
 use tidings_store::{
-    COMMENT_MAX_DEPTH, CommentBlock, CommentStatus, Error, FeedClaim, FetchRecord, NewArticle, NewComment, NewOutlet,
-    Screening, Store,
+    COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, Error, FeedClaim, FetchRecord, Listing, NewArticle,
+    NewComment, NewOutlet, Screening, Store,
 };
 
 fn t(hours: i64) -> Timestamp {
@@ -429,6 +429,58 @@ async fn leases_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("tidings.db").display());
     leases(Store::connect(&url).await.unwrap(), Store::connect(&url).await.unwrap()).await;
+}
+
+/// The site's lists: pages of everything, an outlet or a category, newest first, continued after
+/// the last article shown (ties in time broken by id), and what a sitemap names.
+async fn listings(store: Store) {
+    let world = NewOutlet { category: Some("World".to_string()), ..outlet("herald") };
+    let herald = store.add_outlet(&world, "https://herald.example/feed.xml", t(0)).await.unwrap();
+    let wire = store.add_outlet(&outlet("wire"), "https://wire.example/feed.json", t(0)).await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..7 {
+        // Two articles at each hour, so pages end between equal times.
+        let o = if n % 2 == 0 { &herald } else { &wire };
+        let a = article(o.outlet.id, o.feed.id, n, i64::from(n / 2), &format!("Report {n}"));
+        ids.push(store.insert_article(&a).await.unwrap().unwrap());
+    }
+    let mut newest_first = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_articles(&Listing::All, after, 3).await.unwrap();
+        assert!(page.len() <= 3);
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        newest_first.extend(page.iter().map(|a| a.id));
+    }
+    let expected: Vec<ArticleId> = ids.iter().rev().copied().collect();
+    assert_eq!(newest_first, expected, "every article once, newest first, the later id first at one time");
+    let world: Vec<ArticleId> =
+        store.list_articles(&Listing::Category("World".into()), None, 10).await.unwrap().iter().map(|a| a.id).collect();
+    assert_eq!(world, [ids[6], ids[4], ids[2], ids[0]]);
+    let wire_page = store.list_articles(&Listing::Outlet(wire.outlet.id), Some(ids[5]), 10).await.unwrap();
+    assert_eq!(wire_page.iter().map(|a| a.id).collect::<Vec<_>>(), [ids[3], ids[1]]);
+    assert!(store.list_articles(&Listing::Category("Sport".into()), None, 10).await.unwrap().is_empty());
+    assert_eq!(store.categories().await.unwrap(), [Category { name: "World".into(), outlets: 1 }]);
+    let map = store.sitemap_entries(5).await.unwrap();
+    assert_eq!(map.outlets, [herald.outlet.id, wire.outlet.id]);
+    assert_eq!(map.categories, ["World"]);
+    assert_eq!(map.articles.len(), 5);
+    assert_eq!(map.articles[0], (ids[6], t(3)));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn listings_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    listings(Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn listings_postgres() {
+    let Some(url) = postgres_database("listings").await else { return };
+    listings(Store::connect(&url).await.unwrap()).await;
+    drop_postgres_database(&url).await;
 }
 
 /// A new empty PostgreSQL database, when the tests have a server.
