@@ -103,17 +103,27 @@ pub struct Engine {
     config: EngineConfig,
     /// The story assignment state, held for each clustering decision.
     stories: std::sync::Arc<stories::StoryAssigner>,
-    /// This process's name on the feeds it leases: its process id and start time.
+    /// This process's name on the feeds it leases: `pid@start@machine`, its process id, start
+    /// time and the machine it runs on (see [`machine`]).
     worker: std::sync::Arc<str>,
     /// Told of each article stored, to index it at once.
     search: Option<std::sync::Arc<SearchKeeper>>,
+}
+
+/// This machine as lease holders name it: its host name and boot id (Linux), so that a worker
+/// restarted on the same machine can tell which holders were processes of this machine, and
+/// that a process id of another boot is not taken for one of this boot. Empty elsewhere.
+fn machine() -> String {
+    let read = |path: &str| std::fs::read_to_string(path).map(|s| s.trim().to_string()).unwrap_or_default();
+    let (host, boot) = (read("/proc/sys/kernel/hostname"), read("/proc/sys/kernel/random/boot_id"));
+    if host.is_empty() || boot.is_empty() { String::new() } else { format!("{host}/{boot}") }
 }
 
 impl Engine {
     /// Builds an engine.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
         let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
-        let worker = format!("{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond()).into();
+        let worker = format!("{}@{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond(), machine()).into();
         Self { store, fetcher, config, stories, worker, search: None }
     }
 

@@ -140,17 +140,22 @@ impl Engine {
         Ok(RoundReport { feeds })
     }
 
-    /// On SQLite, whose database one machine holds, gives back the leases of processes of this
-    /// machine that are gone (killed without stopping): their feeds need not wait for the leases
-    /// to run out. On PostgreSQL a lease's holder may run on another machine, so leases only run
-    /// out.
+    /// Gives back the leases of processes of this machine that are gone (killed without
+    /// stopping), so their feeds need not wait for the leases to run out: on SQLite every holder
+    /// ran on this machine, on PostgreSQL those whose name carries this machine's host name and
+    /// boot id. A holder on another machine is never judged from here: its leases only run out.
     async fn release_leases_of_dead_processes(&self) -> Result<()> {
-        if self.store.backend_name() != "sqlite" || !std::path::Path::new("/proc/self").exists() {
+        if !std::path::Path::new("/proc/self").exists() {
             return Ok(());
         }
+        let sqlite = self.store.backend_name() == "sqlite";
+        let machine_of = |holder: &str| holder.splitn(3, '@').nth(2).unwrap_or_default().to_string();
+        let here = machine_of(&self.worker);
         for holder in self.store.lease_holders().await? {
             let pid = holder.split('@').next().unwrap_or_default();
-            if holder.as_str() != &*self.worker && !std::path::Path::new("/proc").join(pid).exists() {
+            let of_this_machine = sqlite || (!here.is_empty() && machine_of(&holder) == here);
+            if of_this_machine && holder.as_str() != &*self.worker && !std::path::Path::new("/proc").join(pid).exists()
+            {
                 let released = self.store.release_leases(&holder).await?;
                 tracing::info!(holder = %holder, feeds = released, "gave back the leases of a process that is gone");
             }
