@@ -12,9 +12,10 @@ mod store;
 
 pub use store::{
     APP_LOGINS_KEPT, ApiToken, ArticleBrief, COMMENT_MAX_DEPTH, Comment, CommentBlock, CommentStatus, FeedClaim,
-    FetchRecord, FollowState, FollowTarget, IndexEntry, ItemRef, MarkScope, NewArticle, NewComment, NewOutlet, NewUser,
-    OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening, SessionUser,
-    Source, Store, StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
+    FetchRecord, FollowState, FollowTarget, HostTurn, IndexEntry, ItemRef, MarkScope, NewArticle, NewComment,
+    NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN,
+    Screening, SessionUser, Source, Store, StoredRobots, StoryTurn, StoryWithArticles, TableRow, TokenKind,
+    UnreadCount, User,
 };
 
 /// What went wrong in the store.
