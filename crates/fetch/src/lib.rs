@@ -363,7 +363,12 @@ impl Fetcher {
                     headers.insert(header::IF_MODIFIED_SINCE, v);
                 }
             }
-            let mut turn = self.gate.wait_turn(&url, req.purpose != Purpose::Feed).await;
+            let out_of_time = || Error::OutOfTime { url: url.to_string() };
+            let mut turn = self
+                .gate
+                .wait_turn(&url, req.purpose != Purpose::Feed, self.config.max_wait)
+                .await
+                .ok_or_else(out_of_time)?;
             let shared = self.take_shared_turn(&url).await?;
             let deadline = *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.config.total_timeout);
             let hop = self.hop(&url, headers, req.purpose, deadline).await;
@@ -401,6 +406,8 @@ impl Fetcher {
                     let delay = Some(self.config.min_host_delay);
                     return Ok(Some(SharedTurn { shared: shared.clone(), host, delay }));
                 }
+                // The host asked the others to leave it alone for longer than a fetch may wait.
+                Ok(Some(wait)) if wait > self.config.max_wait => return Err(Error::OutOfTime { url: url.to_string() }),
                 Ok(Some(wait)) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
                 Err(reason) => return Err(Error::Coordination { url: url.to_string(), reason }),
             }

@@ -168,16 +168,21 @@ impl HostGate {
     /// Waits until this host is free and its delay has passed: robots.txt's Crawl-delay when
     /// `crawling` (pages; feeds are fetched on the subscriber's behalf, like robots.txt itself
     /// says nothing of them), else the minimum delay.
-    pub(crate) async fn wait_turn(&self, url: &Url, crawling: bool) -> Turn {
+    /// `None`, at once, when the host's turn is further than `max_wait` away (it asked to be
+    /// left alone): waiting would only run out of time.
+    pub(crate) async fn wait_turn(&self, url: &Url, crawling: bool, max_wait: Duration) -> Option<Turn> {
         let guard = self.host(url).lock_owned().await;
         let delay = guard.crawl_delay.filter(|_| crawling).map_or(self.min_delay, |d| d.max(self.min_delay));
         let ready = guard.last_request.map(|last| last + delay).max(guard.not_before);
         if let Some(ready) = ready
             && ready > Instant::now()
         {
+            if ready > Instant::now() + max_wait {
+                return None;
+            }
             tokio::time::sleep_until(ready.into()).await;
         }
-        Turn { guard, delay }
+        Some(Turn { guard, delay })
     }
 
     /// The robots.txt rules for `url`'s origin, asked for once per origin and day with `fetch`,
@@ -260,7 +265,7 @@ mod tests {
     async fn hosts_nobody_uses_are_forgotten() {
         let gate = HostGate::new(Duration::ZERO);
         for i in 0..3 * SWEEP_AT {
-            drop(gate.wait_turn(&url(&format!("http://h{i}.example/")), true).await);
+            drop(gate.wait_turn(&url(&format!("http://h{i}.example/")), true, Duration::ZERO).await);
         }
         let (hosts, _) = gate.remembered();
         assert!(hosts <= SWEEP_AT + 1, "{hosts} hosts remembered");

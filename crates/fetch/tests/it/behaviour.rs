@@ -54,13 +54,20 @@ async fn retry_after_is_reported_on_429_and_503() {
             get(|| async { (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "7200")], "maintenance") }),
         );
     let addr = serve_on("127.0.0.1", app).await;
-    let f = fetcher_for(addr);
     for (path, secs) in [("busy", 120), ("down", 7200)] {
-        match f.fetch(req(format!("http://{addr}/{path}"), Purpose::Feed)).await {
+        match fetcher_for(addr).fetch(req(format!("http://{addr}/{path}"), Purpose::Feed)).await {
             Err(Error::Status { retry_after, .. }) => assert_eq!(retry_after, Some(Duration::from_secs(secs))),
             other => panic!("{path}: {other:?}"),
         }
     }
+    // The host asked to be left alone for two minutes, longer than a fetch waits for its turn:
+    // the next request to it is not sent.
+    let f = fetcher_for(addr);
+    assert!(f.fetch(req(format!("http://{addr}/busy"), Purpose::Feed)).await.is_err());
+    let started = Instant::now();
+    let next = f.fetch(req(format!("http://{addr}/down"), Purpose::Feed)).await;
+    assert!(matches!(next, Err(Error::OutOfTime { .. })), "{next:?}");
+    assert!(started.elapsed() < Duration::from_secs(1), "it waited instead of giving up");
 }
 
 #[tokio::test]
@@ -417,13 +424,14 @@ async fn fetchers_sharing_politeness_keep_one_request_at_a_time_and_one_robots_t
     // Two fetchers, as two worker processes would have, sharing one politeness.
     let shared: Arc<dyn SharedPoliteness> = Arc::new(SharedInMemory::default());
     let workers = [fetcher_for(addr).shared_with(shared.clone()), fetcher_for(addr).shared_with(shared)];
+    assert!(workers[0].fetch(req(format!("http://{addr}/page/first"), Purpose::Article)).await.is_ok());
     let all = (0..12).map(|n| {
         let f = workers[n % 2].clone();
         async move { f.fetch(req(format!("http://{addr}/page/{n}"), Purpose::Article)).await }
     });
     let results = futures::future::join_all(all).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
-    assert_eq!(counters.requests(), 12);
+    assert_eq!(counters.requests(), 13);
     assert_eq!(counters.max_in_flight.load(Ordering::SeqCst), 1, "two workers were at one host at once");
     assert_eq!(robots.requests(), 1, "robots.txt is fetched once for all the workers");
     let private = workers[1].fetch(req(format!("http://{addr}/private/a"), Purpose::Article)).await;
