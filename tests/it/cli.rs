@@ -143,8 +143,8 @@ async fn an_outlets_settings_choose_its_article_body_its_user_agent_and_whether_
     let nobody = tidings(&data, &["outlets", "set", "999", "--full-text", "off"]);
     assert!(!nobody.status.success() && stderr(&nobody).contains("there is no outlet 999"), "{}", stderr(&nobody));
 
-    // The Herald's pages: every paragraph but the first, fetched as "HeraldReader".
-    let selector = ".article-body p:nth-of-type(n+2)";
+    // The Herald's pages: every paragraph but the last, fetched as "HeraldReader".
+    let selector = ".article-body p:not(:last-child)";
     let set = tidings(&data, &["outlets", "set", &herald, "--selector", selector, "--user-agent", "HeraldReader/1.0"]);
     assert!(set.status.success(), "{}", stderr(&set));
     assert!(stdout(&set).contains("user agent \"HeraldReader/1.0\""), "{}", stdout(&set));
@@ -172,10 +172,19 @@ async fn an_outlets_settings_choose_its_article_body_its_user_agent_and_whether_
         .filter(|l| l["table"] == "articles")
         .map(|l| l["row"].clone())
         .collect();
+    let mut checked = 0;
     for a in demo.catalog.articles.iter().filter(|a| a.outlet == "harbour-herald") {
+        // What the selector leaves of a short article is too short to trust; the feed's text
+        // stands in for it, as for any extraction that looks wrong.
+        let (last, kept) = a.paragraphs.split_last().unwrap();
+        if kept.iter().map(|p| p.chars().count()).sum::<usize>() < 260 {
+            continue;
+        }
+        checked += 1;
         let row = articles.iter().find(|r| r["url"].as_str().unwrap().ends_with(&a.slug)).unwrap();
         let text = row["content_text"].as_str().unwrap();
         assert_eq!(row["extraction"], "extracted", "{}: {}", a.slug, row["extraction_note"]);
-        assert!(!text.contains(&a.paragraphs[0]) && text.contains(&a.paragraphs[1]), "{}: {text}", a.slug);
+        assert!(kept.iter().all(|p| text.contains(p.as_str())) && !text.contains(last.as_str()), "{}: {text}", a.slug);
     }
+    assert!(checked >= 3, "only {checked} of the Herald's articles are long enough to tell");
 }
