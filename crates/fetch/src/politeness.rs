@@ -90,7 +90,7 @@ pub enum RobotsFile {
 
 /// Politeness shared with other processes that fetch from the same hosts (workers on one
 /// database): whose turn a host is, when its next request may start, and its robots.txt. This
-/// process's own [`HostGate`] stays the first layer; an implementation (the engine's, over the
+/// process's own turns and delays stay the first layer; an implementation (the engine's, over the
 /// store) is the truth across processes and gives the time.
 pub trait SharedPoliteness: Send + Sync + std::fmt::Debug {
     /// Takes `host`'s turn when nobody holds it and its delay has passed, holding it for `hold`
