@@ -145,8 +145,12 @@ pub(crate) enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// List the outlets with their health: last fetch, last error, next fetch.
-    Outlets,
+    /// List the outlets with their health (last fetch, last error, next fetch) and settings;
+    /// `tidings outlets set` changes an outlet's settings.
+    Outlets {
+        #[command(subcommand)]
+        action: Option<OutletsCommand>,
+    },
     /// Resume fetching an outlet that was paused after repeated failures.
     Resume {
         /// The outlet's id, as `tidings outlets` shows it.
@@ -337,6 +341,28 @@ pub(crate) enum TokenCommand {
         /// Read the password from standard input instead of asking for it.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OutletsCommand {
+    /// Change how an outlet is fetched: its article pages or its feed's text, the selector of
+    /// the article body on its pages, the user agent it is fetched with.
+    #[command(arg_required_else_help = true)]
+    Set {
+        /// The outlet's id, as `tidings outlets` shows it.
+        id: i64,
+        /// on: fetch and extract each article's page; off: keep the feed's own text.
+        #[arg(long, value_enum)]
+        full_text: Option<Switch>,
+        /// CSS selector of the article body on its pages, for when extraction picks the wrong
+        /// part (e.g. "article .story-body"); "" goes back to choosing automatically.
+        #[arg(long, value_name = "CSS")]
+        selector: Option<String>,
+        /// User agent its feed and pages are fetched with, for a site that turns Tidings' away;
+        /// "" goes back to Tidings' own. robots.txt is still read for Tidings.
+        #[arg(long, value_name = "UA")]
+        user_agent: Option<String>,
     },
 }
 

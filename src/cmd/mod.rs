@@ -25,7 +25,9 @@ use tidings_engine::{Engine, EngineConfig, RoundReport, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
-use crate::cli::{Cli, Command, CommentsCommand, FeedCommand, Global, Switch, TokenCommand, UserCommand};
+use crate::cli::{
+    Cli, Command, CommentsCommand, FeedCommand, Global, OutletsCommand, Switch, TokenCommand, UserCommand,
+};
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
@@ -47,7 +49,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { output } => transfer::export(&global, output.as_deref()).await,
         Command::FullText { id, setting } => outlets::full_text(&global, id, setting == Switch::On).await,
         Command::ExportOpml { output } => outlets::export(&global, output.as_deref()).await,
-        Command::Outlets => outlets::list(&global).await,
+        Command::Outlets { action: None } => outlets::list(&global).await,
+        Command::Outlets { action: Some(OutletsCommand::Set { id, full_text, selector, user_agent }) } => {
+            let full_text = full_text.map(|s| s == Switch::On);
+            outlets::set(&global, id, full_text, selector.as_deref(), user_agent.as_deref()).await
+        }
         Command::Resume { id } => outlets::resume(&global, id).await,
         Command::Demo { listen } => demo::demo(&global, listen).await,
         Command::User(UserCommand::Add { name, admin, password_stdin }) => {

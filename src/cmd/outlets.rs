@@ -1,4 +1,4 @@
-//! Commands that manage outlets: add, import, export, list, resume.
+//! Commands that manage outlets: add, import, export, list, settings, resume.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use indicatif::ProgressBar;
 use jiff::Timestamp;
-use tidings_core::OutletId;
+use tidings_core::{Outlet, OutletId};
 use tidings_engine::Subscription;
 use tidings_feed::{OpmlOutline, parse_opml, write_opml};
 use tidings_store::NewOutlet;
@@ -109,6 +109,10 @@ pub(crate) async fn list(global: &Global) -> anyhow::Result<()> {
             next,
             error
         );
+        let settings = settings(&h.outlet);
+        if !settings.is_empty() {
+            println!("      settings: {}", settings.join("; "));
+        }
     }
     store.close().await;
     Ok(())
@@ -124,6 +128,62 @@ pub(crate) async fn full_text(global: &Global, id: i64, on: bool) -> anyhow::Res
     let h = store.outlet(OutletId(id)).await?;
     let what = if on { "fetches each article's page" } else { "keeps its feed's own text" };
     println!("{} now {what}, from its next round on.", h.outlet.name);
+    store.close().await;
+    Ok(())
+}
+
+/// An outlet's settings that differ from the defaults, in words.
+fn settings(outlet: &Outlet) -> Vec<String> {
+    let mut said = Vec::new();
+    if !outlet.full_text {
+        said.push("keeps its feed's own text".to_string());
+    }
+    if let Some(css) = &outlet.selector {
+        said.push(format!("article body {css:?}"));
+    }
+    if let Some(ua) = &outlet.user_agent {
+        said.push(format!("user agent {ua:?}"));
+    }
+    said
+}
+
+/// `tidings outlets set`: what is given changes, the rest stays; "" clears a selector or user
+/// agent.
+pub(crate) async fn set(
+    global: &Global,
+    id: i64,
+    full_text: Option<bool>,
+    selector: Option<&str>,
+    user_agent: Option<&str>,
+) -> anyhow::Result<()> {
+    if full_text.is_none() && selector.is_none() && user_agent.is_none() {
+        bail!("say what to change: --full-text on|off, --selector CSS or --user-agent UA");
+    }
+    if let Some(css) = selector.filter(|s| !s.is_empty()) {
+        tidings_html::check_selector(css).map_err(|e| anyhow::anyhow!("--selector: {e}"))?;
+    }
+    if let Some(ua) = user_agent.filter(|s| !s.is_empty()) {
+        tidings_fetch::check_user_agent(ua).map_err(|e| anyhow::anyhow!("--user-agent: {e}"))?;
+    }
+    let store = open_store(global, &data_dir(global)).await?;
+    let outlet = OutletId(id);
+    let done = match full_text {
+        Some(on) => store.set_full_text(outlet, on).await,
+        None => Ok(()),
+    };
+    let done = match done {
+        Ok(()) => store.set_outlet_fetching(outlet, selector, user_agent).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => {}
+        Err(tidings_store::Error::NotFound(_)) => bail!("there is no outlet {id}; `tidings outlets` lists them"),
+        Err(e) => return Err(e.into()),
+    }
+    let h = store.outlet(outlet).await?;
+    let settings = settings(&h.outlet);
+    let now = if settings.is_empty() { "fetched as Tidings does by default".to_string() } else { settings.join("; ") };
+    println!("{} (outlet {id}): {now}, from its next round on.", h.outlet.name);
     store.close().await;
     Ok(())
 }

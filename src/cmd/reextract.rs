@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use tidings_core::{Article, ExtractionStatus, OutletId, excerpt};
+use tidings_core::{Article, ExtractionStatus, Outlet, OutletId, excerpt};
 use tidings_fetch::{FetchOutcome, FetchRequest, Fetcher, Purpose};
 use url::Url;
 
@@ -24,6 +24,8 @@ pub(crate) async fn reextract(global: &Global, outlet: Option<i64>, since: Optio
     let store = open_store(global, &data_dir(global)).await?;
     let fetcher = Fetcher::new(fetch_config(global))?;
     let articles = store.articles_to_reextract(outlet.map(OutletId), since).await?;
+    let outlets: std::collections::HashMap<OutletId, Outlet> =
+        store.outlets().await?.into_iter().map(|h| (h.outlet.id, h.outlet)).collect();
     let bar =
         if std::io::stderr().is_terminal() { ProgressBar::new(articles.len() as u64) } else { ProgressBar::hidden() };
     bar.set_style(
@@ -35,7 +37,7 @@ pub(crate) async fn reextract(global: &Global, outlet: Option<i64>, since: Optio
     let (mut updated, mut notes) = (0, Vec::new());
     for article in &articles {
         bar.set_message(article.title.clone());
-        match extract_again(&fetcher, article).await {
+        match extract_again(&fetcher, article, outlets.get(&article.outlet_id)).await {
             Ok((html, text)) => {
                 let (html, text) =
                     match tidings_engine::without_repeated_lines(&store, article.outlet_id, &html).await? {
@@ -63,15 +65,22 @@ pub(crate) async fn reextract(global: &Global, outlet: Option<i64>, since: Optio
     Ok(())
 }
 
-/// The new HTML and text of an article's page, or why the stored text stays.
-async fn extract_again(fetcher: &Fetcher, article: &Article) -> Result<(String, String), String> {
+/// The new HTML and text of an article's page (with its outlet's user agent and selector), or
+/// why the stored text stays.
+async fn extract_again(
+    fetcher: &Fetcher,
+    article: &Article,
+    outlet: Option<&Outlet>,
+) -> Result<(String, String), String> {
     let url = Url::parse(&article.url).map_err(|e| format!("the stored address is not valid: {e}"))?;
-    let page = match fetcher.fetch(FetchRequest::new(url, Purpose::Article)).await {
+    let request = FetchRequest::new(url, Purpose::Article).with_user_agent(outlet.and_then(|o| o.user_agent.clone()));
+    let page = match fetcher.fetch(request).await {
         Ok(FetchOutcome::Fetched(page)) => page,
         Ok(FetchOutcome::NotModified { .. }) => return Err("the page answered 'not modified'".to_string()),
         Err(e) => return Err(format!("the page could not be fetched: {e}")),
     };
-    let new = tidings_html::extract_article(&page.body, &page.final_url, page.content_type.as_deref())
+    let selector = outlet.and_then(|o| o.selector.as_deref());
+    let new = tidings_html::extract_article_with(&page.body, &page.final_url, page.content_type.as_deref(), selector)
         .map_err(|e| format!("extraction failed: {e}"))?;
     if let Some(reason) = new.looks_wrong() {
         return Err(format!("the new extraction looks wrong: {reason}"));

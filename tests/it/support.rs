@@ -127,6 +127,17 @@ impl Worker {
     pub(crate) fn stop(mut self) -> std::process::ExitStatus {
         terminate(&mut self.child)
     }
+
+    /// Its process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills it with SIGKILL, as a crash or the out-of-memory killer would: it cleans nothing up.
+    pub(crate) fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
 }
 
 impl Drop for Worker {

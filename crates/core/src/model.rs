@@ -47,6 +47,11 @@ pub struct Outlet {
     pub category: Option<String>,
     /// Whether article pages are fetched and extracted (otherwise the feed's content is used).
     pub full_text: bool,
+    /// CSS selector of the article body on its pages, set by the operator when extraction
+    /// chooses wrongly.
+    pub selector: Option<String>,
+    /// User agent its feed and pages are fetched with, instead of Tidings' own.
+    pub user_agent: Option<String>,
     /// When the outlet was added.
     pub created_at: Timestamp,
 }

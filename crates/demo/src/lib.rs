@@ -8,11 +8,13 @@ mod pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
@@ -55,6 +57,14 @@ pub struct DemoOutlets {
 struct Requests {
     feeds: AtomicUsize,
     articles: AtomicUsize,
+    /// Requests being answered now, and the most ever answered at once (the six outlets are one
+    /// host, so a polite reader keeps this at one).
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// How long each answer takes, in microseconds.
+    latency_micros: AtomicU64,
+    /// Each user agent that asked for something.
+    user_agents: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl DemoOutlets {
@@ -80,6 +90,24 @@ impl DemoOutlets {
     /// How many times feeds and article pages have been served: (feeds, article pages).
     pub fn requests_served(&self) -> (usize, usize) {
         (self.requests.feeds.load(Ordering::Relaxed), self.requests.articles.load(Ordering::Relaxed))
+    }
+
+    /// The most requests (robots.txt, feeds, pages) the outlets were answering at once. They are
+    /// all one host, so a reader that keeps one request at a time per host keeps this at one.
+    pub fn max_in_flight(&self) -> usize {
+        self.requests.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The user agents that asked for something, each once.
+    pub fn user_agents(&self) -> Vec<String> {
+        self.requests.user_agents.lock().map(|agents| agents.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Makes every answer take `latency` from now on, as a distant server's would, so that
+    /// requests overlap when a reader does not wait for one to end before sending the next.
+    pub fn set_latency(&self, latency: Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.requests.latency_micros.store(micros, Ordering::Relaxed);
     }
 
     /// The feed URL of each outlet, with its name.
@@ -112,12 +140,38 @@ struct Site {
 }
 
 fn router(site: Site) -> Router {
+    let requests = site.requests.clone();
     Router::new()
         .route("/robots.txt", get(|| async { "User-agent: *\nAllow: /\n" }))
         .route("/{outlet}/", get(home))
         .route("/{outlet}/{file}", get(feed))
         .route("/{outlet}/articles/{slug}", get(article))
         .with_state(site)
+        .layer(axum::middleware::from_fn_with_state(requests, count_in_flight))
+}
+
+/// Counts the requests being answered, keeps the most at once, and waits the set latency.
+async fn count_in_flight(State(requests): State<Arc<Requests>>, request: Request, next: Next) -> Response {
+    /// Ends the count when the answer is made or the client goes away (a killed reader).
+    struct Answering(Arc<Requests>);
+    impl Drop for Answering {
+        fn drop(&mut self) {
+            self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    if let Some(agent) = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok())
+        && let Ok(mut agents) = requests.user_agents.lock()
+    {
+        agents.insert(agent.to_string());
+    }
+    let now = requests.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    requests.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let _answering = Answering(requests.clone());
+    let latency = requests.latency_micros.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_micros(latency)).await;
+    }
+    next.run(request).await
 }
 
 async fn home(State(site): State<Site>, Path(outlet): Path<String>) -> Response {

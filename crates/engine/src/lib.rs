@@ -8,6 +8,7 @@
 mod boilerplate;
 mod indexing;
 mod pipeline;
+mod politeness;
 mod schedule;
 mod stories;
 mod subscribe;
@@ -121,9 +122,20 @@ fn machine() -> String {
 
 impl Engine {
     /// Builds an engine.
+    /// On PostgreSQL, where several workers may share the database, the fetcher takes each
+    /// host's turn and robots.txt through the store as well.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
         let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
-        let worker = format!("{}@{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond(), machine()).into();
+        let worker: std::sync::Arc<str> =
+            format!("{}@{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond(), machine()).into();
+        let fetcher = if store.backend_name() == "postgres" {
+            fetcher.shared_with(std::sync::Arc::new(politeness::StorePoliteness {
+                store: store.clone(),
+                holder: worker.clone(),
+            }))
+        } else {
+            fetcher
+        };
         Self { store, fetcher, config, stories, worker, search: None }
     }
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ExtractionStatus, FeedId, canonical_url, excerpt};
+use tidings_core::{ExtractionStatus, FeedId, Outlet, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{FeedClaim, FetchRecord, NewArticle, OutletHealth};
@@ -137,6 +137,7 @@ impl Engine {
         if let Some(e) = failed.into_inner().ok().flatten() {
             return Err(e.into());
         }
+        self.place_orphans(now).await?;
         Ok(RoundReport { feeds })
     }
 
@@ -237,6 +238,7 @@ impl Engine {
             etag: h.feed.etag.clone(),
             last_modified: h.feed.last_modified.clone(),
             deadline: Some(deadline),
+            user_agent: h.outlet.user_agent.clone(),
         };
         let outcome = self.fetcher.fetch(request).await.map_err(|e| {
             let retry = match &e {
@@ -454,7 +456,7 @@ impl Engine {
         };
         if h.outlet.full_text {
             let page = match deadline {
-                Some(deadline) => self.extract_page(&page_url, deadline).await,
+                Some(deadline) => self.extract_page(&page_url, &h.outlet, deadline).await,
                 None => Err(PageError::Failed(
                     "the site asks for longer pauses between requests than this outlet's time for a round, so its page was not fetched"
                         .to_string(),
@@ -510,9 +512,18 @@ impl Engine {
         Ok(Ok(Some(article)))
     }
 
-    /// Fetches and extracts an article page by `deadline`.
-    async fn extract_page(&self, url: &Url, deadline: Instant) -> Result<tidings_html::ExtractedArticle, PageError> {
-        let outcome = self.fetcher.fetch(FetchRequest::new(url.clone(), Purpose::Article).until(Some(deadline))).await;
+    /// Fetches and extracts an article page by `deadline`, with the outlet's user agent and
+    /// selector when it has them.
+    async fn extract_page(
+        &self,
+        url: &Url,
+        outlet: &Outlet,
+        deadline: Instant,
+    ) -> Result<tidings_html::ExtractedArticle, PageError> {
+        let request = FetchRequest::new(url.clone(), Purpose::Article)
+            .until(Some(deadline))
+            .with_user_agent(outlet.user_agent.clone());
+        let outcome = self.fetcher.fetch(request).await;
         let outcome = match outcome {
             Ok(o) => o,
             Err(tidings_fetch::Error::OutOfTime { .. }) => return Err(PageError::OutOfTime),
@@ -523,11 +534,13 @@ impl Engine {
         };
         let final_url = page.final_url.clone();
         let content_type = page.content_type.clone();
+        let selector = outlet.selector.clone();
         off_the_runtime(move || {
-            tidings_html::extract_article(&page.body, &final_url, content_type.as_deref()).map(|mut a| {
-                a.canonical_url = a.canonical_url.filter(|c| same_site(c, &final_url));
-                a
-            })
+            tidings_html::extract_article_with(&page.body, &final_url, content_type.as_deref(), selector.as_deref())
+                .map(|mut a| {
+                    a.canonical_url = a.canonical_url.filter(|c| same_site(c, &final_url));
+                    a
+                })
         })
         .await
         .map_err(|e| PageError::Failed(format!("extraction stopped: {e}")))?

@@ -4,10 +4,15 @@
 //! Keys: a stored story is keyed by its id; a report no other has joined yet is a story of one
 //! in the state only, keyed by its article id negated, and becomes a stored story when a second
 //! report joins it. The state is rebuilt from the store when the engine first clusters (a
-//! restart replays the stored membership, it does not decide again), and before each decision
-//! it catches up on articles other workers stored since it last looked.
+//! restart replays the stored membership, it does not decide again).
+//!
+//! Several workers: a decision is made with the store's [`tidings_store::StoryTurn`] held (one
+//! worker at a time), after replaying the decisions other workers made since this one last
+//! looked, in the order they were made; the decision is then numbered after them
+//! ([`Store::mark_placed`](tidings_store::Store::mark_placed)). So every worker's state has seen
+//! every decision before its own, in one order: the decisions one worker would have made.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use tidings_cluster::{Placement, Report, Stories, StoryKey, StoryRules};
@@ -18,29 +23,24 @@ use crate::{Engine, Result};
 
 /// Most stored articles replayed when the state is rebuilt.
 const REBUILD_LIMIT: i64 = 50_000;
-/// Articles read per catch-up query.
+/// Decisions read per catch-up query.
 const CATCH_UP_BATCH: i64 = 1_000;
+/// Orphans (articles stored by a worker that died before placing them) placed before a decision.
+const ORPHANS_AT_ONCE: i64 = 100;
 /// Characters of text the store hands back for clustering (`substr(content_text, 1, 3000)`);
 /// a report is read the same way whether it is being placed or replayed.
 const TEXT_CHARS: usize = 3_000;
 
-/// Story assignment in this process: the state, and the articles stored here that wait for it.
+/// Story assignment in this process.
 #[derive(Debug)]
 pub(crate) struct StoryAssigner {
     state: tokio::sync::Mutex<StoryState>,
-    /// Stored by this process and waiting for the lock: catch-up must not replay them as if
-    /// another worker had stored them, or they would be counted twice.
-    waiting: std::sync::Mutex<BTreeSet<i64>>,
 }
 
 impl StoryAssigner {
     /// An empty state, rebuilt from the store on first use.
     pub(crate) fn new(rules: StoryRules) -> Self {
-        Self { state: tokio::sync::Mutex::new(StoryState::new(rules)), waiting: std::sync::Mutex::default() }
-    }
-
-    fn waiting(&self) -> std::sync::MutexGuard<'_, BTreeSet<i64>> {
-        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        Self { state: tokio::sync::Mutex::new(StoryState::new(rules)) }
     }
 }
 
@@ -50,15 +50,13 @@ struct StoryState {
     stories: Stories,
     /// False until rebuilt from the store.
     loaded: bool,
-    /// Every article up to this id is in the state.
-    seen_up_to: i64,
-    /// Articles above `seen_up_to` this process placed itself.
-    placed_here: BTreeSet<i64>,
+    /// Every decision up to this place in the order of decisions is in the state.
+    seen: i64,
 }
 
 impl StoryState {
     fn new(rules: StoryRules) -> Self {
-        Self { stories: Stories::new(rules), loaded: false, seen_up_to: 0, placed_here: BTreeSet::new() }
+        Self { stories: Stories::new(rules), loaded: false, seen: 0 }
     }
 
     /// Replays one stored article into its stored story (or a story of its own).
@@ -89,24 +87,70 @@ impl Engine {
         time: Timestamp,
         now: Timestamp,
     ) -> Result<()> {
-        // Registered before the first wait, right after the article was stored.
-        self.stories.waiting().insert(id.0);
-        // One decision at a time in this process, so each sees the ones before it.
+        // One decision at a time in this process, and among the workers of the database, so
+        // each sees the ones before it.
         let mut state = self.stories.state.lock().await;
+        let turn = self.store.story_turn().await?;
         let report = Report { time, title, text: clustered_text(text) };
         let placed = self.place(&mut state, id, report, now).await;
-        self.stories.waiting().remove(&id.0);
+        if placed.is_err() {
+            // What this process's state holds may now differ from the store: rebuild it.
+            state.loaded = false;
+        }
+        turn.end().await?;
         placed
     }
 
-    /// [`Engine::cluster`] with the lock held.
-    async fn place(&self, state: &mut StoryState, id: ArticleId, report: Report<'_>, now: Timestamp) -> Result<()> {
-        self.catch_up(state, id, now).await?;
-        state.placed_here.insert(id.0);
-        if let Some(story) = self.store.article(id).await?.story_id {
-            state.stories.restore(report, story.0);
+    /// Places the articles whose worker stored them and stopped before placing them (a round
+    /// calls this when it ends, since nothing else may come to place them).
+    pub(crate) async fn place_orphans(&self, now: Timestamp) -> Result<()> {
+        if self.store.unplaced_orphans(Timestamp::now(), 1).await?.is_empty() {
             return Ok(());
         }
+        let mut state = self.stories.state.lock().await;
+        let turn = self.store.story_turn().await?;
+        let placed = match self.catch_up(&mut state, ArticleId(0), now).await {
+            Ok(_) => self.adopt_orphans(&mut state, ArticleId(0), now).await,
+            Err(e) => Err(e),
+        };
+        if placed.is_err() {
+            state.loaded = false;
+        }
+        turn.end().await?;
+        placed
+    }
+
+    /// [`Engine::cluster`] with the turn held: the decisions of the others first, then the
+    /// articles whose worker stored them and died before placing them, then this one.
+    async fn place(&self, state: &mut StoryState, id: ArticleId, report: Report<'_>, now: Timestamp) -> Result<()> {
+        if self.catch_up(state, id, now).await? {
+            return Ok(());
+        }
+        self.adopt_orphans(state, id, now).await?;
+        self.decide(state, id, report, now).await
+    }
+
+    /// Places the orphans (all but `current`), with the turn held.
+    async fn adopt_orphans(&self, state: &mut StoryState, current: ArticleId, now: Timestamp) -> Result<()> {
+        for orphan in self.store.unplaced_orphans(Timestamp::now(), ORPHANS_AT_ONCE).await? {
+            if orphan.id == current {
+                continue;
+            }
+            tracing::info!(article = %orphan.id, "placing an article whose worker stopped before it could");
+            if orphan.story_id.is_some() {
+                // Its worker stored the decision and stopped before numbering it.
+                state.restore(&orphan);
+                state.seen = self.store.mark_placed(orphan.id).await?;
+            } else {
+                let report = Report { time: orphan.time, title: &orphan.title, text: &orphan.text };
+                self.decide(state, orphan.id, report, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Places one article and records the decision.
+    async fn decide(&self, state: &mut StoryState, id: ArticleId, report: Report<'_>, now: Timestamp) -> Result<()> {
         let placement = state.stories.place(report, lone(id));
         tracing::debug!(article = %id, title = report.title, ?placement, "story decision");
         let mut renamed = HashMap::new();
@@ -120,6 +164,7 @@ impl Engine {
         for &(gone, into) in &placement.regrouped {
             self.store_regroup(state, &mut renamed, gone, into, now).await?;
         }
+        state.seen = self.store.mark_placed(id).await?;
         Ok(())
     }
 
@@ -196,37 +241,35 @@ impl Engine {
         Ok(())
     }
 
-    /// Rebuilds the state from the store on first use, then replays what other workers stored
-    /// since the last look: all but `current`, which the caller places (or, when another worker
-    /// already did, replays) right after.
-    async fn catch_up(&self, state: &mut StoryState, current: ArticleId, now: Timestamp) -> Result<()> {
+    /// Rebuilds the state from the store on first use, then replays the decisions other workers
+    /// made since the last look, in the order they made them. True when `current` was among
+    /// them (another worker took it up as an orphan).
+    async fn catch_up(&self, state: &mut StoryState, current: ArticleId, now: Timestamp) -> Result<bool> {
+        let mut replayed = false;
         if !state.loaded {
+            state.stories = Stories::new(state.stories.rules());
             let since = now - state.stories.horizon();
-            let mut briefs = self.store.recent_briefs(since, REBUILD_LIMIT).await?;
-            let waiting = self.stories.waiting().clone();
-            briefs.retain(|b| b.id != current && !waiting.contains(&b.id.0));
+            state.seen = self.store.last_placed().await?;
+            let mut briefs = self.store.placed_since(since, REBUILD_LIMIT).await?;
             briefs.sort_by_key(|b| (b.time, b.id));
             for b in &briefs {
+                replayed |= b.id == current;
                 state.restore(b);
             }
-            state.seen_up_to = briefs.iter().map(|b| b.id.0).max().unwrap_or(0);
             state.loaded = true;
         }
         loop {
-            let briefs = self.store.briefs_after(ArticleId(state.seen_up_to), CATCH_UP_BATCH).await?;
-            let Some(last) = briefs.last().map(|b| b.id.0) else { break };
-            let waiting = self.stories.waiting().clone();
-            for b in &briefs {
-                if b.id != current && !state.placed_here.contains(&b.id.0) && !waiting.contains(&b.id.0) {
-                    state.restore(b);
-                }
+            let placed = self.store.placed_after(state.seen, CATCH_UP_BATCH).await?;
+            let Some(&(last, _)) = placed.last() else { break };
+            for (_, b) in &placed {
+                replayed |= b.id == current;
+                state.restore(b);
             }
-            state.seen_up_to = last;
-            state.placed_here = state.placed_here.split_off(&(last + 1));
-            if (briefs.len() as i64) < CATCH_UP_BATCH {
+            state.seen = last;
+            if (placed.len() as i64) < CATCH_UP_BATCH {
                 break;
             }
         }
-        Ok(())
+        Ok(replayed)
     }
 }

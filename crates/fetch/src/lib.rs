@@ -3,7 +3,8 @@
 //! Every request goes through [`Fetcher`]: the SSRF guard on the address actually connected to,
 //! redirects followed by hand with every hop checked, bodies capped after decompression, connect
 //! and total timeouts, conditional GET, one connection and a minimum delay per host, and
-//! robots.txt for article pages. Depends on `tidings-core` only among our crates.
+//! robots.txt for article pages; with [`SharedPoliteness`], the host's turn and robots.txt are
+//! shared with other processes. Depends on `tidings-core` only among our crates.
 
 mod guard;
 mod politeness;
@@ -21,6 +22,7 @@ use url::Url;
 pub use guard::{NetworkPolicy, non_public_reason};
 pub use ipnet::IpNet;
 use politeness::HostGate;
+pub use politeness::{RobotsFile, SharedPoliteness};
 
 /// What went wrong with a fetch, in words an operator can act on.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +101,16 @@ pub enum Error {
         /// The URL.
         url: String,
     },
+    /// The turn of the host could not be taken from the processes that share it.
+    #[error(
+        "{url} was not fetched: the host's turn could not be agreed with the other workers ({reason}); it is tried again later"
+    )]
+    Coordination {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// The response is not of a type we read.
     #[error("{url} answered with {content_type}, not a web page")]
     ContentType {
@@ -175,12 +187,22 @@ pub struct FetchRequest {
     /// Give up at this time, waits included (the caller's own budget); the fetcher's limits
     /// apply as well.
     pub deadline: Option<std::time::Instant>,
+    /// Sent instead of the fetcher's user agent (an outlet's setting); robots.txt is still read
+    /// for Tidings.
+    pub user_agent: Option<String>,
 }
 
 impl FetchRequest {
     /// An unconditional request.
     pub fn new(url: Url, purpose: Purpose) -> Self {
-        Self { url, purpose, etag: None, last_modified: None, deadline: None }
+        Self { url, purpose, etag: None, last_modified: None, deadline: None, user_agent: None }
+    }
+
+    /// The same request, sent with `user_agent` when it is given.
+    #[must_use]
+    pub fn with_user_agent(mut self, user_agent: Option<String>) -> Self {
+        self.user_agent = user_agent;
+        self
     }
 
     /// The same request, given up at `deadline` at the latest.
@@ -229,6 +251,44 @@ pub struct Fetcher {
     config: Arc<FetchConfig>,
     policy: Arc<NetworkPolicy>,
     gate: HostGate,
+    /// Turns and robots.txt shared with other processes, when there are others.
+    shared: Option<Arc<dyn SharedPoliteness>>,
+}
+
+/// A host's turn taken from the processes that share it; given back when the request ends (or,
+/// if the fetch was dropped mid-way, by a task spawned on drop).
+struct SharedTurn {
+    shared: Arc<dyn SharedPoliteness>,
+    host: String,
+    delay: Option<Duration>,
+}
+
+impl SharedTurn {
+    async fn give_back(mut self, delay: Duration) {
+        self.delay = None;
+        self.shared.give_back(&self.host, delay).await;
+    }
+}
+
+impl Drop for SharedTurn {
+    fn drop(&mut self) {
+        if let Some(delay) = self.delay.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let (shared, host) = (self.shared.clone(), std::mem::take(&mut self.host));
+            runtime.spawn(async move { shared.give_back(&host, delay).await });
+        }
+    }
+}
+
+/// What one request of a fetch (one hop) gave.
+enum Hop {
+    /// A redirect to follow.
+    Redirect { location: Url, permanent: bool },
+    /// 304.
+    NotModified { fresh_for: Option<Duration> },
+    /// A body.
+    Body(Box<Fetched>),
 }
 
 impl Fetcher {
@@ -250,7 +310,16 @@ impl Fetcher {
                 reason: format!("the HTTP client could not start: {e}"),
             })?;
         let gate = HostGate::new(config.min_host_delay);
-        Ok(Self { client, config: Arc::new(config), policy, gate })
+        Ok(Self { client, config: Arc::new(config), policy, gate, shared: None })
+    }
+
+    /// The same fetcher, taking each host's turn and robots.txt through `shared` as well, so
+    /// that processes fetching from the same hosts keep one request at a time and the delay
+    /// among them.
+    #[must_use]
+    pub fn shared_with(mut self, shared: Arc<dyn SharedPoliteness>) -> Self {
+        self.shared = Some(shared);
+        self
     }
 
     /// The settings in use.
@@ -283,6 +352,9 @@ impl Fetcher {
                 self.check_robots(&url).await?;
             }
             let mut headers = HeaderMap::new();
+            if let Some(v) = req.user_agent.as_deref().and_then(|ua| ua.parse().ok()) {
+                headers.insert(header::USER_AGENT, v);
+            }
             if url == req.url {
                 if let Some(v) = req.etag.as_deref().and_then(|e| e.parse().ok()) {
                     headers.insert(header::IF_NONE_MATCH, v);
@@ -291,61 +363,110 @@ impl Fetcher {
                     headers.insert(header::IF_MODIFIED_SINCE, v);
                 }
             }
-            let turn = self.gate.wait_turn(&url, req.purpose != Purpose::Feed).await;
+            let out_of_time = || Error::OutOfTime { url: url.to_string() };
+            let mut turn = self
+                .gate
+                .wait_turn(&url, req.purpose != Purpose::Feed, self.config.max_wait)
+                .await
+                .ok_or_else(out_of_time)?;
+            let shared = self.take_shared_turn(&url).await?;
             let deadline = *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.config.total_timeout);
-            let timeout = || Error::Timeout { url: url.to_string(), seconds: self.config.total_timeout.as_secs() };
-            let response =
-                tokio::time::timeout_at(deadline, self.send(&url, headers)).await.map_err(|_| timeout())??;
-            let status = response.status();
-            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                let location = response
-                    .headers()
-                    .get(header::LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .and_then(|l| url.join(l).ok())
-                    .ok_or_else(|| Error::Redirects {
-                        url: original.clone(),
-                        reason: format!("HTTP {} without a usable Location", status.as_u16()),
-                    })?;
-                all_permanent &= matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
-                url = location;
-                continue;
+            let hop = self.hop(&url, headers, req.purpose, deadline).await;
+            if let Err(Error::Status { status: 429 | 503, retry_after: Some(wait), .. }) = &hop {
+                turn.back_off(*wait);
             }
-            let fresh_for = freshness(response.headers());
-            if status == StatusCode::NOT_MODIFIED {
-                return Ok(FetchOutcome::NotModified { fresh_for });
+            if let Some(shared) = shared {
+                shared.give_back(turn.delay()).await;
             }
-            if !status.is_success() {
-                return Err(Error::Status {
-                    url: url.to_string(),
-                    status: status.as_u16(),
-                    retry_after: retry_after(response.headers()),
-                });
-            }
-            let header_text = |name: header::HeaderName| {
-                response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
-            };
-            let content_type = header_text(header::CONTENT_TYPE);
-            if req.purpose == Purpose::Article {
-                check_page_type(&url, content_type.as_deref())?;
-            }
-            let etag = header_text(header::ETAG);
-            let last_modified = header_text(header::LAST_MODIFIED);
-            let body =
-                tokio::time::timeout_at(deadline, self.read_body(&url, response)).await.map_err(|_| timeout())??;
             drop(turn);
-            let permanent_redirect = (all_permanent && url != req.url).then(|| url.clone());
-            return Ok(FetchOutcome::Fetched(Box::new(Fetched {
-                final_url: url,
-                permanent_redirect,
-                content_type,
-                body,
-                etag,
-                last_modified,
-                fresh_for,
-            })));
+            match hop? {
+                Hop::Redirect { location, permanent } => {
+                    all_permanent &= permanent;
+                    url = location;
+                }
+                Hop::NotModified { fresh_for } => return Ok(FetchOutcome::NotModified { fresh_for }),
+                Hop::Body(mut fetched) => {
+                    fetched.permanent_redirect = (all_permanent && url != req.url).then(|| url.clone());
+                    return Ok(FetchOutcome::Fetched(fetched));
+                }
+            }
         }
         Err(Error::Redirects { url: original, reason: format!("more than {} redirects", self.config.max_redirects) })
+    }
+
+    /// Takes the host's turn from the processes that share it, waiting while another holds it
+    /// or its delay runs.
+    async fn take_shared_turn(&self, url: &Url) -> Result<Option<SharedTurn>> {
+        let Some(shared) = &self.shared else { return Ok(None) };
+        let host = politeness::host_key(url);
+        loop {
+            // Held a little past the exchange's own deadline, which starts after this.
+            match shared.take_turn(&host, self.config.total_timeout + Duration::from_secs(1)).await {
+                Ok(None) => {
+                    let delay = Some(self.config.min_host_delay);
+                    return Ok(Some(SharedTurn { shared: shared.clone(), host, delay }));
+                }
+                // The host asked the others to leave it alone for longer than a fetch may wait.
+                Ok(Some(wait)) if wait > self.config.max_wait => return Err(Error::OutOfTime { url: url.to_string() }),
+                Ok(Some(wait)) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
+                Err(reason) => return Err(Error::Coordination { url: url.to_string(), reason }),
+            }
+        }
+    }
+
+    /// One request, by `deadline`.
+    async fn hop(
+        &self,
+        url: &Url,
+        headers: HeaderMap,
+        purpose: Purpose,
+        deadline: tokio::time::Instant,
+    ) -> Result<Hop> {
+        let timeout = || Error::Timeout { url: url.to_string(), seconds: self.config.total_timeout.as_secs() };
+        let response = tokio::time::timeout_at(deadline, self.send(url, headers)).await.map_err(|_| timeout())??;
+        let status = response.status();
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| url.join(l).ok())
+                .ok_or_else(|| Error::Redirects {
+                    url: url.to_string(),
+                    reason: format!("HTTP {} without a usable Location", status.as_u16()),
+                })?;
+            let permanent = matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
+            return Ok(Hop::Redirect { location, permanent });
+        }
+        let fresh_for = freshness(response.headers());
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Hop::NotModified { fresh_for });
+        }
+        if !status.is_success() {
+            return Err(Error::Status {
+                url: url.to_string(),
+                status: status.as_u16(),
+                retry_after: retry_after(response.headers()),
+            });
+        }
+        let header_text =
+            |name: header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let content_type = header_text(header::CONTENT_TYPE);
+        if purpose == Purpose::Article {
+            check_page_type(url, content_type.as_deref())?;
+        }
+        let etag = header_text(header::ETAG);
+        let last_modified = header_text(header::LAST_MODIFIED);
+        let body = tokio::time::timeout_at(deadline, self.read_body(url, response)).await.map_err(|_| timeout())??;
+        Ok(Hop::Body(Box::new(Fetched {
+            final_url: url.clone(),
+            permanent_redirect: None,
+            content_type,
+            body,
+            etag,
+            last_modified,
+            fresh_for,
+        })))
     }
 
     /// Checks scheme and IP literals (which skip DNS, so the resolver's guard does not see them).
@@ -402,8 +523,29 @@ impl Fetcher {
     }
 
     async fn check_robots(&self, url: &Url) -> Result<()> {
-        let rules = self.gate.robots(url, |robots_url| self.fetch_robots(robots_url)).await;
+        let rules = self.gate.robots(url, |robots_url| self.robots_file(robots_url)).await;
         if rules.allows(url.as_str()) { Ok(()) } else { Err(Error::DisallowedByRobots { url: url.to_string() }) }
+    }
+
+    /// A site's robots.txt, from the processes that share this fetcher's hosts when one of them
+    /// has it, else fetched (and then shared), with how long to trust it.
+    async fn robots_file(&self, robots_url: Url) -> (RobotsFile, Duration) {
+        let origin = politeness::robots_key(&robots_url);
+        if let Some(shared) = &self.shared
+            && let Some(known) = shared.robots(&origin).await
+        {
+            return known;
+        }
+        let file = match self.fetch_robots(robots_url).await {
+            Ok(Some(body)) => RobotsFile::Found(String::from_utf8_lossy(&body).into_owned()),
+            Ok(None) => RobotsFile::Missing,
+            Err(e) => RobotsFile::Unavailable(e.to_string()),
+        };
+        let ttl = politeness::robots_ttl(&file);
+        if let Some(shared) = &self.shared {
+            shared.keep_robots(&origin, &file, ttl).await;
+        }
+        (file, ttl)
     }
 
     /// Fetches robots.txt: its text, `None` when there is none (4xx), an error when the site is
@@ -435,6 +577,15 @@ impl Fetcher {
             source = s.source();
         }
         Error::Network { url: url.to_string(), reason }
+    }
+}
+
+/// Whether `user_agent` can be sent as one: printable ASCII on one line; the refusal says why.
+pub fn check_user_agent(user_agent: &str) -> Result<(), String> {
+    if !user_agent.trim().is_empty() && user_agent.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        Ok(())
+    } else {
+        Err(format!("{user_agent:?} cannot be sent as a user agent: use printable ASCII characters on one line"))
     }
 }
 

@@ -188,6 +188,27 @@ impl ExtractedArticle {
 
 /// Extracts the article from an HTML page fetched from `url`.
 pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>) -> Result<ExtractedArticle> {
+    extract_article_with(bytes, url, http_content_type, None)
+}
+
+/// Whether `selector` is CSS that [`extract_article_with`] can match; the refusal says why.
+pub fn check_selector(selector: &str) -> std::result::Result<(), String> {
+    match dom_query::Matcher::new(selector) {
+        Ok(_) if !selector.trim().is_empty() => Ok(()),
+        _ => Err(format!("{selector:?} is not a CSS selector (try one like \"article .story-body\")")),
+    }
+}
+
+/// [`extract_article`], the body being what `selector` (CSS, the outlet's setting) matches on
+/// the page, every element it matches in page order, when it matches anything; metadata and the
+/// second pass are the same. A selector that matches nothing (the site was redesigned) leaves
+/// the choice to Readability, with a warning.
+pub fn extract_article_with(
+    bytes: &[u8],
+    url: &Url,
+    http_content_type: Option<&str>,
+    selector: Option<&str>,
+) -> Result<ExtractedArticle> {
     // The limits every parse keeps to (`limits.rs`); pages nested deeper are refused, since
     // Readability scoring is quadratic in nesting too. The estimate errs high.
     if bytes.len() > MAX_HTML_BYTES {
@@ -229,16 +250,28 @@ pub fn extract_article(bytes: &[u8], url: &Url, http_content_type: Option<&str>)
     let title = meta.headline(&article.title, site_name.as_deref(), url);
     // The kept HTML is parsed once: the sibling pass reads it, and when it adds nothing the
     // second pass cleans that same tree.
-    let kept = Document::fragment(article.content.as_ref());
-    let body = match crate::siblings::extend(&page, &kept, &article.content) {
-        Some(extended) => Document::fragment(extended),
-        None => kept,
+    let chosen: Option<String> = selector
+        .and_then(|css| page.try_select(css))
+        .map(|found| found.nodes().iter().map(|node| node.html().to_string()).collect());
+    let body = match &chosen {
+        Some(html) => Document::fragment(html.as_str()),
+        None => {
+            let kept = Document::fragment(article.content.as_ref());
+            match crate::siblings::extend(&page, &kept, &article.content) {
+                Some(extended) => Document::fragment(extended),
+                None => kept,
+            }
+        }
     };
     let named: Vec<String> = meta.authors.iter().chain(&meta.shown_authors).cloned().collect();
     let cleaned = crate::boilerplate::clean(body, title.as_deref(), &named);
     let html = sanitize::sanitize_html(&cleaned.html, Some(url));
     let text = cleaned.text;
     let mut warnings = Vec::new();
+    if let Some(css) = selector.filter(|_| chosen.is_none()) {
+        warnings
+            .push(format!("the outlet's selector {css:?} matched nothing on this page; the body was found by scoring"));
+    }
     let published = article.published_time.as_deref().and_then(parse_page_date).or(meta.published);
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
@@ -307,6 +340,30 @@ mod tests {
 
     fn url() -> Url {
         Url::parse("https://harbour.example/2026/11/bridge-reopens").unwrap_or_else(|_| unreachable!())
+    }
+
+    /// A page whose scoring would keep the long "about us" essay over the short report.
+    const TWO_BODIES: &str = "<html><head><title>Ferry returns | Harbour Herald</title></head><body>\
+        <div class=\"report\"><h1>Ferry returns to the island route</h1>\
+        <p>The island ferry sailed its old route again on Monday after three weeks of repairs to the pier.</p>\
+        <p>Passengers queued from dawn, and the first crossing left on time.</p></div>\
+        <div class=\"essay\"><p>The Harbour Herald has told the stories of this coast for ninety years, through storms, strikes and \
+        celebrations, and it will go on telling them with care, with patience and with the help of its readers.</p>\
+        <p>Our reporters live in the towns they write about. They know the harbour masters, the teachers, the \
+        shopkeepers and the fishermen, and they hear what happens before anyone else does, which is why we exist.</p>\
+        <p>Subscribers keep this work going, and every subscription pays for an hour of reporting in a town that would \
+        otherwise have nobody to tell its story, which is a thing worth paying for in our opinion.</p></div></body></html>";
+
+    #[test]
+    fn an_outlets_selector_chooses_the_body_and_one_that_matches_nothing_is_a_warning() {
+        let page = TWO_BODIES.as_bytes();
+        let chosen = extract_article_with(page, &url(), None, Some("div.report p")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(chosen.text.starts_with("The island ferry sailed"), "{}", chosen.text);
+        assert!(chosen.text.contains("left on time") && !chosen.text.contains("ninety years"), "{}", chosen.text);
+        let missed = extract_article_with(page, &url(), None, Some("main.story")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(missed.warnings.iter().any(|w| w.contains("matched nothing")), "{:?}", missed.warnings);
+        assert!(check_selector("div.report > p:first-child").is_ok());
+        assert!(check_selector("div[").is_err() && check_selector(" ").is_err());
     }
 
     fn extract(name: &str) -> ExtractedArticle {

@@ -21,7 +21,7 @@ mod streamed;
 
 pub use charset::decode_html;
 pub use comment::render_comment;
-pub use extract::{ExtractedArticle, NotAnArticle, extract_article};
+pub use extract::{ExtractedArticle, NotAnArticle, check_selector, extract_article, extract_article_with};
 pub use metadata::PageTime;
 pub use repeated::{
     Fingerprint, RepeatRule, WithoutRepeats, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines,

@@ -12,9 +12,10 @@ mod store;
 
 pub use store::{
     APP_LOGINS_KEPT, ApiToken, ArticleBrief, COMMENT_MAX_DEPTH, Category, Comment, CommentBlock, CommentStatus,
-    FeedClaim, FetchRecord, FollowState, FollowTarget, IndexEntry, ItemRef, Listing, MarkScope, NewArticle, NewComment,
-    NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN,
-    Screening, SessionUser, SitemapEntries, Source, Store, StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
+    FeedClaim, FetchRecord, FollowState, FollowTarget, HostTurn, IndexEntry, ItemRef, Listing, MarkScope, NewArticle,
+    NewComment, NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue,
+    STORY_ARTICLES_SHOWN, Screening, SessionUser, SitemapEntries, Source, Store, StoredRobots, StoryTurn,
+    StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
 };
 
 /// What went wrong in the store.

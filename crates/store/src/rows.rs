@@ -27,7 +27,7 @@ row!(
     /// `outlets` joined with its feed.
     OutletFeedRow {
         id: i64, name: String, site_url: Option<String>, category: Option<String>, full_text: i64,
-        created_at: i64, feed_id: i64, url: String, etag: Option<String>, last_modified: Option<String>,
+        selector: Option<String>, user_agent: Option<String>, created_at: i64, feed_id: i64, url: String, etag: Option<String>, last_modified: Option<String>,
         last_fetch_at: Option<i64>, last_error: Option<String>, next_fetch_at: i64,
         consecutive_failures: i64, paused_reason: Option<String>, article_count: i64,
     }
@@ -55,6 +55,21 @@ row!(
     BriefRow { id: i64, outlet_id: i64, story_id: Option<i64>, sort_at: i64, title: String, content_text: String }
 );
 
+row!(
+    /// A [`BriefRow`] with its place in the order of clustering decisions.
+    PlacedRow {
+        placed_seq: i64, id: i64, outlet_id: i64, story_id: Option<i64>, sort_at: i64, title: String,
+        content_text: String,
+    }
+);
+
+impl PlacedRow {
+    pub(crate) fn split(self) -> (i64, BriefRow) {
+        let Self { placed_seq, id, outlet_id, story_id, sort_at, title, content_text } = self;
+        (placed_seq, BriefRow { id, outlet_id, story_id, sort_at, title, content_text })
+    }
+}
+
 /// Unix microseconds to a timestamp; out-of-range values clamp rather than fail a page.
 pub(crate) fn ts(micros: i64) -> Timestamp {
     Timestamp::from_microsecond(micros).unwrap_or(if micros < 0 { Timestamp::MIN } else { Timestamp::MAX })
@@ -78,6 +93,8 @@ impl OutletFeedRow {
             site_url: self.site_url,
             category: self.category,
             full_text: self.full_text != 0,
+            selector: self.selector,
+            user_agent: self.user_agent,
             created_at: ts(self.created_at),
         };
         let feed = Feed {

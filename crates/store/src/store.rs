@@ -74,8 +74,10 @@ pub use repeated_lines::RepeatedLine;
 
 mod accounts;
 mod comments;
+mod coordination;
 mod operations;
 mod transfer;
+pub use coordination::{HostTurn, StoredRobots, StoryTurn};
 pub use transfer::{RowValue, TableRow};
 
 pub use accounts::{NewUser, SessionUser, User};
@@ -92,7 +94,8 @@ macro_rules! outlet_select {
     };
     ($count:literal) => {
         concat!(
-            "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.created_at, f.id AS feed_id, f.url, \
+            "SELECT o.id, o.name, o.site_url, o.category, o.full_text, o.selector, o.user_agent, o.created_at, \
+             f.id AS feed_id, f.url, \
              f.etag, f.last_modified, f.last_fetch_at, f.last_error, f.next_fetch_at, f.consecutive_failures, \
              f.paused_reason, ",
             $count,
@@ -301,6 +304,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "feed leases",
         include_str!("../migrations/sqlite/0009_feed_leases.sql"),
         include_str!("../migrations/postgres/0009_feed_leases.sql"),
+    ),
+    (
+        10,
+        "shared work",
+        include_str!("../migrations/sqlite/0010_shared_work.sql"),
+        include_str!("../migrations/postgres/0010_shared_work.sql"),
     ),
 ];
 
@@ -599,6 +608,37 @@ impl Store {
                 .bind(outlet.0)
                 .execute(&mut *tx)
                 .await?;
+            if done.rows_affected() == 0 {
+                return Err(Error::NotFound(format!("outlet {outlet}")));
+            }
+        });
+        Ok(())
+    }
+
+    /// Sets an outlet's extraction selector and user agent; `Some("")` clears one, `None`
+    /// leaves it as it is. Checking that they make sense is the caller's (the CSS parser is not
+    /// the store's).
+    pub async fn set_outlet_fetching(
+        &self,
+        outlet: OutletId,
+        selector: Option<&str>,
+        user_agent: Option<&str>,
+    ) -> Result<()> {
+        fn cleared(v: Option<&str>) -> Option<String> {
+            v.map(|v| text(v.trim()).into_owned()).filter(|v| !v.is_empty())
+        }
+        write_tx!(self, |tx| {
+            let done = sqlx::query(
+                "UPDATE outlets SET selector = CASE WHEN $1 = 1 THEN $2 ELSE selector END, \
+                 user_agent = CASE WHEN $3 = 1 THEN $4 ELSE user_agent END WHERE id = $5",
+            )
+            .bind(i64::from(selector.is_some()))
+            .bind(cleared(selector))
+            .bind(i64::from(user_agent.is_some()))
+            .bind(cleared(user_agent))
+            .bind(outlet.0)
+            .execute(&mut *tx)
+            .await?;
             if done.rows_affected() == 0 {
                 return Err(Error::NotFound(format!("outlet {outlet}")));
             }

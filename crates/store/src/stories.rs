@@ -1,5 +1,4 @@
-//! Stories beyond membership: merges with redirects from the merged story's id, and the
-//! articles clustering has to catch up on.
+//! Stories beyond membership: merges with redirects from the merged story's id.
 
 use jiff::Timestamp;
 use tidings_core::{ArticleId, OutletId, StoryId};
@@ -22,22 +21,6 @@ impl From<BriefRow> for ArticleBrief {
 }
 
 impl Store {
-    /// Articles stored after `after` (by id, oldest first), at most `limit`: what other workers
-    /// stored since this one last looked.
-    pub async fn briefs_after(&self, after: ArticleId, limit: i64) -> Result<Vec<ArticleBrief>> {
-        let rows: Vec<BriefRow> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, outlet_id, story_id, sort_at, title, substr(content_text, 1, 3000) AS content_text \
-                 FROM articles WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(after.0)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows.into_iter().map(ArticleBrief::from).collect())
-    }
-
     /// Merges story `gone` into `into`: its articles move, its id redirects to `into` from now
     /// on (as do ids that redirected to it), and `into`'s headline and times are refreshed.
     pub async fn merge_stories(&self, gone: StoryId, into: StoryId, now: Timestamp) -> Result<()> {

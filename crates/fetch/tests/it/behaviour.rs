@@ -8,8 +8,12 @@ use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use futures::{StreamExt, stream};
-use tidings_fetch::{Error, FetchConfig, FetchOutcome, FetchRequest, Fetcher, NetworkPolicy, Purpose};
+use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt, stream};
+use tidings_fetch::{
+    Error, FetchConfig, FetchOutcome, FetchRequest, Fetcher, NetworkPolicy, Purpose, RobotsFile, SharedPoliteness,
+    check_user_agent,
+};
 use url::Url;
 
 use crate::server::{Counters, counting_listener, fetcher_for, serve_on};
@@ -50,13 +54,20 @@ async fn retry_after_is_reported_on_429_and_503() {
             get(|| async { (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "7200")], "maintenance") }),
         );
     let addr = serve_on("127.0.0.1", app).await;
-    let f = fetcher_for(addr);
     for (path, secs) in [("busy", 120), ("down", 7200)] {
-        match f.fetch(req(format!("http://{addr}/{path}"), Purpose::Feed)).await {
+        match fetcher_for(addr).fetch(req(format!("http://{addr}/{path}"), Purpose::Feed)).await {
             Err(Error::Status { retry_after, .. }) => assert_eq!(retry_after, Some(Duration::from_secs(secs))),
             other => panic!("{path}: {other:?}"),
         }
     }
+    // The host asked to be left alone for two minutes, longer than a fetch waits for its turn:
+    // the next request to it is not sent.
+    let f = fetcher_for(addr);
+    assert!(f.fetch(req(format!("http://{addr}/busy"), Purpose::Feed)).await.is_err());
+    let started = Instant::now();
+    let next = f.fetch(req(format!("http://{addr}/down"), Purpose::Feed)).await;
+    assert!(matches!(next, Err(Error::OutOfTime { .. })), "{next:?}");
+    assert!(started.elapsed() < Duration::from_secs(1), "it waited instead of giving up");
 }
 
 #[tokio::test]
@@ -339,4 +350,101 @@ async fn a_dripping_robots_txt_never_outlasts_the_callers_deadline() {
     let err = f.fetch(req(format!("http://{addr}/news/a"), Purpose::Article).until(Some(deadline))).await.unwrap_err();
     assert!(matches!(err, Error::OutOfTime { .. }), "{err}");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}
+
+/// Turns and robots.txt kept in memory, standing in for the database that workers share (the
+/// engine's implementation over the store is tested end to end on PostgreSQL).
+#[derive(Debug, Default)]
+struct SharedInMemory {
+    hosts: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, bool)>>,
+    robots: std::sync::Mutex<std::collections::HashMap<String, RobotsFile>>,
+}
+
+impl SharedPoliteness for SharedInMemory {
+    fn take_turn<'a>(&'a self, host: &'a str, hold: Duration) -> BoxFuture<'a, Result<Option<Duration>, String>> {
+        let now = std::time::Instant::now();
+        let mut hosts = self.hosts.lock().unwrap();
+        let (next, held) = hosts.entry(host.to_string()).or_insert((now, false));
+        let answer = if *held {
+            Some(Duration::from_millis(5))
+        } else if *next > now {
+            Some(*next - now)
+        } else {
+            *next = now + hold;
+            *held = true;
+            None
+        };
+        futures::future::ready(Ok(answer)).boxed()
+    }
+
+    fn give_back<'a>(&'a self, host: &'a str, delay: Duration) -> BoxFuture<'a, ()> {
+        self.hosts.lock().unwrap().insert(host.to_string(), (std::time::Instant::now() + delay, false));
+        futures::future::ready(()).boxed()
+    }
+
+    fn robots<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, Option<(RobotsFile, Duration)>> {
+        let known = self.robots.lock().unwrap().get(origin).cloned();
+        futures::future::ready(known.map(|f| (f, Duration::from_secs(3600)))).boxed()
+    }
+
+    fn keep_robots<'a>(&'a self, origin: &'a str, file: &'a RobotsFile, _ttl: Duration) -> BoxFuture<'a, ()> {
+        self.robots.lock().unwrap().insert(origin.to_string(), file.clone());
+        futures::future::ready(()).boxed()
+    }
+}
+
+#[tokio::test]
+async fn fetchers_sharing_politeness_keep_one_request_at_a_time_and_one_robots_txt_per_host() {
+    let counters = Arc::new(Counters::default());
+    let robots = Arc::new(Counters::default());
+    let (c, r) = (counters.clone(), robots.clone());
+    let app = Router::new()
+        .route(
+            "/robots.txt",
+            get(move || {
+                r.enter();
+                r.leave();
+                async { "User-agent: *\nDisallow: /private/\n" }
+            }),
+        )
+        .route(
+            "/page/{n}",
+            get(move |headers: HeaderMap| {
+                let c = c.clone();
+                async move {
+                    c.enter();
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                    c.leave();
+                    let ua = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                    ([("content-type", "text/html")], format!("<p>{ua}</p>"))
+                }
+            }),
+        );
+    let addr = serve_on("127.0.0.1", app).await;
+    // Two fetchers, as two worker processes would have, sharing one politeness.
+    let shared: Arc<dyn SharedPoliteness> = Arc::new(SharedInMemory::default());
+    let workers = [fetcher_for(addr).shared_with(shared.clone()), fetcher_for(addr).shared_with(shared)];
+    assert!(workers[0].fetch(req(format!("http://{addr}/page/first"), Purpose::Article)).await.is_ok());
+    let all = (0..12).map(|n| {
+        let f = workers[n % 2].clone();
+        async move { f.fetch(req(format!("http://{addr}/page/{n}"), Purpose::Article)).await }
+    });
+    let results = futures::future::join_all(all).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(counters.requests(), 13);
+    assert_eq!(counters.max_in_flight.load(Ordering::SeqCst), 1, "two workers were at one host at once");
+    assert_eq!(robots.requests(), 1, "robots.txt is fetched once for all the workers");
+    let private = workers[1].fetch(req(format!("http://{addr}/private/a"), Purpose::Article)).await;
+    assert!(matches!(private, Err(Error::DisallowedByRobots { .. })), "{private:?}");
+
+    // An outlet's own user agent replaces Tidings' on its requests.
+    let ua = |outcome: tidings_fetch::Result<FetchOutcome>| match outcome {
+        Ok(FetchOutcome::Fetched(f)) => String::from_utf8_lossy(&f.body).into_owned(),
+        other => panic!("{other:?}"),
+    };
+    let page = req(format!("http://{addr}/page/ua"), Purpose::Article);
+    assert!(ua(workers[0].fetch(page.clone()).await).contains("Tidings/"));
+    let own = page.with_user_agent(Some("Mozilla/5.0 (compatible; ReaderBot/1.0)".to_string()));
+    assert_eq!(ua(workers[0].fetch(own).await), "<p>Mozilla/5.0 (compatible; ReaderBot/1.0)</p>");
+    assert!(check_user_agent("Reader/1.0").is_ok() && check_user_agent("two\nlines").is_err());
 }

@@ -31,6 +31,8 @@ const TABLES: &[&str] = &[
     "reader_follows",
     "reader_labels",
     "api_tokens",
+    "host_turns",
+    "robots_files",
 ];
 
 /// Rows written to the target per transaction.

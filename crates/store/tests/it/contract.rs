@@ -1,8 +1,8 @@
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId};
 use tidings_store::{
-    COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, Error, FeedClaim, FetchRecord, Listing, NewArticle,
-    NewComment, NewOutlet, Screening, Store,
+    COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, Error, FeedClaim, FetchRecord, HostTurn, Listing,
+    NewArticle, NewComment, NewOutlet, Screening, Store, StoredRobots,
 };
 
 fn t(hours: i64) -> Timestamp {
@@ -50,6 +50,17 @@ async fn story(store: Store) {
     assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
     assert_eq!(store.outlets().await.unwrap().len(), 2);
     assert!(matches!(store.outlet(OutletId(999_999)).await, Err(Error::NotFound(_))));
+    // Per-outlet fetching settings: set, kept apart, cleared.
+    store.set_outlet_fetching(wire.outlet.id, Some("article .body"), Some("Reader/1.0")).await.unwrap();
+    store.set_outlet_fetching(wire.outlet.id, None, Some("Reader/2.0")).await.unwrap();
+    let set = store.outlet(wire.outlet.id).await.unwrap().outlet;
+    assert_eq!((set.selector.as_deref(), set.user_agent.as_deref()), (Some("article .body"), Some("Reader/2.0")));
+    store.set_outlet_fetching(wire.outlet.id, Some(""), None).await.unwrap();
+    let cleared = store.outlet(wire.outlet.id).await.unwrap().outlet;
+    assert_eq!((cleared.selector, cleared.user_agent.as_deref()), (None, Some("Reader/2.0")));
+    assert!(herald.outlet.selector.is_none() && herald.outlet.user_agent.is_none());
+    let missing = store.set_outlet_fetching(OutletId(999_999), Some("p"), None).await;
+    assert!(matches!(missing, Err(Error::NotFound(_))));
 
     // Scheduling and health.
     assert_eq!(store.due_feeds(t(0), 10).await.unwrap().len(), 2);
@@ -144,9 +155,24 @@ async fn story(store: Store) {
     assert_eq!(store.recent_stories(t(14), 10).await.unwrap().len(), 1);
     assert_eq!(store.recent_stories(t(15), 10).await.unwrap().len(), 0);
     assert_eq!(store.article(a2).await.unwrap().story_id, Some(s));
-    // Clustering catches up on what other workers stored, by id.
-    let after: Vec<_> = store.briefs_after(a1, 10).await.unwrap().into_iter().map(|b| b.id).collect();
-    assert_eq!(after, [a2, a3]);
+    // Clustering catches up on what other workers placed, in the order they placed it, under
+    // one turn at a time; what is stored but not placed yet is not replayed.
+    let turn = store.story_turn().await.unwrap();
+    assert_eq!(store.last_placed().await.unwrap(), 0);
+    let first = store.mark_placed(a3).await.unwrap();
+    assert_eq!(store.mark_placed(a1).await.unwrap(), first + 1);
+    assert_eq!(store.mark_placed(a3).await.unwrap(), first, "a placement is recorded once");
+    turn.end().await.unwrap();
+    let placed: Vec<_> = store.placed_after(0, 10).await.unwrap().into_iter().map(|(_, b)| b.id).collect();
+    assert_eq!(placed, [a3, a1]);
+    assert_eq!(store.placed_after(first, 10).await.unwrap().len(), 1);
+    let since: Vec<_> = store.placed_since(t(11), 10).await.unwrap().into_iter().map(|b| b.id).collect();
+    assert_eq!(since, [a3], "a2 is not placed yet");
+    let orphans: Vec<_> = store.unplaced_orphans(t(0), 10).await.unwrap().into_iter().map(|b| b.id).collect();
+    assert_eq!(orphans, [a2], "no worker holds a2's feed, so nobody is about to place it");
+    // A turn dropped without being ended (a failed decision) does not block the next one.
+    drop(store.story_turn().await.unwrap());
+    store.story_turn().await.unwrap().end().await.unwrap();
 
     // Merges: two stories of one event become the older; the younger's id redirects to it.
     let a4 =
@@ -257,7 +283,7 @@ async fn story(store: Store) {
     crate::readers::readers_story(&store).await;
 
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
-    assert_eq!(store.schema_version().await.unwrap(), 9);
+    assert_eq!(store.schema_version().await.unwrap(), 10);
     store.ping().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
@@ -380,7 +406,7 @@ async fn contract_sqlite() {
 }
 
 /// Several workers sharing one database: each feed of a round goes to one of them, and a crashed
-/// worker's feed comes back once its lease runs out.
+/// worker's feed comes back once its lease runs out; one worker at a time has a host's turn.
 async fn leases(a: Store, b: Store) {
     let mut feeds = Vec::new();
     for n in 0..40 {
@@ -420,6 +446,39 @@ async fn leases(a: Store, b: Store) {
     let after_crash = a.claim_due_feed(&later, "a").await.unwrap().map(|h| h.feed.id);
     let expected = feeds.iter().copied().find(|f| *f != feeds[0] && Some(*f) != released);
     assert_eq!(after_crash, expected, "leases that ran out are taken again; live ones are not");
+
+    // A host's turn: one worker at a time; given back, the host's delay runs; a crashed
+    // holder's turn runs out.
+    let host = "news.example";
+    assert_eq!(a.take_host_turn(host, "a", t(0), t(1)).await.unwrap(), HostTurn::Taken);
+    assert_eq!(b.take_host_turn(host, "b", t(0), t(1)).await.unwrap(), HostTurn::Busy { next_at: t(1), held: true });
+    assert_eq!(b.take_host_turn("other.example", "b", t(0), t(1)).await.unwrap(), HostTurn::Taken);
+    let delayed = t(0) + SignedDuration::from_secs(2);
+    a.give_back_host_turn(host, "a", delayed).await.unwrap();
+    let busy = HostTurn::Busy { next_at: delayed, held: false };
+    assert_eq!(b.take_host_turn(host, "b", t(0), t(1)).await.unwrap(), busy, "the delay runs");
+    assert_eq!(b.take_host_turn(host, "b", delayed, t(1)).await.unwrap(), HostTurn::Taken);
+    a.give_back_host_turn(host, "a", t(0)).await.unwrap();
+    let held = b.take_host_turn(host, "a", delayed, t(2)).await.unwrap();
+    assert_eq!(held, HostTurn::Busy { next_at: t(1), held: true }, "a gave back a turn it no longer had");
+    assert_eq!(a.take_host_turn(host, "a", t(1), t(2)).await.unwrap(), HostTurn::Taken, "b's hold ran out");
+    let race: Vec<_> = futures::future::join_all((0..16).map(|n| {
+        let store = if n % 2 == 0 { a.clone() } else { b.clone() };
+        async move { store.take_host_turn("race.example", &format!("w{n}"), t(0), t(1)).await.unwrap() }
+    }))
+    .await;
+    assert_eq!(race.iter().filter(|r| **r == HostTurn::Taken).count(), 1, "{race:?}");
+
+    // robots.txt found by one worker serves the others until it expires.
+    let origin = "news.example:";
+    let file =
+        StoredRobots { status: "found".into(), body: "User-agent: *\nDisallow: /private\n".into(), expires_at: t(24) };
+    assert_eq!(b.robots_file(origin, t(0)).await.unwrap(), None);
+    a.keep_robots_file(origin, &file).await.unwrap();
+    assert_eq!(b.robots_file(origin, t(1)).await.unwrap(), Some(file.clone()));
+    assert_eq!(b.robots_file(origin, t(24)).await.unwrap(), None, "an expired file is fetched again");
+    a.keep_robots_file(origin, &StoredRobots { expires_at: t(48), ..file }).await.unwrap();
+    assert!(b.robots_file(origin, t(24)).await.unwrap().is_some());
     a.close().await;
     b.close().await;
 }
