@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use tidings_demo::DemoOutlets;
 use tidings_testkit::{free_port, http};
 
-use crate::support::{Server, tidings};
+use crate::support::{Server, following_demo};
 
 /// The value of the first sample of `name` (with these labels, if any) in Prometheus' text.
 fn sample(text: &str, name: &str) -> Option<f64> {
@@ -20,12 +20,7 @@ fn sample(text: &str, name: &str) -> Option<f64> {
 async fn metrics_need_the_token_and_count_articles_stored_and_pages_served() {
     let demo = DemoOutlets::start(Timestamp::now()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let outlines: String =
-        demo.feed_urls().iter().map(|(name, feed)| format!("<outline text=\"{name}\" xmlUrl=\"{feed}\"/>\n")).collect();
-    let opml = dir.path().join("subs.opml");
-    std::fs::write(&opml, format!("<opml version=\"2.0\"><body>{outlines}</body></opml>")).unwrap();
-    assert!(tidings(&data, &["import", opml.to_str().unwrap()]).status.success());
+    let data = following_demo(&demo, dir.path());
 
     let port = free_port();
     let server = Server::spawn(&[

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use tidings_demo::DemoOutlets;
 use tidings_testkit::{free_port, http};
 
-use crate::support::{Server, stdout, tidings};
+use crate::support::{Server, following_demo, stdout, tidings};
 
 /// `base` + `path` with `pairs` as its query string.
 fn address(base: &str, path: &str, pairs: &[(&str, &str)]) -> String {
@@ -132,14 +132,7 @@ impl Rfc3339 for Timestamp {
 async fn after_a_crash_the_index_catches_up_by_itself_and_reindex_rebuilds_it() {
     let demo = DemoOutlets::start(Timestamp::now()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let mut outlines = String::new();
-    for (name, url) in demo.feed_urls() {
-        outlines.push_str(&format!("<outline text=\"{name}\" xmlUrl=\"{url}\"/>\n"));
-    }
-    let opml = dir.path().join("subs.opml");
-    std::fs::write(&opml, format!("<opml version=\"2.0\"><body>{outlines}</body></opml>")).unwrap();
-    assert!(tidings(&data, &["import", opml.to_str().unwrap()]).status.success());
+    let data = following_demo(&demo, dir.path());
 
     // A server stores and indexes the demo's articles, and is killed in the middle of its
     // first round, without a chance to finish anything.

@@ -146,3 +146,16 @@ impl Drop for Worker {
         let _ = self.child.wait();
     }
 }
+
+/// A data folder under `dir` that follows every demo outlet (imported from OPML, nothing
+/// fetched yet).
+pub(crate) fn following_demo(demo: &tidings_demo::DemoOutlets, dir: &Path) -> std::path::PathBuf {
+    let outlines: String =
+        demo.feed_urls().iter().map(|(name, feed)| format!("<outline text=\"{name}\" xmlUrl=\"{feed}\"/>\n")).collect();
+    let opml = dir.join("subs.opml");
+    std::fs::write(&opml, format!("<opml version=\"2.0\"><body>{outlines}</body></opml>")).unwrap();
+    let data = dir.join("data");
+    let imported = tidings(&data, &["import", opml.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    data
+}

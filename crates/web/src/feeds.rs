@@ -4,13 +4,13 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use tidings_core::{Article, OutletId, StoryId};
 use tidings_store::Listing;
 
 use crate::atom::{AtomEntry, AtomFeed, sitemap, xml_text};
-use crate::pages::{category_path, top_stories};
+use crate::pages::{category_path, story_or_survivor, top_stories};
 use crate::{AppState, WebError};
 
 /// Entries in an outlet's, a category's or a story's feed.
@@ -19,7 +19,7 @@ const FEED_ENTRIES: i64 = 50;
 const SITEMAP_EACH: i64 = 20_000;
 
 /// The site's address as the browser asked for it.
-fn base(headers: &HeaderMap) -> String {
+pub(crate) fn base(headers: &HeaderMap) -> String {
     crate::forms::own_origin(headers).unwrap_or_else(|| "http://localhost".to_string())
 }
 
@@ -124,13 +124,9 @@ pub(crate) async fn story(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let id = StoryId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
-    let story = match state.store.story(id).await {
+    let story = match story_or_survivor(&state, id, "/feed.atom").await? {
         Ok(story) => story,
-        Err(tidings_store::Error::NotFound(_)) => match state.store.story_redirect(id).await? {
-            Some(to) => return Ok(Redirect::permanent(&format!("/stories/{to}/feed.atom")).into_response()),
-            None => return Err(WebError::NotFound),
-        },
-        Err(e) => return Err(e.into()),
+        Err(redirect) => return Ok(redirect),
     };
     let articles = state.store.list_articles(&Listing::Story(id), None, FEED_ENTRIES).await?;
     let base = base(&headers);

@@ -189,6 +189,23 @@ pub(crate) async fn article(
     Ok(res)
 }
 
+/// Story `id`, or, for a story merged into another, a permanent redirect to the survivor's
+/// `/stories/{survivor}{suffix}`: a merged story keeps its links.
+pub(crate) async fn story_or_survivor(
+    state: &AppState,
+    id: StoryId,
+    suffix: &str,
+) -> Result<Result<Story, Response>, WebError> {
+    match state.store.story(id).await {
+        Ok(story) => Ok(Ok(story)),
+        Err(tidings_store::Error::NotFound(_)) => match state.store.story_redirect(id).await? {
+            Some(to) => Ok(Err(Redirect::permanent(&format!("/stories/{to}{suffix}")).into_response())),
+            None => Err(WebError::NotFound),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub(crate) async fn story(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -196,14 +213,9 @@ pub(crate) async fn story(
 ) -> Result<Response, WebError> {
     let id = StoryId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
-    let story = match state.store.story(id).await {
+    let story = match story_or_survivor(&state, id, "").await? {
         Ok(story) => story,
-        // A story merged into another keeps its links: they lead to the survivor.
-        Err(tidings_store::Error::NotFound(_)) => match state.store.story_redirect(id).await? {
-            Some(to) => return Ok(Redirect::permanent(&format!("/stories/{to}")).into_response()),
-            None => return Err(WebError::NotFound),
-        },
-        Err(e) => return Err(e.into()),
+        Err(redirect) => return Ok(redirect),
     };
     let articles = state.store.story_articles(story.id).await?;
     let Some(first) = articles.first() else { return Err(WebError::NotFound) };

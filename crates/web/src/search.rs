@@ -247,7 +247,7 @@ pub(crate) async fn feed(
         Ok(found) => found,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
-    let base = crate::forms::own_origin(&headers).unwrap_or_else(|| "http://localhost".to_string());
+    let base = crate::feeds::base(&headers);
     Ok(AtomFeed {
         title: format!("Tidings: {}", params.q.trim()),
         page: format!("{base}/search?{}", params.query_string(0)),
