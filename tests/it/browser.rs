@@ -91,7 +91,7 @@ async fn keyboard_shortcuts_move_through_items_open_them_and_show_their_help() {
     assert!(focused(&browser).await.ends_with(&titles[1]), "{}", focused(&browser).await);
     let current = browser.execute("return document.querySelectorAll('.current').length;").await.unwrap();
     assert_eq!(current, 1, "one item is marked as the current one");
-    browser.press("o").await.unwrap();
+    browser.press_to_navigate("o").await.unwrap();
     assert_eq!(browser.text("article.reader h1").await.unwrap(), titles[1]);
 
     // ? shows the shortcuts and hides them again; / goes to the search box.
@@ -125,12 +125,12 @@ async fn keyboard_shortcuts_move_through_items_open_them_and_show_their_help() {
     browser.goto(&format!("{}/login", server.url)).await.unwrap();
     browser.fill("#name", "reader").await.unwrap();
     browser.fill("#password", "a long password").await.unwrap();
-    browser.click("form.account button[type=submit]").await.unwrap();
+    browser.submit("form.account button[type=submit]").await.unwrap();
     browser.goto(&url).await.unwrap();
     assert!(!browser.text(".reader-controls").await.unwrap().contains("Starred"));
-    browser.press("s").await.unwrap();
+    browser.press_to_navigate("s").await.unwrap();
     assert!(browser.text(".reader-controls").await.unwrap().contains("Starred"), "s did not star the article");
-    browser.press("m").await.unwrap();
+    browser.press_to_navigate("m").await.unwrap();
     let state = browser.text(".reader-controls").await.unwrap();
     assert!(state.contains("Read") && state.contains("Mark as unread"), "m did not mark the article read: {state}");
     browser.close().await;

@@ -19,7 +19,7 @@ async fn comment(browser: &Browser, name: &str, website: &str, text: &str) {
     browser.fill("#email", EMAIL).await.unwrap();
     browser.fill("#url", website).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    browser.click("form.comment-form button[type=submit]").await.unwrap();
+    browser.submit("form.comment-form button[type=submit]").await.unwrap();
 }
 
 /// Whether the comment holding `text` on the page is marked as awaiting moderation, or `None`
@@ -58,14 +58,14 @@ async fn a_first_comment_waits_for_an_admin_and_the_authors_next_appears_at_once
     browser.goto(&format!("{}/login", server.url)).await.unwrap();
     browser.fill("#name", "editor").await.unwrap();
     browser.fill("#password", "correct horse battery").await.unwrap();
-    browser.click("form.account button[type=submit]").await.unwrap();
+    browser.submit("form.account button[type=submit]").await.unwrap();
     browser.goto(&format!("{}/admin/comments", server.url)).await.unwrap();
     assert!(browser.text("li.queued").await.unwrap().contains("Reader Ann"));
     assert!(!browser.text("main").await.unwrap().contains(EMAIL), "the queue never shows the email");
-    browser.click("li.queued button[value^='approve:']").await.unwrap();
+    browser.submit("li.queued button[value^='approve:']").await.unwrap();
     assert!(browser.text("p.notice").await.unwrap().contains("Moved 1 comment to approved"));
     browser.goto(&format!("{}/account", server.url)).await.unwrap();
-    browser.click("form[action='/logout'] button").await.unwrap();
+    browser.submit("form[action='/logout'] button").await.unwrap();
 
     // Published; and the approved author's next comment appears at once.
     browser.goto(&article).await.unwrap();

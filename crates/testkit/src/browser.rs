@@ -99,6 +99,41 @@ impl Browser {
         self.call("POST", &format!("/element/{id}/click"), None).await.map(|_| ())
     }
 
+    /// Clicks the first element matching `css`, which sends a form or follows a link, and waits
+    /// until the page it leads to has loaded: a `goto` straight after a plain `click` can cancel
+    /// the form's request before its answer (a login's cookie, say) arrives.
+    pub async fn submit(&self, css: &str) -> Result<()> {
+        self.mark_page().await?;
+        self.click(css).await?;
+        self.next_page(&format!("clicking {css}")).await
+    }
+
+    /// Presses `keys` (as [`Browser::press`]) where they lead to another page, and waits until
+    /// that page has loaded.
+    pub async fn press_to_navigate(&self, keys: &str) -> Result<()> {
+        self.mark_page().await?;
+        self.press(keys).await?;
+        self.next_page(&format!("pressing {keys}")).await
+    }
+
+    async fn mark_page(&self) -> Result<()> {
+        self.execute("window.__tidingsOldPage = true; return true;").await.map(|_| ())
+    }
+
+    async fn next_page(&self, what: &str) -> Result<()> {
+        for _ in 0..200 {
+            let loaded = self
+                .execute("return window.__tidingsOldPage === undefined && document.readyState === 'complete';")
+                .await
+                .unwrap_or(Value::Bool(false));
+            if loaded == Value::Bool(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!("{what} did not lead to a new page within 10 s"))
+    }
+
     /// The visible text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> Result<String> {
         let id = self.find(css).await?;
