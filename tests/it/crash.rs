@@ -70,15 +70,39 @@ async fn page(UrlPath((outlet, k)): UrlPath<(usize, usize)>) -> impl IntoRespons
     // Slow enough that kills land in the middle of the work.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let name = town(k);
+    // Each outlet tells the event in its own words (so that no report is a republished copy of
+    // another, which would be stored as a credit, not an article): every `{a|b|…}` takes the
+    // alternative the outlet, the paragraph and the place pick.
     let paragraph = |n: usize| {
-        format!(
-            "<p>Members of the {name} council met on the evening of the vote to settle the future of the \
-             {name} ferry, which has carried passengers across the estuary for {} years. Outlet {outlet} \
-             reports that {} residents came to the hall, and that the vote on the {name} crossing ended \
-             with a majority for keeping the service running through the winter months ahead.</p>",
+        let text = format!(
+            "{{Members|Councillors|Elected members|Officials}} of the {name} council {{met|gathered|sat|convened}} \
+             {{on the evening of|on the night of|for|ahead of}} the vote to {{settle|decide|determine|rule on}} the \
+             {{future|fate|days}} of the {name} ferry, which {{has carried|has taken|has ferried|has moved}} \
+             {{passengers|travellers|commuters|people}} {{across|over}} the estuary for {} years. \
+             {{Outlet {outlet} reports|Our reporter counted|We understand|Organisers said}} that {} \
+             {{residents|locals|people|townspeople}} {{came to|packed|filled|crowded into}} the hall, and that the \
+             vote on the {name} crossing {{ended with|closed with|produced|brought}} a majority for \
+             {{keeping|saving|retaining|preserving}} the service {{running|going|afloat|in operation}} through the \
+             {{winter months|cold season|winter|dark months}} ahead.",
             40 + k,
             100 + n * 7 + k
-        )
+        );
+        let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B
+            ^ (outlet as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ (n as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+            ^ (k as u64 + 1).wrapping_mul(0x94D0_49BB_1331_11EB));
+        let mut out = String::from("<p>");
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').unwrap();
+            let choices: Vec<&str> = rest[open + 1..close].split('|').collect();
+            out.push_str(&rest[..open]);
+            out.push_str(choices[rng.below(choices.len() as u64) as usize]);
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        out.push_str("</p>");
+        out
     };
     let body: String = (0..4).map(paragraph).collect();
     axum::response::Html(format!(

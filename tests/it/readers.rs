@@ -35,6 +35,7 @@ fn article(outlet: &tidings_store::OutletHealth, n: usize, title: &str, at: Time
         lang: Some("en".to_string()),
         extraction: ExtractionStatus::FeedOnly,
         extraction_note: None,
+        copy_print: None,
     }
 }
 

@@ -5,10 +5,11 @@ use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ExtractionStatus, FeedId, Outlet, canonical_url, excerpt};
+use tidings_core::{ArticleId, ExtractionStatus, FeedId, Outlet, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
-use tidings_store::{FeedClaim, FetchRecord, NewArticle, OutletHealth};
+use tidings_store::{CopyPrint, FeedClaim, FetchRecord, NewArticle, NewCopy, OutletHealth};
+use tidings_text::{COPY_RESEMBLANCE, CopySignature};
 use url::Url;
 
 use crate::schedule::{backoff, next_interval};
@@ -377,9 +378,26 @@ impl Engine {
         let what = || item.url.as_deref().or(item.title.as_deref()).or(item.guid.as_deref()).unwrap_or("an entry");
         let failed =
             |e: crate::Error| NotStored::Skipped(format!("{:?} could not be stored ({e}); it was skipped", what()));
-        let Some(article) = self.new_article(h, item, now, deadline).await.map_err(failed)?? else {
+        let Some(mut article) = self.new_article(h, item, now, deadline).await.map_err(failed)?? else {
             return Ok(false);
         };
+        if let Some(signature) = CopySignature::of(&article.content_text) {
+            if let Some(original) = self.original_of(&signature).await.map_err(failed)? {
+                let copy = NewCopy {
+                    outlet_id: article.outlet_id,
+                    url: article.url.clone(),
+                    canonical_url: article.canonical_url.clone(),
+                    title: article.title.clone(),
+                    published_at: article.published_at,
+                    fetched_at: article.fetched_at,
+                };
+                if self.store.add_copy(original, &copy).await.map_err(|e| failed(e.into()))? {
+                    tracing::debug!(article = %original, url = %article.url, "stored as a copy");
+                }
+                return Ok(false);
+            }
+            article.copy_print = Some(CopyPrint { signature: signature.to_hex(), bands: signature.bands().to_vec() });
+        }
         let Some(id) = self.store.insert_article(&article).await.map_err(|e| failed(e.into()))? else {
             return Ok(false);
         };
@@ -400,6 +418,17 @@ impl Engine {
             search.wake();
         }
         Ok(true)
+    }
+
+    /// The stored article that a text with this signature copies, the closest one, if any.
+    async fn original_of(&self, signature: &CopySignature) -> Result<Option<ArticleId>> {
+        let candidates = self.store.copy_candidates(&signature.bands()).await?;
+        let closest = candidates
+            .iter()
+            .filter_map(|(id, hex)| Some((*id, CopySignature::from_hex(hex)?.resemblance(signature))))
+            .filter(|(_, resemblance)| *resemblance >= COPY_RESEMBLANCE)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        Ok(closest.map(|(id, _)| id))
     }
 
     /// Builds the article for a feed entry, its page fetched by `deadline` (or not at all, the
@@ -453,6 +482,7 @@ impl Engine {
             lang: None,
             extraction: ExtractionStatus::FeedOnly,
             extraction_note: None,
+            copy_print: None,
         };
         if h.outlet.full_text {
             let page = match deadline {

@@ -11,11 +11,11 @@ mod rows;
 mod store;
 
 pub use store::{
-    APP_LOGINS_KEPT, ApiToken, ArticleBrief, COMMENT_MAX_DEPTH, Category, Comment, CommentBlock, CommentStatus,
-    FeedClaim, FetchRecord, FollowState, FollowTarget, HostTurn, IndexEntry, ItemRef, Listing, MarkScope, NewArticle,
-    NewComment, NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery, RepeatedLine, RowValue,
-    STORY_ARTICLES_SHOWN, Screening, SessionUser, SitemapEntries, Source, Store, StoredRobots, StoryTurn,
-    StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
+    APP_LOGINS_KEPT, ApiToken, ArticleBrief, ArticleCopy, COMMENT_MAX_DEPTH, Category, Comment, CommentBlock,
+    CommentStatus, CopyPrint, FeedClaim, FetchRecord, FollowState, FollowTarget, HostTurn, IndexEntry, ItemRef,
+    Listing, MarkScope, NewArticle, NewComment, NewCopy, NewOutlet, NewUser, OutletHealth, ReaderArticle, ReaderQuery,
+    RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening, SessionUser, SitemapEntries, Source, Store, StoredRobots,
+    StoryTurn, StoryWithArticles, TableRow, TokenKind, UnreadCount, User,
 };
 
 /// What went wrong in the store.

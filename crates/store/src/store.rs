@@ -130,9 +130,11 @@ pub use listing::{Category, Listing, SitemapEntries};
 pub use search::IndexEntry;
 
 mod api_tokens;
+mod copies;
 mod readers;
 
 pub use api_tokens::{APP_LOGINS_KEPT, ApiToken, TokenKind};
+pub use copies::{ArticleCopy, CopyPrint, NewCopy};
 pub use readers::{FollowState, FollowTarget, ItemRef, MarkScope, ReaderArticle, ReaderQuery, Source, UnreadCount};
 
 /// An outlet to add.
@@ -224,6 +226,9 @@ pub struct NewArticle {
     pub extraction: ExtractionStatus,
     /// Why extraction fell back.
     pub extraction_note: Option<String>,
+    /// Its text's MinHash signature, by which later copies of it are found (`None` for a text
+    /// too short to tell copies by).
+    pub copy_print: Option<CopyPrint>,
 }
 
 /// What clustering needs of a stored article.
@@ -310,6 +315,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "shared work",
         include_str!("../migrations/sqlite/0010_shared_work.sql"),
         include_str!("../migrations/postgres/0010_shared_work.sql"),
+    ),
+    (
+        11,
+        "republished copies",
+        include_str!("../migrations/sqlite/0011_copies.sql"),
+        include_str!("../migrations/postgres/0011_copies.sql"),
     ),
 ];
 
@@ -662,15 +673,19 @@ impl Store {
 
     // ---- articles ----
 
-    /// Whether an article with this canonical URL, or this guid in this feed, is stored already.
+    /// Whether an article with this canonical URL, or this guid in this feed, is stored already
+    /// (as an article or as a copy of one).
     pub async fn article_known(&self, feed: FeedId, guid: Option<&str>, canonical_url: &str) -> Result<bool> {
         let row: Option<(i64,)> = read!(self, |pool| {
-            sqlx::query_as("SELECT id FROM articles WHERE canonical_url = $1 OR (feed_id = $2 AND guid = $3) LIMIT 1")
-                .bind(text(canonical_url))
-                .bind(feed.0)
-                .bind(guid.map(text))
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(
+                "SELECT id FROM articles WHERE canonical_url = $1 OR (feed_id = $2 AND guid = $3) \
+                 UNION ALL SELECT id FROM article_copies WHERE canonical_url = $1 LIMIT 1",
+            )
+            .bind(text(canonical_url))
+            .bind(feed.0)
+            .bind(guid.map(text))
+            .fetch_optional(pool)
+            .await?
         });
         Ok(row.is_some())
     }
@@ -680,10 +695,11 @@ impl Store {
         let url = web_address(&a.url, "article")?;
         let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
         let id: Option<(i64,)> = write_tx!(self, |tx| {
-            sqlx::query_as(
+            let id: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO articles (outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, \
-                 updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                 updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note, \
+                 copy_signature) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(a.outlet_id.0)
@@ -703,8 +719,19 @@ impl Store {
             .bind(a.lang.as_deref().map(text))
             .bind(a.extraction.as_str())
             .bind(a.extraction_note.as_deref().map(text))
+            .bind(a.copy_print.as_ref().map(|p| p.signature.as_str()))
             .fetch_optional(&mut *tx)
-            .await?
+            .await?;
+            if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {
+                for band in &print.bands {
+                    sqlx::query("INSERT INTO article_bands (band, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(band)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            id
         });
         Ok(id.map(|(id,)| ArticleId(id)))
     }

@@ -4,12 +4,14 @@
 //!
 //! Pure: no clock, no network, no SQL; depends on no Tidings crate.
 
+pub mod copies;
 mod terms;
 
 use std::collections::HashMap;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+pub use copies::{BANDS, COPY_RESEMBLANCE, CopySignature};
 pub use terms::{Occurrence, report_terms};
 
 /// English function words that say nothing about what an article is about.

@@ -13,7 +13,9 @@ use serde::Deserialize;
 
 use crate::comments::{self, CommentsSection};
 use crate::readers::{Controlled, ReaderControls, controls};
-use crate::views::{ArticleItem, OutletRow, StoryItem, TimelineEntry, extraction_note, human_time, timeline};
+use crate::views::{
+    ArticleItem, CopyCredit, OutletRow, StoryItem, TimelineEntry, extraction_note, human_time, timeline,
+};
 use crate::{AppState, WebError};
 
 /// Stories considered for the front page.
@@ -51,6 +53,10 @@ struct ArticlePage {
     content_html: String,
     lang: String,
     story: Option<StoryItem>,
+    /// Other outlets that published this text, earliest first.
+    copies: Vec<CopyCredit>,
+    /// The outlet that published this text first, when it is not this article's.
+    first_publisher: Option<CopyCredit>,
     related: Vec<ArticleItem>,
     comments: CommentsSection,
     reader: Option<ReaderControls>,
@@ -164,6 +170,8 @@ pub(crate) async fn article(
     let related = related_items(&state, &target, now).await?;
     let reply = query.reply.and_then(|r| r.parse::<i64>().ok());
     let (comments, set_cookie) = comments::section(&state, &headers, &a, reply).await?;
+    let copies = state.store.copies_of(&[a.id]).await?;
+    let first_publisher = copies.first().filter(|c| c.time < a.shown_time()).map(CopyCredit::new);
     let mut res = page(&ArticlePage {
         title: a.title.clone(),
         outlet: a.outlet_name.clone(),
@@ -176,6 +184,8 @@ pub(crate) async fn article(
         content_html: a.content_html.clone(),
         lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
         story,
+        copies: copies.iter().map(CopyCredit::new).collect(),
+        first_publisher,
         related,
         comments,
         reader: controls(&state, &headers, Controlled::Article(a.id)).await?,
@@ -226,9 +236,11 @@ pub(crate) async fn story(
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
     let related = related_items(&state, &target, now).await?;
     let reader = controls(&state, &headers, Controlled::Story(story.id)).await?;
+    let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
+    let copies = state.store.copies_of(&ids).await?;
     page(&StoryPage {
         story: StoryItem::new(&story, &articles, now),
-        timeline: timeline(&articles, now),
+        timeline: timeline(&articles, &copies, now),
         related,
         reader,
     })

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use tidings_core::{Article, ExtractionStatus, Story};
-use tidings_store::OutletHealth;
+use tidings_store::{ArticleCopy, OutletHealth};
 
 /// An article in a list.
 #[derive(Debug, Clone)]
@@ -66,21 +66,46 @@ impl StoryItem {
 #[derive(Debug, Clone)]
 pub(crate) struct TimelineEntry {
     pub(crate) article: ArticleItem,
+    /// Other outlets that published the same text.
+    pub(crate) copies: Vec<CopyCredit>,
     /// This outlet's first report on the story, with its first line.
     pub(crate) first_line: Option<String>,
     /// The story's first report of all.
     pub(crate) first: bool,
 }
 
+/// Another outlet's publication of an article's text (wire copy, syndication), credited beside it.
+#[derive(Debug, Clone)]
+pub(crate) struct CopyCredit {
+    pub(crate) outlet: String,
+    pub(crate) outlet_id: i64,
+    pub(crate) url: String,
+    pub(crate) time_iso: String,
+    pub(crate) time_human: String,
+}
+
+impl CopyCredit {
+    pub(crate) fn new(c: &ArticleCopy) -> Self {
+        Self {
+            outlet: c.outlet_name.clone(),
+            outlet_id: c.outlet_id.0,
+            url: c.url.clone(),
+            time_iso: c.time.to_string(),
+            time_human: human_time(c.time),
+        }
+    }
+}
+
 /// A story's reports in the order they were published: each outlet's first report with its
 /// first line, later ones as follow-ups; the first of all credited.
-pub(crate) fn timeline(articles: &[Article], now: Timestamp) -> Vec<TimelineEntry> {
+pub(crate) fn timeline(articles: &[Article], copies: &[ArticleCopy], now: Timestamp) -> Vec<TimelineEntry> {
     let mut seen = std::collections::HashSet::new();
     articles
         .iter()
         .enumerate()
         .map(|(i, a)| TimelineEntry {
             article: ArticleItem::new(a, now),
+            copies: copies.iter().filter(|c| c.article_id == a.id).map(CopyCredit::new).collect(),
             first_line: seen.insert(a.outlet_id).then(|| first_line(&a.content_text)),
             first: i == 0,
         })

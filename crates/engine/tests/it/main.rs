@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed assertion
 
 mod budgets;
+mod copies;
 mod demo_round;
 mod scheduling;
 mod stories;

@@ -17,6 +17,8 @@ const TABLES: &[&str] = &[
     "feeds",
     "stories",
     "articles",
+    "article_bands",
+    "article_copies",
     "story_redirects",
     "paragraph_fingerprints",
     "repeated_lines",

@@ -1,8 +1,8 @@
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId};
 use tidings_store::{
-    COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, Error, FeedClaim, FetchRecord, HostTurn, Listing,
-    NewArticle, NewComment, NewOutlet, Screening, Store, StoredRobots,
+    COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, CopyPrint, Error, FeedClaim, FetchRecord, HostTurn,
+    Listing, NewArticle, NewComment, NewCopy, NewOutlet, Screening, Store, StoredRobots,
 };
 
 fn t(hours: i64) -> Timestamp {
@@ -36,6 +36,7 @@ fn article(outlet: OutletId, feed: FeedId, n: u32, hours: i64, title: &str) -> N
         lang: Some("en".to_string()),
         extraction: ExtractionStatus::Extracted,
         extraction_note: None,
+        copy_print: None,
     }
 }
 
@@ -281,9 +282,10 @@ async fn story(store: Store) {
     assert_eq!(lines[0].last_removed_at, t(24));
     comments(&store, a1, a2, ada.id).await;
     crate::readers::readers_story(&store).await;
+    copies(&store, &herald, &wire).await;
 
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
-    assert_eq!(store.schema_version().await.unwrap(), 10);
+    assert_eq!(store.schema_version().await.unwrap(), 11);
     store.ping().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
@@ -402,7 +404,7 @@ async fn contract_sqlite() {
     story(Store::connect(&url).await.unwrap()).await;
     // Reopening keeps everything and migrates nothing twice.
     let reopened = Store::connect(&url).await.unwrap();
-    assert_eq!(reopened.counts().await.unwrap(), (3, 6, 1));
+    assert_eq!(reopened.counts().await.unwrap(), (3, 7, 1));
 }
 
 /// Several workers sharing one database: each feed of a round goes to one of them, and a crashed
@@ -576,4 +578,36 @@ async fn leases_postgres() {
     let Some(url) = postgres_database("leases").await else { return };
     leases(Store::connect(&url).await.unwrap(), Store::connect(&url).await.unwrap()).await;
     drop_postgres_database(&url).await;
+}
+
+/// Republished copies: an article's band keys find it, a copy is a credit of the article (its
+/// address known from then on), and credits come earliest first with the outlet's name.
+async fn copies(store: &Store, herald: &tidings_store::OutletHealth, wire: &tidings_store::OutletHealth) {
+    let mut signed = article(herald.outlet.id, herald.feed.id, 40, 20, "Ferry returns");
+    signed.copy_print = Some(CopyPrint { signature: "ab".repeat(128), bands: vec![-7, 42, i64::MAX] });
+    let original = store.insert_article(&signed).await.unwrap().unwrap();
+    let own_address = signed.canonical_url.clone();
+    assert_eq!(store.copy_candidates(&[1, 42]).await.unwrap(), [(original, "ab".repeat(128))]);
+    assert!(store.copy_candidates(&[1, 2]).await.unwrap().is_empty());
+    assert!(store.copy_candidates(&[]).await.unwrap().is_empty());
+
+    let copy = |n: i64, hours: i64| NewCopy {
+        outlet_id: wire.outlet.id,
+        url: format!("https://wire.example/copy/{n}"),
+        canonical_url: format!("https://wire.example/copy/{n}"),
+        title: format!("Ferry back ({n})"),
+        published_at: Some(t(hours)),
+        fetched_at: t(30),
+    };
+    assert!(store.add_copy(original, &copy(1, 22)).await.unwrap());
+    assert!(store.add_copy(original, &copy(2, 19)).await.unwrap());
+    assert!(!store.add_copy(original, &copy(1, 22)).await.unwrap(), "a copy is credited once");
+    let mut taken = copy(3, 22);
+    taken.canonical_url = own_address;
+    assert!(!store.add_copy(original, &taken).await.unwrap(), "an article's own address is no copy");
+    assert!(store.article_known(herald.feed.id, None, "https://wire.example/copy/1").await.unwrap());
+    let credits = store.copies_of(&[original, ArticleId(i64::MAX)]).await.unwrap();
+    assert_eq!(credits.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["Ferry back (2)", "Ferry back (1)"]);
+    assert_eq!((credits[0].outlet_name.as_str(), credits[0].time), ("wire", t(19)));
+    assert!(store.copies_of(&[]).await.unwrap().is_empty());
 }

@@ -29,6 +29,7 @@ pub(crate) fn article(outlet: OutletId, feed: FeedId, n: u32, at: Timestamp) -> 
         lang: None,
         extraction: ExtractionStatus::Extracted,
         extraction_note: None,
+        copy_print: None,
     }
 }
 
@@ -58,4 +59,53 @@ async fn a_merged_storys_old_link_leads_to_the_story_it_joined() {
     assert_eq!(res.headers()[header::LOCATION], format!("/stories/{older}").as_str());
     assert_eq!(get(format!("/stories/{older}")).await.unwrap().status(), StatusCode::OK);
     assert_eq!(get("/stories/999999".to_string()).await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_republished_copy_is_credited_on_the_article_and_story_pages_and_the_earliest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    let now = Timestamp::now();
+    let hours = |h: i64| now - SignedDuration::from_hours(h);
+    let mut outlets = Vec::new();
+    for name in ["Harbour Herald", "Wire & Co", "Scraper Daily"] {
+        let new = NewOutlet { name: name.into(), site_url: None, category: None, full_text: false };
+        outlets.push(store.add_outlet(&new, &format!("https://{}.example/feed", outlets.len()), now).await.unwrap());
+    }
+    let first =
+        store.insert_article(&article(outlets[0].outlet.id, outlets[0].feed.id, 1, hours(5))).await.unwrap().unwrap();
+    let second =
+        store.insert_article(&article(outlets[0].outlet.id, outlets[0].feed.id, 2, hours(4))).await.unwrap().unwrap();
+    let story = store.attach_story(first, second, now).await.unwrap();
+    let copy = |outlet: usize, n: u32, at: i64| tidings_store::NewCopy {
+        outlet_id: outlets[outlet].outlet.id,
+        url: format!("https://copies.example/{n}?ref=feed"),
+        canonical_url: format!("https://copies.example/{n}"),
+        title: format!("Copy {n}"),
+        published_at: Some(hours(at)),
+        fetched_at: now,
+    };
+    // The wire had it an hour before the stored article; the scraper an hour after.
+    assert!(store.add_copy(first, &copy(1, 1, 6)).await.unwrap());
+    assert!(store.add_copy(first, &copy(2, 2, 4)).await.unwrap());
+
+    let app = tidings_web::router(tidings_web::AppState::new(store.clone()));
+    let get = |path: String| app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap());
+    let body = |res: axum::response::Response| async move {
+        String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+    };
+    let page = body(get(format!("/articles/{first}")).await.unwrap()).await;
+    let credits = page.split("<p class=\"copies\">").nth(1).unwrap().split("</p>").next().unwrap();
+    assert!(credits.starts_with("First published by <a href=\"/outlets/"), "{credits}");
+    let (wire, scraper) =
+        (credits.find("Wire &#38; Co").unwrap_or_else(|| panic!("{credits}")), credits.find("Scraper Daily").unwrap());
+    assert!(credits.contains("Also published by") && wire < scraper, "earliest first: {credits}");
+    assert!(credits.contains("href=\"https://copies.example/2?ref=feed\""), "{credits}");
+    // An article nobody copied says nothing of copies.
+    assert!(!body(get(format!("/articles/{second}")).await.unwrap()).await.contains("class=\"copies\""));
+
+    let story_page = body(get(format!("/stories/{story}")).await.unwrap()).await;
+    let line = story_page.split("<p class=\"copies\">").nth(1).unwrap().split("</p>").next().unwrap();
+    assert!(line.starts_with("Also published by") && line.contains("Scraper Daily"), "{line}");
+    assert_eq!(story_page.matches("<p class=\"copies\">").count(), 1, "only the copied report has credits");
 }
