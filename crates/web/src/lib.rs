@@ -17,6 +17,7 @@ mod health;
 mod limiter;
 mod metrics;
 mod moderation;
+mod page_cache;
 mod pages;
 mod readers;
 mod related_pool;
@@ -173,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reader/articles/{id}", post(readers::article))
         .route("/reader/outlets/{id}", post(readers::outlet))
         .route("/reader/stories/{id}", post(readers::story))
+        .layer(axum::middleware::from_fn_with_state(std::sync::Arc::default(), page_cache::serve))
         .merge(api::routes(state.clone()))
         .fallback(pages::not_found)
         .with_state(state)
