@@ -346,12 +346,18 @@ pub(crate) enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OutletsCommand {
-    /// Change how an outlet is fetched: its article pages or its feed's text, the selector of
-    /// the article body on its pages, the user agent it is fetched with.
+    /// Change an outlet: its name and category, its article pages or its feed's text, the
+    /// selector of the article body on its pages, the user agent it is fetched with.
     #[command(arg_required_else_help = true)]
     Set {
         /// The outlet's id, as `tidings outlets` shows it.
         id: i64,
+        /// The name pages show for it.
+        #[arg(long)]
+        name: Option<String>,
+        /// Its category (an OPML folder); "" takes it out of its category.
+        #[arg(long)]
+        category: Option<String>,
         /// on: fetch and extract each article's page; off: keep the feed's own text.
         #[arg(long, value_enum)]
         full_text: Option<Switch>,
