@@ -166,6 +166,8 @@ async fn an_admin_adds_an_outlet_after_a_preview_then_pauses_fetches_and_edits_i
     assert!(list.contains("Paused: Paused by an administrator."), "{list}");
     assert!(list.contains(&format!("value=\"resume:{id}\"")), "{list}");
     assert!(stdout(&tidings(&data, &["outlets"])).contains("paused"));
+    let list = admin.act("/admin/outlets", &[("one", format!("fetch:{id}"))]).await;
+    assert!(list.contains("Civic Signal is paused: resume it"), "fetch now leaves a paused outlet paused: {list}");
     let list = admin.act("/admin/outlets", &[("one", format!("resume:{id}"))]).await;
     assert!(list.contains(&format!("value=\"pause:{id}\"")) && !list.contains("Paused by an administrator"));
 

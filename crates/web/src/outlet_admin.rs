@@ -284,6 +284,9 @@ pub(crate) async fn act(
             state.store.resume_feed(h.feed.id, now).await?;
             format!("Resumed {}; it will be fetched in the next round.", h.outlet.name)
         }
+        "fetch" if h.feed.paused_reason.is_some() => {
+            format!("{} is paused: resume it, and it is fetched in the next round.", h.outlet.name)
+        }
         "fetch" => {
             state.store.fetch_feed_now(h.feed.id, now).await?;
             format!("{} is due now: the next round of the workers fetches it.", h.outlet.name)
