@@ -151,6 +151,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: Option<OutletsCommand>,
     },
+    /// List the categories with their outlets; `tidings categories rename` renames one.
+    Categories {
+        #[command(subcommand)]
+        action: Option<CategoriesCommand>,
+    },
     /// Resume fetching an outlet that was paused after repeated failures.
     Resume {
         /// The outlet's id, as `tidings outlets` shows it.
@@ -369,6 +374,18 @@ pub(crate) enum OutletsCommand {
         /// "" goes back to Tidings' own. robots.txt is still read for Tidings.
         #[arg(long, value_name = "UA")]
         user_agent: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CategoriesCommand {
+    /// Move every outlet of a category to another name (joining that category if it exists).
+    #[command(arg_required_else_help = true)]
+    Rename {
+        /// The category's name, as `tidings categories` shows it.
+        from: String,
+        /// The new name; "" takes its outlets out of any category.
+        to: String,
     },
 }
 

@@ -26,7 +26,8 @@ use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
 use crate::cli::{
-    Cli, Command, CommentsCommand, FeedCommand, Global, OutletsCommand, Switch, TokenCommand, UserCommand,
+    CategoriesCommand, Cli, Command, CommentsCommand, FeedCommand, Global, OutletsCommand, Switch, TokenCommand,
+    UserCommand,
 };
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -57,6 +58,10 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
             outlets::set(&global, id, OutletChanges { name, category, full_text, selector, user_agent }).await
         }
         Command::Resume { id } => outlets::resume(&global, id).await,
+        Command::Categories { action: None } => outlets::categories(&global).await,
+        Command::Categories { action: Some(CategoriesCommand::Rename { from, to }) } => {
+            outlets::rename_category(&global, &from, &to).await
+        }
         Command::Demo { listen } => demo::demo(&global, listen).await,
         Command::User(UserCommand::Add { name, admin, password_stdin }) => {
             users::add(&global, &name, admin, password_stdin).await

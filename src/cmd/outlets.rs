@@ -136,3 +136,32 @@ pub(crate) async fn resume(global: &Global, id: i64) -> anyhow::Result<()> {
     store.close().await;
     Ok(())
 }
+
+pub(crate) async fn categories(global: &Global) -> anyhow::Result<()> {
+    let store = open_store(global, &data_dir(global)).await?;
+    let categories = store.categories().await?;
+    if categories.is_empty() {
+        println!("No categories yet. `tidings outlets set ID --category NAME` files an outlet in one.");
+    }
+    for c in categories {
+        println!("{:>4} outlet{}  {}", c.outlets, if c.outlets == 1 { " " } else { "s" }, c.name);
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub(crate) async fn rename_category(global: &Global, from: &str, to: &str) -> anyhow::Result<()> {
+    let store = open_store(global, &data_dir(global)).await?;
+    let moved = tidings_engine::rename_category(&store, from, to).await?;
+    if moved == 0 {
+        bail!("there is no category {from:?}; `tidings categories` lists them");
+    }
+    let to = to.trim();
+    if to.is_empty() {
+        println!("Took {moved} outlet(s) out of {from:?}.");
+    } else {
+        println!("Moved {moved} outlet(s) from {from:?} to {to:?}.");
+    }
+    store.close().await;
+    Ok(())
+}

@@ -199,6 +199,7 @@ async fn every_page_type_has_no_serious_accessibility_violation_light_or_dark_ph
         "/account".to_string(),
         "/admin/outlets".to_string(),
         format!("/admin{}/edit", first(&front, "/outlets/")),
+        "/admin/categories".to_string(),
         "/admin/comments".to_string(),
     ];
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));

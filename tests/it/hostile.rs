@@ -374,6 +374,9 @@ async fn every_page_type_shows_hostile_feeds_as_text_and_links_only_to_the_web()
     let first = list.split("href=\"/admin/outlets/").nth(1).and_then(|s| s.split('/').next()).unwrap().to_string();
     let edit = admin_page(format!("/admin/outlets/{first}/edit")).await;
     assert_harmless("/admin/outlets/{id}/edit", &edit);
+    let categories = admin_page("/admin/categories".into()).await;
+    assert_harmless("/admin/categories", &categories);
+    assert!(categories.contains(&format!("&#60;b class=&#34;{MARKUP_MARKER}&#34;&#62;News")), "{categories}");
     let (_, markup_feed) = hostile.feed_urls().into_iter().find(|(n, _)| n == "markup-in-every-field").unwrap();
     let preview = browser
         .post(format!("{}/admin/outlets/add", server.url))

@@ -1,7 +1,7 @@
 //! The operator's outlet pages through the real binary and real HTTP, on the demo outlets: an
 //! admin adds an outlet by its site's address after a preview, pauses, resumes and fetches it
-//! now, edits its settings (refused in words when they make no sense), and moves the OPML list
-//! in and out; readers and other sites are turned away.
+//! now, edits its settings (refused in words when they make no sense), moves the OPML list in
+//! and out and renames categories; readers and other sites are turned away.
 
 use std::time::{Duration, Instant};
 
@@ -239,7 +239,7 @@ fn upload(token: &str, file: &str) -> (String, String) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_admin_uploads_an_opml_list_and_downloads_the_outlets_with_their_folders() {
+async fn an_admin_uploads_an_opml_list_downloads_it_with_its_folders_and_renames_categories() {
     let demo = DemoOutlets::start(Timestamp::now()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -290,7 +290,6 @@ async fn an_admin_uploads_an_opml_list_and_downloads_the_outlets_with_their_fold
     assert!(list.contains("Nothing was imported."), "{list}");
     // Categories reach the public site.
     assert!(admin.page("/categories").await.contains("Science &#38; Health"));
-
     // The download is the list the command line exports, folders included.
     let download = admin.get("/admin/outlets.opml").await;
     assert_eq!(download.status(), 200);
@@ -299,9 +298,27 @@ async fn an_admin_uploads_an_opml_list_and_downloads_the_outlets_with_their_fold
     assert!(download.headers().get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
     let downloaded = download.text().await.unwrap();
     assert_eq!(downloaded, stdout(&tidings(&data, &["export-opml"])));
-    assert!(downloaded.contains("<outline text=\"Science &amp; Health\""), "{downloaded}");
     for (_, url) in &feeds {
         assert!(downloaded.contains(url.as_str()), "{url} is missing: {downloaded}");
     }
+    assert!(downloaded.contains("<outline text=\"Science &amp; Health\""), "{downloaded}");
+
+    // Categories are renamed (or merged) and emptied from the admin's page.
+    let categories = admin.page("/admin/categories").await;
+    assert!(categories.contains("name=\"from\" value=\"Science &#38; Health\""), "{categories}");
+    let rename = |from: &str, to: &str| vec![("from", from.to_string()), ("to", to.to_string())];
+    let renamed = admin.post("/admin/categories", &rename("Science & Health", "Health")).await;
+    assert_eq!(renamed.status(), 303);
+    let categories = admin.page(renamed.headers().get("location").unwrap().to_str().unwrap()).await;
+    assert!(categories.contains("Moved 3 outlet(s) from Science &#38; Health to Health."), "{categories}");
+    let public = admin.page("/categories").await;
+    assert!(public.contains(">Health</a>") && !public.contains("Science"), "{public}");
+    let too_long = admin.post("/admin/categories", &rename("Health", &"x".repeat(101))).await;
+    let categories = admin.page(too_long.headers().get("location").unwrap().to_str().unwrap()).await;
+    assert!(categories.contains("Nothing was moved. Category: it has 101 characters"), "{categories}");
+    let emptied = admin.post("/admin/categories", &rename("Health", "")).await;
+    let categories = admin.page(emptied.headers().get("location").unwrap().to_str().unwrap()).await;
+    assert!(categories.contains("Took 3 outlet(s) out of Health.") && categories.contains("No categories yet"));
+
     assert!(server.stop().success());
 }

@@ -25,7 +25,7 @@ pub use boilerplate::without_repeated_lines;
 pub use indexing::{SearchKeeper, search_doc};
 pub use outlets::{
     MAX_CATEGORY_CHARS, MAX_NAME_CHARS, OpmlImport, OutletChanges, change_outlet, export_opml, import_opml,
-    settings_in_words,
+    rename_category, settings_in_words,
 };
 pub use pipeline::{FeedReport, RoundReport};
 pub use subscribe::{FoundFeed, Subscription};

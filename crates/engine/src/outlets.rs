@@ -81,6 +81,13 @@ pub async fn change_outlet(store: &Store, id: OutletId, changes: &OutletChanges)
     Ok(store.outlet(id).await?)
 }
 
+/// Moves every outlet of category `from` to `to`, checked as an outlet's category is (joining
+/// `to` if it exists; an empty `to` takes them out of any category). The number moved.
+pub async fn rename_category(store: &Store, from: &str, to: &str) -> Result<u64> {
+    OutletChanges { category: Some(to.to_string()), ..OutletChanges::default() }.check()?;
+    Ok(store.rename_category(from, to).await?)
+}
+
 /// An outlet's settings that differ from the defaults, in words.
 pub fn settings_in_words(h: &OutletHealth) -> Vec<String> {
     let mut said = Vec::new();

@@ -650,6 +650,21 @@ impl Store {
         one_changed(changed, || format!("outlet {outlet}"))
     }
 
+    /// Moves every outlet of category `from` to `to` (joining it if it exists); an empty `to`
+    /// takes them out of any category. The number of outlets moved.
+    pub async fn rename_category(&self, from: &str, to: &str) -> Result<u64> {
+        let to = text(to.trim()).into_owned();
+        let moved = write_tx!(self, |tx| {
+            sqlx::query("UPDATE outlets SET category = $1 WHERE category = $2")
+                .bind(Some(to.as_str()).filter(|t| !t.is_empty()))
+                .bind(from)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(moved)
+    }
+
     /// Turns fetching each article's page on or off for an outlet.
     pub async fn set_full_text(&self, outlet: OutletId, on: bool) -> Result<()> {
         write_tx!(self, |tx| {

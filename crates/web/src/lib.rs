@@ -164,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/comments/{id}/edit", get(moderation::edit_page).post(moderation::edit))
         .route("/admin/outlets", get(outlet_admin::list).post(outlet_admin::act))
         .route("/admin/outlets.opml", get(outlet_admin::export))
+        .route("/admin/categories", get(outlet_admin::categories).post(outlet_admin::rename_category))
         .route("/admin/outlets/add", post(outlet_admin::add))
         .route(
             "/admin/outlets/import",

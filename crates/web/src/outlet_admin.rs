@@ -1,6 +1,6 @@
 //! The operator's pages for outlets (admins only): every outlet with its health and settings,
 //! pause, resume and "fetch now"; adding one by URL after a preview of what its feed gives;
-//! editing its settings; the OPML list in and out. Each does what the `tidings` command of the
+//! editing its settings; the OPML list in and out; renaming categories. Each does what the `tidings` command of the
 //! same job does, through the same engine and store functions.
 
 use askama::Template;
@@ -17,6 +17,7 @@ use tidings_store::OutletHealth;
 
 use crate::accounts::{admin_only, with_form};
 use crate::forms::{check_post, sentence};
+use crate::pages::CategoryRow;
 use crate::views::OutletRow;
 use crate::{AppState, WebError};
 
@@ -217,10 +218,15 @@ fn shortened(mut message: String) -> String {
     message
 }
 
-/// Back to the list, saying what was done.
+/// Back to the list of outlets, saying what was done.
 fn done(message: &str) -> Response {
+    back_to("/admin/outlets", message)
+}
+
+/// Back to `page`, saying what was done.
+fn back_to(page: &str, message: &str) -> Response {
     let query = url::form_urlencoded::Serializer::new(String::new()).append_pair("done", message).finish();
-    Redirect::to(&format!("/admin/outlets?{query}")).into_response()
+    Redirect::to(&format!("{page}?{query}")).into_response()
 }
 
 /// Checks a post's origin and token, then that an admin sent it: `Some(response)` ends the
@@ -467,4 +473,57 @@ pub(crate) async fn import(
         Err(e) => format!("Nothing was imported. {}", engine_error(e)?),
     };
     Ok(done(&shortened(message)))
+}
+
+#[derive(Template)]
+#[template(path = "admin_categories.html")]
+struct CategoriesPage {
+    categories: Vec<CategoryRow>,
+    message: Option<String>,
+    token: String,
+}
+
+/// `GET /admin/categories`.
+pub(crate) async fn categories(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Err(login) = admin_only(&state, &headers, ADMINS_ONLY).await? {
+        return Ok(login);
+    }
+    let categories = CategoryRow::all(&state).await?;
+    let message = query.done.filter(|d| d.len() <= 2_000);
+    with_form(&state, &headers, FORM, StatusCode::OK, |token| CategoriesPage { categories, message, token })
+}
+
+/// What a category's rename form sends.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RenameForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// `POST /admin/categories`: moves every outlet of a category to another name, as `tidings
+/// categories rename` does.
+pub(crate) async fn rename_category(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RenameForm>,
+) -> Result<Response, WebError> {
+    if let Some(login) = guard(&state, &headers, &form.token).await? {
+        return Ok(login);
+    }
+    let to = form.to.trim();
+    let message = match tidings_engine::rename_category(&state.store, &form.from, to).await {
+        Ok(0) => format!("There is no category {:?} any more; nothing was moved.", form.from),
+        Ok(moved) if to.is_empty() => format!("Took {moved} outlet(s) out of {}.", form.from),
+        Ok(moved) => format!("Moved {moved} outlet(s) from {} to {to}.", form.from),
+        Err(e) => format!("Nothing was moved. {}", engine_error(e)?),
+    };
+    Ok(back_to("/admin/categories", &message))
 }

@@ -110,7 +110,14 @@ async fn story(store: Store) {
     store.set_outlet_naming(wire.outlet.id, None, None).await.unwrap();
     let named = store.outlet(wire.outlet.id).await.unwrap().outlet;
     assert_eq!((named.name.as_str(), named.category.as_deref()), ("The Wire", Some("World")));
-    store.set_outlet_naming(wire.outlet.id, Some("wire"), Some("")).await.unwrap();
+    // Renaming a category moves its outlets; renaming to nothing takes them out of it.
+    assert_eq!(store.rename_category("World", "Wires").await.unwrap(), 1);
+    assert_eq!(store.outlet(wire.outlet.id).await.unwrap().outlet.category.as_deref(), Some("Wires"));
+    assert_eq!(store.rename_category("No such category", "Else").await.unwrap(), 0);
+    assert_eq!(store.rename_category("Wires", " ").await.unwrap(), 1);
+    assert_eq!(store.outlet(wire.outlet.id).await.unwrap().outlet.category, None);
+    store.set_outlet_naming(wire.outlet.id, Some("wire"), Some("World")).await.unwrap();
+    store.set_outlet_naming(wire.outlet.id, None, Some("")).await.unwrap();
     assert_eq!(store.outlet(wire.outlet.id).await.unwrap().outlet.category, None);
 
     // Permanent redirect moves the feed; taking another feed's address is refused.
