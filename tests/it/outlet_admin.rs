@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use tidings_demo::DemoOutlets;
-use tidings_testkit::{free_port, http_no_redirects};
+use tidings_testkit::{BadOutlets, free_port, http_no_redirects};
 
 use crate::accounts::{add_admin, form, form_token, log_in};
 use crate::support::{Server, serve_loopback, stdout, tidings, tidings_with_input};
@@ -121,6 +121,13 @@ async fn an_admin_adds_an_outlet_after_a_preview_then_pauses_fetches_and_edits_i
     let nothing = nothing.text().await.unwrap();
     assert!(nothing.contains("role=\"alert\">No feed found at") || nothing.contains("404"), "{nothing}");
     assert!(nothing.contains("action=\"/admin/outlets/add\""));
+
+    // A site that never finishes answering gets a page saying so, not the site's time limit.
+    let bad = BadOutlets::start().await.unwrap();
+    let slow = admin.post("/admin/outlets/add", &[("url", bad.hang_url())]).await;
+    assert_eq!(slow.status(), 422);
+    let slow = slow.text().await.unwrap();
+    assert!(slow.contains("did not answer within 20 seconds"), "{slow}");
 
     // Confirming follows the feed the preview found.
     let feed_url = preview.split("name=\"url\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();

@@ -29,6 +29,8 @@ const ADMINS_ONLY: &str = "Only administrators can manage outlets.";
 const PREVIEW_ITEMS: usize = 5;
 /// The largest upload an OPML import takes (the OPML reader's own limit, and room for the form).
 pub(crate) const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024 + 64 * 1024;
+/// How long adding an outlet waits for its site, within the site's own limit per request.
+const ADD_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 /// What a pause says on the outlet.
 const PAUSED_BY_OPERATOR: &str = "Paused by an administrator.";
 
@@ -338,15 +340,28 @@ pub(crate) async fn add(
     if let Err(e) = (OutletChanges { name: named.clone(), category: category.clone(), ..Default::default() }).check() {
         return preview_page(&state, &headers, add, Err(sentence(&e)));
     }
+    let slow = || {
+        format!(
+            "{} did not answer within {} seconds. Try again later, or add it with `tidings add`, which waits longer.",
+            add.url.trim(),
+            ADD_WAIT.as_secs()
+        )
+    };
     if add.confirm.is_none() {
-        let found = match engine.find_feed(&add.url).await {
-            Ok(found) => Ok(Preview::new(&found, &add.name)),
-            Err(e) => Err(engine_error(e)?),
+        let found = match tokio::time::timeout(ADD_WAIT, engine.find_feed(&add.url)).await {
+            Err(_) => Err(slow()),
+            Ok(Ok(found)) => Ok(Preview::new(&found, &add.name)),
+            Ok(Err(e)) => Err(engine_error(e)?),
         };
         return preview_page(&state, &headers, add, found);
     }
     let sub = Subscription { url: add.url.clone(), name: named, category, feed_text_only: !add.full_text() };
-    match engine.subscribe(&sub, Timestamp::now()).await {
+    let followed = tokio::time::timeout(ADD_WAIT, engine.subscribe(&sub, Timestamp::now())).await;
+    let Ok(followed) = followed else {
+        let why = slow();
+        return preview_page(&state, &headers, add, Err(why));
+    };
+    match followed {
         Ok(h) => {
             tracing::info!(outlet = h.outlet.id.0, "an administrator added an outlet");
             Ok(done(&format!(
