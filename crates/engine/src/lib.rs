@@ -4,6 +4,9 @@
 //! Every network access goes through `tidings-fetch`, every row through `tidings-store`; parsing,
 //! extraction and clustering are the pure crates. One bad item never drops a feed, and one bad
 //! feed never stops the others: its error is recorded on the outlet and the round goes on.
+//!
+//! What an operator changes about outlets (`outlets.rs`: settings, categories, OPML in and out)
+//! lives here too, so that the commands and the admin pages do it through the same code.
 
 mod boilerplate;
 mod indexing;
