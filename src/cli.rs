@@ -151,6 +151,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: Option<OutletsCommand>,
     },
+    /// List the categories with their outlets; `tidings categories rename` renames one.
+    Categories {
+        #[command(subcommand)]
+        action: Option<CategoriesCommand>,
+    },
     /// Resume fetching an outlet that was paused after repeated failures.
     Resume {
         /// The outlet's id, as `tidings outlets` shows it.
@@ -346,12 +351,18 @@ pub(crate) enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OutletsCommand {
-    /// Change how an outlet is fetched: its article pages or its feed's text, the selector of
-    /// the article body on its pages, the user agent it is fetched with.
+    /// Change an outlet: its name and category, its article pages or its feed's text, the
+    /// selector of the article body on its pages, the user agent it is fetched with.
     #[command(arg_required_else_help = true)]
     Set {
         /// The outlet's id, as `tidings outlets` shows it.
         id: i64,
+        /// The name pages show for it.
+        #[arg(long)]
+        name: Option<String>,
+        /// Its category (an OPML folder); "" takes it out of its category.
+        #[arg(long)]
+        category: Option<String>,
         /// on: fetch and extract each article's page; off: keep the feed's own text.
         #[arg(long, value_enum)]
         full_text: Option<Switch>,
@@ -363,6 +374,18 @@ pub(crate) enum OutletsCommand {
         /// "" goes back to Tidings' own. robots.txt is still read for Tidings.
         #[arg(long, value_name = "UA")]
         user_agent: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CategoriesCommand {
+    /// Move every outlet of a category to another name (joining that category if it exists).
+    #[command(arg_required_else_help = true)]
+    Rename {
+        /// The category's name, as `tidings categories` shows it.
+        from: String,
+        /// The new name; "" takes its outlets out of any category.
+        to: String,
     },
 }
 

@@ -21,12 +21,13 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use tidings_engine::{Engine, EngineConfig, RoundReport, Subscription};
+use tidings_engine::{Engine, EngineConfig, OutletChanges, RoundReport, Subscription};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::Store;
 
 use crate::cli::{
-    Cli, Command, CommentsCommand, FeedCommand, Global, OutletsCommand, Switch, TokenCommand, UserCommand,
+    CategoriesCommand, Cli, Command, CommentsCommand, FeedCommand, Global, OutletsCommand, Switch, TokenCommand,
+    UserCommand,
 };
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -50,11 +51,17 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::FullText { id, setting } => outlets::full_text(&global, id, setting == Switch::On).await,
         Command::ExportOpml { output } => outlets::export(&global, output.as_deref()).await,
         Command::Outlets { action: None } => outlets::list(&global).await,
-        Command::Outlets { action: Some(OutletsCommand::Set { id, full_text, selector, user_agent }) } => {
+        Command::Outlets {
+            action: Some(OutletsCommand::Set { id, name, category, full_text, selector, user_agent }),
+        } => {
             let full_text = full_text.map(|s| s == Switch::On);
-            outlets::set(&global, id, full_text, selector.as_deref(), user_agent.as_deref()).await
+            outlets::set(&global, id, OutletChanges { name, category, full_text, selector, user_agent }).await
         }
         Command::Resume { id } => outlets::resume(&global, id).await,
+        Command::Categories { action: None } => outlets::categories(&global).await,
+        Command::Categories { action: Some(CategoriesCommand::Rename { from, to }) } => {
+            outlets::rename_category(&global, &from, &to).await
+        }
         Command::Demo { listen } => demo::demo(&global, listen).await,
         Command::User(UserCommand::Add { name, admin, password_stdin }) => {
             users::add(&global, &name, admin, password_stdin).await

@@ -79,7 +79,7 @@ pub(crate) async fn serve_with(
             watch.stopped(why);
         })
     };
-    site(global, data, engine.store(), listener, banner, Some(watch), index, cancel.clone()).await?;
+    site(global, data, &engine, listener, banner, Some(watch), index, cancel.clone()).await?;
     cancel.cancel();
     supervisor.await.context("the fetch worker's supervisor stopped unexpectedly")?;
     indexing.await.context("the search indexing task stopped unexpectedly")?;
@@ -91,13 +91,16 @@ pub(crate) async fn serve_with(
 /// PostgreSQL database. It keeps its own search index in step with the store.
 pub(crate) async fn web(global: &Global, listen: SocketAddr) -> anyhow::Result<()> {
     let data = super::data_dir(global);
-    let store = super::open_store(global, &data).await?;
+    // The site's own engine fetches only when an operator adds an outlet; the workers fetch
+    // the rest.
+    let engine = engine(global).await?;
+    let store = engine.store().clone();
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("could not listen on {listen}"))?;
     let cancel = CancellationToken::new();
     let (index, keeper) = super::search::kept_index(&store, &data).await?;
     let indexing = tokio::spawn(keeper.run(cancel.clone()));
-    site(global, &data, &store, listener, None, None, index, cancel.clone()).await?;
+    site(global, &data, &engine, listener, None, None, index, cancel.clone()).await?;
     cancel.cancel();
     indexing.await.context("the search indexing task stopped unexpectedly")?;
     store.close().await;
@@ -110,7 +113,7 @@ pub(crate) async fn web(global: &Global, listen: SocketAddr) -> anyhow::Result<(
 async fn site(
     global: &Global,
     data: &Path,
-    store: &tidings_store::Store,
+    engine: &Engine,
     listener: tokio::net::TcpListener,
     banner: Option<&str>,
     worker: Option<WorkerWatch>,
@@ -118,7 +121,8 @@ async fn site(
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let mut state = tidings_web::AppState::new(store.clone())
+    let mut state = tidings_web::AppState::new(engine.store().clone())
+        .with_engine(engine.clone())
         .with_form_key(site_key(data)?)
         .with_signup(!global.signup_closed)
         .with_search(index)

@@ -169,10 +169,12 @@ async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_type_has_no_serious_accessibility_violation_light_or_dark_phone_or_desktop() {
     let axe = axe_source();
-    let (server, _demo, _dir) = crate::site::demo_site().await;
+    let (server, _demo, dir) = crate::site::demo_site().await;
     let base = &server.url;
     let client = tidings_testkit::http();
     let front = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
+    let admin = crate::accounts::add_admin(&dir.path().join("data"), "editor", "a long password");
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
     let first = |html: &str, prefix: &str| {
         html.split(&format!("href=\"{prefix}"))
             .nth(1)
@@ -193,8 +195,20 @@ async fn every_page_type_has_no_serious_accessibility_violation_light_or_dark_ph
         "/search?q=bridge".to_string(),
         "/login".to_string(),
         "/signup".to_string(),
+        // The operator's pages, seen logged in as an admin.
+        "/account".to_string(),
+        "/admin/outlets".to_string(),
+        format!("/admin{}/edit", first(&front, "/outlets/")),
+        "/admin/categories".to_string(),
+        "/admin/comments".to_string(),
     ];
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&format!("{base}/login")).await.unwrap();
+    browser.fill("#name", "editor").await.unwrap();
+    browser.fill("#password", "a long password").await.unwrap();
+    browser.submit("form.account button[type=submit]").await.unwrap();
+    browser.goto(&format!("{base}/admin/outlets")).await.unwrap();
+    assert_eq!(browser.text("h1").await.unwrap(), "Manage outlets", "the admin is not logged in");
     let mut failures = Vec::new();
     for (width, mobile) in [(390, true), (1280, false)] {
         let metrics = serde_json::json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile });

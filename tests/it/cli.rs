@@ -152,6 +152,19 @@ async fn an_outlets_settings_choose_its_article_body_its_user_agent_and_whether_
     let list = stdout(&tidings(&data, &["outlets"]));
     assert!(list.contains("settings: keeps its feed's own text"), "{list}");
     assert!(list.contains(&format!("settings: article body {selector:?}; user agent \"HeraldReader/1.0\"")), "{list}");
+    // Renamed and filed in a category, as the admin page does it; a blank name is refused.
+    let wire = id_of("Meridian Wire");
+    let blank = tidings(&data, &["outlets", "set", &wire, "--name", " "]);
+    assert!(!blank.status.success() && stderr(&blank).contains("name: it is empty"), "{}", stderr(&blank));
+    let named = tidings(&data, &["outlets", "set", &wire, "--name", "The Meridian", "--category", "Wires"]);
+    assert!(named.status.success(), "{}", stderr(&named));
+    let opml = stdout(&tidings(&data, &["export-opml"]));
+    assert!(opml.contains("<outline text=\"Wires\"") && opml.contains("text=\"The Meridian\""), "{opml}");
+    assert!(stdout(&tidings(&data, &["categories"])).contains("1 outlet   Wires"));
+    let moved = tidings(&data, &["categories", "rename", "Wires", "Agencies"]);
+    assert!(stdout(&moved).contains("Moved 1 outlet(s) from \"Wires\" to \"Agencies\"."), "{}", stderr(&moved));
+    let none = tidings(&data, &["categories", "rename", "Wires", "Else"]);
+    assert!(!none.status.success() && stderr(&none).contains("there is no category \"Wires\""), "{}", stderr(&none));
 
     let round = tidings(&data, &["fetch", "--once", "--allow-private-networks", "--host-delay", "0"]);
     assert!(stdout(&round).contains("60 new articles"), "{}", stdout(&round));

@@ -10,8 +10,9 @@ use jiff::Timestamp;
 use std::collections::HashSet;
 use tidings_demo::DemoOutlets;
 
-use tidings_testkit::{HostileOutlets, MARKUP_MARKER, free_port, hostile_feeds, http, nested_page};
+use tidings_testkit::{HostileOutlets, MARKUP_MARKER, free_port, hostile_feeds, http, http_no_redirects, nested_page};
 
+use crate::accounts::{add_admin, form, form_token, log_in};
 use crate::support::{BIN, Server, stdout, tidings};
 
 /// Peak memory allowed for one hostile input.
@@ -243,8 +244,10 @@ fn assert_harmless(path: &str, html: &str) {
             }
             assert!(!name.starts_with("on") && name != "style", "{path}: <{tag}> has a {name} attribute");
         }
+        // An input's value is text (the admin's edit form shows an outlet's name in one).
+        let from_feed = |n: &str, v: &str| v.contains(MARKUP_MARKER) && !(tag == "input" && n == "value");
         assert!(
-            !matches!(tag.as_str(), "iframe" | "img" | "svg" | "object" | "embed" | "style" | "input" if attrs.iter().any(|(_, v)| v.contains(MARKUP_MARKER))),
+            !matches!(tag.as_str(), "iframe" | "img" | "svg" | "object" | "embed" | "style" | "input" if attrs.iter().any(|(n, v)| from_feed(n, v))),
             "{path}: a <{tag}> from a feed"
         );
         if tag == "script" {
@@ -294,8 +297,16 @@ async fn every_page_type_shows_hostile_feeds_as_text_and_links_only_to_the_web()
     let fetched =
         tidings(&data, &["fetch", "--once", "--allow-private-networks", "--host-delay", "0", "--fetch-timeout", "5"]);
     assert!(fetched.status.success(), "{}", String::from_utf8_lossy(&fetched.stderr));
+    assert!(add_admin(&data, "editor", "correct horse battery").status.success());
     let port = free_port().to_string();
-    let server = Server::spawn(&["web", "--listen", &format!("127.0.0.1:{port}"), "--data", data.to_str().unwrap()]);
+    let server = Server::spawn(&[
+        "web",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data",
+        data.to_str().unwrap(),
+        "--allow-private-networks",
+    ]);
     let client = http();
 
     // Every page reachable from the lists, and every feed they name, followed.
@@ -347,5 +358,38 @@ async fn every_page_type_shows_hostile_feeds_as_text_and_links_only_to_the_web()
     // The outlet's name is shown as its text, escaped, not dropped.
     let outlets = client.get(format!("{}/outlets", server.url)).send().await.unwrap().text().await.unwrap();
     assert!(outlets.contains(&format!("Hostile &#60;i class=&#34;{MARKUP_MARKER}&#34;&#62;Outlet")), "{outlets}");
+
+    // The operator's pages: the list of outlets with their errors and settings, the edit page,
+    // and the preview of a hostile feed before following it.
+    let browser = http_no_redirects();
+    let cookie = log_in(&browser, &server.url, "editor", "correct horse battery").await;
+    let admin_page = |path: String| {
+        let (browser, cookie) = (&browser, &cookie);
+        let url = format!("{}{path}", server.url);
+        async move { browser.get(url).header("cookie", cookie).send().await.unwrap().text().await.unwrap() }
+    };
+    let list = admin_page("/admin/outlets".into()).await;
+    assert_harmless("/admin/outlets", &list);
+    assert!(list.contains(&format!("Hostile &#60;i class=&#34;{MARKUP_MARKER}&#34;&#62;Outlet")), "{list}");
+    let first = list.split("href=\"/admin/outlets/").nth(1).and_then(|s| s.split('/').next()).unwrap().to_string();
+    let edit = admin_page(format!("/admin/outlets/{first}/edit")).await;
+    assert_harmless("/admin/outlets/{id}/edit", &edit);
+    let categories = admin_page("/admin/categories".into()).await;
+    assert_harmless("/admin/categories", &categories);
+    assert!(categories.contains(&format!("&#60;b class=&#34;{MARKUP_MARKER}&#34;&#62;News")), "{categories}");
+    let (_, markup_feed) = hostile.feed_urls().into_iter().find(|(n, _)| n == "markup-in-every-field").unwrap();
+    let preview = browser
+        .post(format!("{}/admin/outlets/add", server.url))
+        .header("cookie", &cookie)
+        .header("origin", &server.url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("token", form_token(&list)), ("url", markup_feed)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), 200);
+    let preview = preview.text().await.unwrap();
+    assert!(preview.contains("<ul class=\"preview-items\">"), "{preview}");
+    assert_harmless("/admin/outlets/add", &preview);
     assert!(server.stop().success());
 }

@@ -12,6 +12,7 @@ mod crash;
 mod hostile;
 mod metrics;
 mod operations;
+mod outlet_admin;
 mod readers;
 mod search;
 mod site;

@@ -105,6 +105,14 @@ impl Drop for Server {
     }
 }
 
+/// `tidings serve` on a free loopback port over `data`, allowed to fetch outlets on loopback
+/// without waiting between requests.
+pub(crate) fn serve_loopback(data: &Path) -> Server {
+    let listen = format!("127.0.0.1:{}", tidings_testkit::free_port());
+    let data = data.to_str().unwrap();
+    Server::spawn(&["serve", "--listen", &listen, "--data", data, "--allow-private-networks", "--host-delay", "0"])
+}
+
 /// A `tidings` process that serves nothing (a worker); killed when dropped.
 pub(crate) struct Worker {
     child: Child,

@@ -4,9 +4,13 @@
 //! Every network access goes through `tidings-fetch`, every row through `tidings-store`; parsing,
 //! extraction and clustering are the pure crates. One bad item never drops a feed, and one bad
 //! feed never stops the others: its error is recorded on the outlet and the round goes on.
+//!
+//! What an operator changes about outlets (`outlets.rs`: settings, categories, OPML in and out)
+//! lives here too, so that the commands and the admin pages do it through the same code.
 
 mod boilerplate;
 mod indexing;
+mod outlets;
 mod pipeline;
 mod politeness;
 mod schedule;
@@ -22,8 +26,12 @@ use tidings_store::Store;
 
 pub use boilerplate::without_repeated_lines;
 pub use indexing::{SearchKeeper, search_doc};
+pub use outlets::{
+    MAX_CATEGORY_CHARS, MAX_NAME_CHARS, OpmlImport, OutletChanges, change_outlet, export_opml, import_opml,
+    rename_category, settings_in_words,
+};
 pub use pipeline::{FeedReport, RoundReport};
-pub use subscribe::Subscription;
+pub use subscribe::{FoundFeed, Subscription};
 
 /// What went wrong in the engine.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +51,14 @@ pub enum Error {
     /// The task writing the search index died.
     #[error("the search indexing task stopped ({0}); restart Tidings to resume indexing")]
     IndexingStopped(String),
+    /// An outlet setting does not make sense.
+    #[error("{setting}: {reason}")]
+    Setting {
+        /// Which setting.
+        setting: &'static str,
+        /// What is wrong with it and what to do.
+        reason: String,
+    },
     /// No feed was found for a site.
     #[error("no feed found at {url}: {reason}")]
     NoFeedFound {

@@ -25,35 +25,68 @@ pub struct Subscription {
     pub feed_text_only: bool,
 }
 
+/// A feed found behind a URL, before anything is stored: what an operator previews.
+#[derive(Debug, Clone)]
+pub struct FoundFeed {
+    /// The feed's own address (after redirects and discovery).
+    pub url: Url,
+    /// The feed as it reads now.
+    pub feed: ParsedFeed,
+    /// The outlet already following it, if any.
+    pub existing: Option<OutletHealth>,
+}
+
+impl FoundFeed {
+    /// The name an outlet following it gets: `name` if given, else the feed's title as text,
+    /// else its host.
+    pub fn outlet_name(&self, name: Option<&str>) -> String {
+        let name = name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .or_else(|| self.feed.title.clone())
+            .unwrap_or_else(|| self.url.host_str().unwrap_or("Unnamed outlet").to_string());
+        tidings_html::html_to_text(&name)
+    }
+}
+
+fn parse_url(url: &str) -> Result<Url> {
+    Url::parse(url.trim())
+        .map_err(|e| Error::NoFeedFound { url: url.to_string(), reason: format!("it is not a URL ({e})") })
+}
+
 impl Engine {
-    /// Adds the outlet behind `sub.url`: the URL itself if it is a feed, else a feed the page
-    /// advertises, else one at a common path on the site.
-    pub async fn subscribe(&self, sub: &Subscription, now: Timestamp) -> Result<OutletHealth> {
-        let url = Url::parse(sub.url.trim())
-            .map_err(|e| Error::NoFeedFound { url: sub.url.clone(), reason: format!("it is not a URL ({e})") })?;
-        if let Some(existing) = self.store.outlet_by_feed_url(url.as_str()).await? {
-            return Ok(existing);
-        }
+    /// Finds the feed behind `url`, stores nothing: the URL itself if it is a feed, else a feed
+    /// the page advertises, else one at a common path on the site.
+    pub async fn find_feed(&self, url: &str) -> Result<FoundFeed> {
+        let url = parse_url(url)?;
         let page = self.get(&url, Purpose::Discovery).await?;
         let (feed_url, feed) = match tidings_feed::parse_feed(&page.body, Some(&page.final_url)) {
             Ok(feed) => (page.final_url.clone(), feed),
             Err(_) => self.discover(&url, &page).await?,
         };
-        if let Some(existing) = self.store.outlet_by_feed_url(feed_url.as_str()).await? {
+        let existing = self.store.outlet_by_feed_url(feed_url.as_str()).await?;
+        Ok(FoundFeed { url: feed_url, feed, existing })
+    }
+
+    /// Adds the outlet behind `sub.url` (found as [`Engine::find_feed`] finds it), or gives the
+    /// one already following it.
+    pub async fn subscribe(&self, sub: &Subscription, now: Timestamp) -> Result<OutletHealth> {
+        let url = parse_url(&sub.url)?;
+        if let Some(existing) = self.store.outlet_by_feed_url(url.as_str()).await? {
             return Ok(existing);
         }
-        let name = sub
-            .name
-            .clone()
-            .or_else(|| feed.title.clone())
-            .unwrap_or_else(|| feed_url.host_str().unwrap_or("Unnamed outlet").to_string());
+        let found = self.find_feed(url.as_str()).await?;
+        if let Some(existing) = found.existing {
+            return Ok(existing);
+        }
         let outlet = NewOutlet {
-            name: tidings_html::html_to_text(&name),
-            site_url: feed.link.clone(),
+            name: found.outlet_name(sub.name.as_deref()),
+            site_url: found.feed.link.clone(),
             category: sub.category.clone(),
             full_text: !sub.feed_text_only,
         };
-        Ok(self.store.add_outlet(&outlet, feed_url.as_str(), now).await?)
+        Ok(self.store.add_outlet(&outlet, found.url.as_str(), now).await?)
     }
 
     async fn get(&self, url: &Url, purpose: Purpose) -> Result<Fetched> {

@@ -562,7 +562,8 @@ impl Store {
                 .await?,
                 Some(error) => sqlx::query(
                     "UPDATE feeds SET last_fetch_at = $1, last_error = $2, consecutive_failures = consecutive_failures + 1, \
-                     next_fetch_at = $3, paused_reason = $4, lease_until = NULL, lease_holder = NULL WHERE id = $5",
+                     next_fetch_at = $3, paused_reason = COALESCE($4, paused_reason), lease_until = NULL, lease_holder = NULL \
+                     WHERE id = $5",
                 )
                 .bind(micros(rec.at))
                 .bind(text(error))
@@ -609,6 +610,70 @@ impl Store {
             .await?;
         });
         Ok(())
+    }
+
+    /// Pauses a feed by an operator's choice, with `reason` shown on the outlet, until it is
+    /// resumed. A fetch under way when it is paused ends as usual and leaves it paused.
+    pub async fn pause_feed(&self, feed: FeedId, reason: &str) -> Result<()> {
+        let changed = write_tx!(self, |tx| {
+            sqlx::query("UPDATE feeds SET paused_reason = $1 WHERE id = $2")
+                .bind(text(reason))
+                .bind(feed.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        one_changed(changed, || format!("feed {feed}"))
+    }
+
+    /// Makes a feed due at `now`, so the next round of any worker fetches it; a paused feed
+    /// stays paused (resuming it makes it due).
+    pub async fn fetch_feed_now(&self, feed: FeedId, now: Timestamp) -> Result<()> {
+        let changed = write_tx!(self, |tx| {
+            sqlx::query("UPDATE feeds SET next_fetch_at = $1 WHERE id = $2")
+                .bind(micros(now))
+                .bind(feed.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        one_changed(changed, || format!("feed {feed}"))
+    }
+
+    /// Sets an outlet's name and category; `None` leaves one as it is, a blank category clears
+    /// it. Checking that they make sense is the caller's.
+    pub async fn set_outlet_naming(&self, outlet: OutletId, name: Option<&str>, category: Option<&str>) -> Result<()> {
+        let name = name.map(|n| text(n.trim()).into_owned());
+        let category = category.map(|c| text(c.trim()).into_owned());
+        let changed = write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE outlets SET name = COALESCE($1, name), \
+                 category = CASE WHEN $2 = 1 THEN $3 ELSE category END WHERE id = $4",
+            )
+            .bind(&name)
+            .bind(i64::from(category.is_some()))
+            .bind(category.as_deref().filter(|c| !c.is_empty()))
+            .bind(outlet.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        });
+        one_changed(changed, || format!("outlet {outlet}"))
+    }
+
+    /// Moves every outlet of category `from` to `to` (joining it if it exists); an empty `to`
+    /// takes them out of any category. The number of outlets moved.
+    pub async fn rename_category(&self, from: &str, to: &str) -> Result<u64> {
+        let to = text(to.trim()).into_owned();
+        let moved = write_tx!(self, |tx| {
+            sqlx::query("UPDATE outlets SET category = $1 WHERE category = $2")
+                .bind(Some(to.as_str()).filter(|t| !t.is_empty()))
+                .bind(from)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(moved)
     }
 
     /// Turns fetching each article's page on or off for an outlet.
@@ -944,3 +1009,8 @@ fn web_address(raw: &str, what: &str) -> Result<String> {
 // Story merges and the clustering catch-up live beside the macros above, in their own file.
 #[path = "stories.rs"]
 mod stories;
+
+/// `Ok` when an update changed a row, else `NotFound` naming `what`.
+fn one_changed(changed: u64, what: impl FnOnce() -> String) -> Result<()> {
+    if changed == 0 { Err(Error::NotFound(what())) } else { Ok(()) }
+}

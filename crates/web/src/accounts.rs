@@ -138,6 +138,19 @@ pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Opti
     }
 }
 
+/// `Ok(())` for an admin; else the login page, or `refusal` for a reader.
+pub(crate) async fn admin_only(
+    state: &AppState,
+    headers: &HeaderMap,
+    refusal: &str,
+) -> Result<Result<(), Response>, WebError> {
+    match viewer(state, headers).await? {
+        None => Ok(Err(Redirect::to("/login").into_response())),
+        v if crate::comments::is_admin(&v) => Ok(Ok(())),
+        Some(_) => Err(WebError::Forbidden(refusal.to_string())),
+    }
+}
+
 /// Starts a session for `user_id` (ending the one this browser had) and redirects to the
 /// account page.
 async fn log_in(state: &AppState, headers: &HeaderMap, user_id: i64) -> Result<Response, WebError> {

@@ -2,7 +2,8 @@
 //! assets and health checks, with a strict Content-Security-Policy and no third-party requests.
 //!
 //! Reads through `tidings-store`, relates through `tidings-cluster`; holds no SQL and opens no
-//! outbound connections.
+//! outbound connections of its own: the operator's pages find and follow feeds through
+//! `tidings-engine`, whose fetches go through `tidings-fetch`.
 
 mod accounts;
 mod api;
@@ -17,6 +18,7 @@ mod health;
 mod limiter;
 mod metrics;
 mod moderation;
+mod outlet_admin;
 mod page_cache;
 mod pages;
 mod readers;
@@ -59,6 +61,7 @@ pub struct AppState {
     comment_limits: limiter::WindowLimiter,
     api: api::ApiLimits,
     metrics: Option<metrics::MetricsAccess>,
+    engine: Option<tidings_engine::Engine>,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
             comment_rules: CommentRules::default(),
             api: api::ApiLimits::default(),
             metrics: None,
+            engine: None,
         }
     }
 
@@ -126,6 +130,13 @@ impl AppState {
         self
     }
 
+    /// The same, adding outlets through `engine` (which finds feeds through the one fetcher).
+    #[must_use]
+    pub fn with_engine(mut self, engine: tidings_engine::Engine) -> Self {
+        self.engine = Some(engine);
+        self
+    }
+
     /// The same, with the fetching worker of this process watched by `/healthz`.
     #[must_use]
     pub fn with_worker(mut self, watch: WorkerWatch) -> Self {
@@ -152,6 +163,15 @@ pub fn router(state: AppState) -> Router {
         .route("/articles/{id}/comments.atom", get(comments::feed))
         .route("/admin/comments", get(moderation::queue).post(moderation::act))
         .route("/admin/comments/{id}/edit", get(moderation::edit_page).post(moderation::edit))
+        .route("/admin/outlets", get(outlet_admin::list).post(outlet_admin::act))
+        .route("/admin/outlets.opml", get(outlet_admin::export))
+        .route("/admin/categories", get(outlet_admin::categories).post(outlet_admin::rename_category))
+        .route("/admin/outlets/add", post(outlet_admin::add))
+        .route(
+            "/admin/outlets/import",
+            post(outlet_admin::import).layer(DefaultBodyLimit::max(outlet_admin::MAX_UPLOAD_BYTES)),
+        )
+        .route("/admin/outlets/{id}/edit", get(outlet_admin::edit_page).post(outlet_admin::edit))
         .route("/stories/{id}", get(pages::story))
         .route("/stories/{id}/feed.atom", get(feeds::story))
         .route("/search", get(search::page))

@@ -10,9 +10,8 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tidings_store::{Comment, CommentStatus};
 
-use crate::accounts::{viewer, with_form};
+use crate::accounts::{admin_only, with_form};
 use crate::comment_rules::check_body;
-use crate::comments::is_admin;
 use crate::forms::check_post;
 use crate::views::human_time;
 use crate::{AppState, WebError};
@@ -81,14 +80,8 @@ pub(crate) struct QueueQuery {
     done: Option<String>,
 }
 
-/// `Ok(())` for an admin; else the login page, or a refusal for a reader.
-async fn admin_only(state: &AppState, headers: &HeaderMap) -> Result<Result<(), Response>, WebError> {
-    match viewer(state, headers).await? {
-        None => Ok(Err(Redirect::to("/login").into_response())),
-        v if is_admin(&v) => Ok(Ok(())),
-        Some(_) => Err(WebError::Forbidden("Only administrators can moderate comments.".to_string())),
-    }
-}
+/// Said to a reader who opens the queue.
+const ADMINS_ONLY: &str = "Only administrators can moderate comments.";
 
 /// `GET /admin/comments?status=…`.
 pub(crate) async fn queue(
@@ -96,7 +89,7 @@ pub(crate) async fn queue(
     Query(query): Query<QueueQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    if let Err(login) = admin_only(&state, &headers).await? {
+    if let Err(login) = admin_only(&state, &headers, ADMINS_ONLY).await? {
         return Ok(login);
     }
     let status = query.status.as_deref().and_then(CommentStatus::parse).unwrap_or(CommentStatus::Pending);
@@ -131,7 +124,7 @@ pub(crate) async fn act(State(state): State<AppState>, headers: HeaderMap, body:
     if let Err(refused) = check_post(&state.form_key, &headers, field("token"), FORM, now.as_second(), 0) {
         return Err(WebError::Forbidden(refused.message()));
     }
-    if let Err(login) = admin_only(&state, &headers).await? {
+    if let Err(login) = admin_only(&state, &headers, ADMINS_ONLY).await? {
         return Ok(login);
     }
     let (action, ids): (&str, Vec<i64>) = match field("one").split_once(':') {
@@ -177,7 +170,7 @@ pub(crate) async fn edit_page(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    if let Err(login) = admin_only(&state, &headers).await? {
+    if let Err(login) = admin_only(&state, &headers, ADMINS_ONLY).await? {
         return Ok(login);
     }
     let c = state.store.comment(id).await?;
@@ -212,7 +205,7 @@ pub(crate) async fn edit(
     if let Err(refused) = check_post(&state.form_key, &headers, &form.token, FORM, now.as_second(), 0) {
         return Err(WebError::Forbidden(refused.message()));
     }
-    if let Err(login) = admin_only(&state, &headers).await? {
+    if let Err(login) = admin_only(&state, &headers, ADMINS_ONLY).await? {
         return Ok(login);
     }
     let c = state.store.comment(id).await?;

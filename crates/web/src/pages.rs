@@ -347,10 +347,23 @@ struct CategoriesPage {
     categories: Vec<CategoryRow>,
 }
 
-struct CategoryRow {
-    name: String,
-    path: String,
-    outlets: i64,
+pub(crate) struct CategoryRow {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) outlets: i64,
+}
+
+impl CategoryRow {
+    /// Every category outlets are in, by name, with its page's address.
+    pub(crate) async fn all(state: &AppState) -> Result<Vec<Self>, WebError> {
+        Ok(state
+            .store
+            .categories()
+            .await?
+            .into_iter()
+            .map(|c| CategoryRow { path: category_path(&c.name), name: c.name, outlets: c.outlets })
+            .collect())
+    }
 }
 
 /// The address of a category's page.
@@ -363,14 +376,7 @@ pub(crate) fn category_path(name: &str) -> String {
 
 /// `/categories`: the categories outlets are in.
 pub(crate) async fn categories(State(state): State<AppState>) -> Result<Response, WebError> {
-    let categories = state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| CategoryRow { path: category_path(&c.name), name: c.name, outlets: c.outlets })
-        .collect();
-    page(&CategoriesPage { categories })
+    page(&CategoriesPage { categories: CategoryRow::all(&state).await? })
 }
 
 /// `/categories/{name}`: the articles of the outlets in a category, newest first.

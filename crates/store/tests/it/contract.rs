@@ -96,6 +96,30 @@ async fn story(store: Store) {
     assert_eq!((w.feed.paused_reason, w.feed.consecutive_failures), (None, 0));
     let h = store.outlet(herald.outlet.id).await.unwrap();
     assert_eq!((h.feed.etag.as_deref(), h.feed.last_error), (Some("\"v1\""), None));
+    // An operator pauses, fetches now, renames and files an outlet; a fetch under way when it
+    // was paused leaves it paused.
+    store.pause_feed(wire.feed.id, "paused by an operator").await.unwrap();
+    store.record_fetch(wire.feed.id, &failed).await.unwrap();
+    let w = store.outlet(wire.outlet.id).await.unwrap();
+    assert_eq!(w.feed.paused_reason.as_deref(), Some("paused by an operator"));
+    assert!(store.due_feeds(t(100), 10).await.unwrap().iter().all(|h| h.outlet.id != wire.outlet.id));
+    store.resume_feed(wire.feed.id, t(4)).await.unwrap();
+    store.fetch_feed_now(herald.feed.id, t(1)).await.unwrap();
+    assert_eq!(store.outlet(herald.outlet.id).await.unwrap().feed.next_fetch_at, t(1));
+    assert!(matches!(store.pause_feed(FeedId(999_999), "x").await, Err(Error::NotFound(_))));
+    store.set_outlet_naming(wire.outlet.id, Some(" The Wire "), Some("World")).await.unwrap();
+    store.set_outlet_naming(wire.outlet.id, None, None).await.unwrap();
+    let named = store.outlet(wire.outlet.id).await.unwrap().outlet;
+    assert_eq!((named.name.as_str(), named.category.as_deref()), ("The Wire", Some("World")));
+    // Renaming a category moves its outlets; renaming to nothing takes them out of it.
+    assert_eq!(store.rename_category("World", "Wires").await.unwrap(), 1);
+    assert_eq!(store.outlet(wire.outlet.id).await.unwrap().outlet.category.as_deref(), Some("Wires"));
+    assert_eq!(store.rename_category("No such category", "Else").await.unwrap(), 0);
+    assert_eq!(store.rename_category("Wires", " ").await.unwrap(), 1);
+    assert_eq!(store.outlet(wire.outlet.id).await.unwrap().outlet.category, None);
+    store.set_outlet_naming(wire.outlet.id, Some("wire"), Some("World")).await.unwrap();
+    store.set_outlet_naming(wire.outlet.id, None, Some("")).await.unwrap();
+    assert_eq!(store.outlet(wire.outlet.id).await.unwrap().outlet.category, None);
 
     // Permanent redirect moves the feed; taking another feed's address is refused.
     store.set_feed_url(herald.feed.id, "https://herald.example/rss").await.unwrap();
