@@ -218,13 +218,6 @@ fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum()
 }
 
-/// Time this thread has spent on the CPU (Linux; zero elsewhere): on a shared machine, what a
-/// query cost apart from waiting for the CPU.
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    Duration::from_nanos(stat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0))
-}
-
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kib: f64 = status
@@ -354,27 +347,22 @@ fn main() {
             c.page(&|c| Some(c.story), 1, 20).unwrap();
         }
         let mut times = Vec::with_capacity(requests.len());
-        let mut on_cpu = Vec::with_capacity(requests.len());
         let mut matches = 0usize;
         for r in requests {
-            let (t, cpu) = (Instant::now(), cpu_time());
+            let t = Instant::now();
             let c = index.search(r).unwrap();
             let page = c.page(&|c| Some(c.story), 1, 20).unwrap();
             times.push(t.elapsed());
-            on_cpu.push(cpu_time().saturating_sub(cpu));
             matches += page.matches.counted();
         }
         times.sort_unstable();
-        on_cpu.sort_unstable();
         println!(
-            "  {kind:<17} p50 {:6.2} ms  p95 {:6.2} ms  p99 {:6.2} ms  ({} queries, {:.0} matches on average, counted up to {COUNTED}; on the CPU: p50 {:.2} ms, p95 {:.2} ms)",
+            "  {kind:<17} p50 {:6.2} ms  p95 {:6.2} ms  p99 {:6.2} ms  ({} queries, {:.0} matches on average, each counted up to {COUNTED})",
             percentile(&times, 0.5),
             percentile(&times, 0.95),
             percentile(&times, 0.99),
             times.len(),
-            matches as f64 / times.len() as f64,
-            percentile(&on_cpu, 0.5),
-            percentile(&on_cpu, 0.95),
+            matches as f64 / times.len() as f64
         );
     }
     println!("peak memory while searching: {:.0} MiB", peak_rss_mib());
