@@ -79,7 +79,7 @@ pub(crate) async fn search(global: &Global, query: &str, json: bool, limit: usiz
             let story = f.story.map_or_else(|| "-".to_string(), |s| format!("story {s} ({} matching)", f.reports));
             println!("{:>8}  {:.2}  {}  {}  {}  {}", f.article.0, f.score, f.time, f.outlet_name, story, f.title);
         }
-        eprintln!("{} articles match, in {} stories.", found.matches, found.groups);
+        eprintln!("{}, in {} stories.", found.matches, found.groups);
     }
     store.close().await;
     Ok(())

@@ -5,14 +5,19 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
+    TantivyError, Term,
+};
 use tidings_core::{ArticleId, OutletId, StoryId};
 
 use crate::analysis::{Analyzer, primary_subtag, register};
-use crate::query::{SearchRequest, Sort, build, micros};
-use crate::results::{CANDIDATES, Candidate, Candidates};
+use crate::phrase;
+use crate::query::{SearchRequest, Sort, build, lone_phrase, micros};
+use crate::results::{CANDIDATES, COUNTED, Candidate, Candidates, Matches};
 use crate::schema::Fields;
 use crate::{Error, Result};
 
@@ -126,17 +131,21 @@ impl SearchIndex {
         Ok(self.reader.reload()?)
     }
 
-    /// The best [`CANDIDATES`] matches of a request, in its order, with the number of matches.
+    /// The best [`CANDIDATES`] matches of a request, in its order, with the number of matches
+    /// (counted up to [`COUNTED`]).
     pub fn search(&self, request: &SearchRequest) -> Result<Candidates> {
         let searcher = self.reader.searcher();
-        let query = build(&self.fields, request, &|term| searcher.doc_freq(term).map_or(true, |n| n > 0))?;
+        let present = |term: &Term| searcher.doc_freq(term).map_or(true, |n| n > 0);
+        let query = build(&self.fields, request, &present)?;
         let top = TopDocs::with_limit(CANDIDATES);
-        let (total, found): (usize, Vec<(f32, tantivy::DocAddress)>) = match request.sort {
-            Sort::Relevance => searcher.search(&*query, &(Count, top.order_by_score()))?,
+        let (found, matches) = match request.sort {
+            Sort::Relevance => match lone_phrase(&self.fields, request, &present) {
+                Some(places) => phrase::best(&searcher, &places, CANDIDATES)?,
+                None => counted(&searcher, &*query, searcher.search(&*query, &top.order_by_score())?)?,
+            },
             Sort::Newest => {
-                let (total, by_time) =
-                    searcher.search(&*query, &(Count, top.order_by_fast_field::<i64>("time", Order::Desc)))?;
-                (total, by_time.into_iter().map(|(_, address)| (0.0, address)).collect())
+                let by_time = searcher.search(&*query, &top.order_by_fast_field::<i64>("time", Order::Desc))?;
+                counted(&searcher, &*query, by_time.into_iter().map(|(_, address)| (0.0, address)).collect())?
             }
         };
         let mut columns = std::collections::HashMap::new();
@@ -161,8 +170,40 @@ impl SearchIndex {
                 address,
             });
         }
-        Ok(Candidates::new(searcher, query, self.fields.clone(), hits, total))
+        Ok(Candidates::new(searcher, query, self.fields.clone(), hits, matches))
     }
+}
+
+/// The best matches found, with how many match: fewer than were asked for are all there are,
+/// else they are counted.
+fn counted(
+    searcher: &Searcher,
+    query: &dyn Query,
+    found: Vec<(f32, DocAddress)>,
+) -> Result<(Vec<(f32, DocAddress)>, Matches)> {
+    let matches = if found.len() < CANDIDATES { Matches::Exactly(found.len()) } else { count(searcher, query)? };
+    Ok((found, matches))
+}
+
+/// The documents `query` matches, counted without scoring them up to [`COUNTED`].
+fn count(searcher: &Searcher, query: &dyn Query) -> Result<Matches> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut counted = 0;
+    for segment in searcher.segment_readers() {
+        let alive = segment.alive_bitset();
+        let mut matches = weight.scorer(segment, 1.0)?;
+        let mut doc = matches.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                if counted == COUNTED {
+                    return Ok(Matches::MoreThan(COUNTED));
+                }
+                counted += 1;
+            }
+            doc = matches.advance();
+        }
+    }
+    Ok(Matches::Exactly(counted))
 }
 
 /// The writer of an index: documents put are seen by searches after [`Indexer::commit`].

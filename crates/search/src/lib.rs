@@ -9,13 +9,14 @@
 
 mod analysis;
 mod index;
+mod phrase;
 mod query;
 mod results;
 mod schema;
 
 pub use index::{Indexer, SearchDoc, SearchIndex};
 pub use query::{Filters, SearchRequest, Sort};
-pub use results::{CANDIDATES, Candidate, Candidates, Found, ResultsPage};
+pub use results::{CANDIDATES, COUNTED, Candidate, Candidates, Found, Matches, ResultsPage};
 
 /// What went wrong in search.
 #[derive(Debug, thiserror::Error)]

@@ -129,13 +129,16 @@ pub(crate) type Present<'a> = &'a dyn Fn(&Term) -> bool;
 
 /// The index query of a request: the text part, required, and the filters, which do not
 /// change the score. Fields that do not hold a word (another language's, mostly) are left out
-/// of the query, so a search costs what its words cost in the languages that use them.
+/// of the query, so a search costs what its words cost in the languages that use them. A
+/// lone word or phrase with no filter is its own query, so that the best matches can be found
+/// without scoring every match (tantivy's block-max WAND runs on a union of terms only).
 pub(crate) fn build(fields: &Fields, request: &SearchRequest, present: Present<'_>) -> Result<Box<dyn Query>> {
     let parsed = parse(&request.query)?;
+    let part_query = |part: &Part, within: Within| part_query(fields, part, within, present);
     let mut text: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut words = Vec::new();
     for part in &parsed.wanted {
-        let Some(q) = part_query(fields, part, Within::Everything, present) else { continue };
+        let Some(q) = part_query(part, Within::Everything) else { continue };
         let occur = match part {
             // A word some language drops as a stop word cannot be required of every article.
             Part::Word(w) if ANALYZERS.iter().any(|a| a.terms(w).is_empty()) => Occur::Should,
@@ -153,17 +156,28 @@ pub(crate) fn build(fields: &Fields, request: &SearchRequest, present: Present<'
         )));
     }
     if words.len() > 1
-        && let Some(together) = part_query(fields, &Part::Phrase(words.join(" ")), Within::Titles, present)
+        && let Some(together) = part_query(&Part::Phrase(words.join(" ")), Within::Titles)
     {
         text.push((Occur::Should, Box::new(BoostQuery::new(together, TOGETHER_BOOST))));
     }
     for part in &parsed.excluded {
-        if let Some(q) = part_query(fields, part, Within::Unboosted, present) {
+        if let Some(q) = part_query(part, Within::Unboosted) {
             text.push((Occur::MustNot, q));
         }
     }
-    let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(text)))];
-    for filter in filters(fields, &request.filters) {
+    let text: Box<dyn Query> = if let [(Occur::Must, _)] = text.as_slice()
+        && let Some((_, alone)) = text.pop()
+    {
+        alone
+    } else {
+        Box::new(BooleanQuery::new(text))
+    };
+    let filters = filters(fields, &request.filters);
+    if filters.is_empty() {
+        return Ok(text);
+    }
+    let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+    for filter in filters {
         all.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     Ok(Box::new(BooleanQuery::new(all)))
@@ -180,51 +194,80 @@ enum Within {
     Titles,
 }
 
+/// Where a word or phrase is looked for: a field, what a match there weighs, and its terms at
+/// their offsets (one term, or a phrase).
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    pub(crate) field: Field,
+    pub(crate) boost: f32,
+    pub(crate) terms: Vec<(usize, Term)>,
+}
+
+/// The places of a request that is one phrase and nothing else (no other word, no exclusion,
+/// no filter): such a search can find its best matches itself (`phrase::best`), reading the
+/// positions of only the articles that could be among them.
+pub(crate) fn lone_phrase(fields: &Fields, request: &SearchRequest, present: Present<'_>) -> Option<Vec<Place>> {
+    let parsed = parse(&request.query).ok()?;
+    let [part] = parsed.wanted.as_slice() else { return None };
+    if !parsed.excluded.is_empty() || request.filters != Filters::default() {
+        return None;
+    }
+    let places = places(fields, part, Within::Everything, present)?;
+    places.iter().any(|p| p.terms.len() > 1).then_some(places)
+}
+
+/// The places of a word or phrase: any language's fields that hold all its terms; `None` when
+/// no language reads a term in it, none when the index holds none of its readings.
+fn places(fields: &Fields, part: &Part, within: Within, present: Present<'_>) -> Option<Vec<Place>> {
+    let (Part::Word(text) | Part::Phrase(text)) = part;
+    let mut readings = 0;
+    let mut found = Vec::new();
+    for analyzer in ANALYZERS {
+        let terms = analyzer.terms(text);
+        let Some(&(first, _)) = terms.first() else { continue };
+        readings += 1;
+        let (title, body) = fields.of(analyzer);
+        let title_boost = if within == Within::Unboosted { 1.0 } else { TITLE_BOOST };
+        let bodies = if within == Within::Titles { None } else { Some((body, 1.0)) };
+        for (field, boost) in std::iter::once((title, title_boost)).chain(bodies) {
+            let terms: Vec<(usize, Term)> =
+                terms.iter().map(|(p, t)| (p - first, Term::from_field_text(field, t))).collect();
+            if terms.iter().all(|(_, t)| present(t)) {
+                found.push(Place { field, boost, terms });
+            }
+        }
+    }
+    (readings > 0).then_some(found)
+}
+
 /// A word or phrase in any language's fields that hold all its terms; `None` when no language
 /// reads a term in it, a query matching nothing when the index holds none of its readings.
 fn part_query(fields: &Fields, part: &Part, within: Within, present: Present<'_>) -> Option<Box<dyn Query>> {
-    let (Part::Word(text) | Part::Phrase(text)) = part;
-    let mut readings = 0;
-    let mut any: Vec<Box<dyn Query>> = Vec::new();
-    for analyzer in ANALYZERS {
-        let terms = analyzer.terms(text);
-        if terms.is_empty() {
-            continue;
-        }
-        readings += 1;
-        let (title, body) = fields.of(analyzer);
-        let held = |field: Field| terms.iter().all(|(_, t)| present(&Term::from_field_text(field, t)));
-        if held(title)
-            && let Some(q) = terms_query(title, &terms)
-        {
-            any.push(if within == Within::Unboosted { q } else { Box::new(BoostQuery::new(q, TITLE_BOOST)) });
-        }
-        if within != Within::Titles
-            && held(body)
-            && let Some(q) = terms_query(body, &terms)
-        {
-            any.push(q);
-        }
-    }
+    let mut any: Vec<Box<dyn Query>> = places(fields, part, within, present)?.into_iter().map(place_query).collect();
     match any.len() {
-        _ if readings == 0 => None,
         0 => Some(Box::new(EmptyQuery)),
         1 => any.pop(),
         _ => Some(Box::new(BooleanQuery::union(any))),
     }
 }
 
-/// One term, or the terms as a phrase at their positions.
+/// One term, or the terms as a phrase at their positions, weighed as the place weighs.
+fn place_query(place: Place) -> Box<dyn Query> {
+    let query: Box<dyn Query> = match <[_; 1]>::try_from(place.terms) {
+        Ok([(_, term)]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        Err(terms) => Box::new(PhraseQuery::new_with_offset(terms)),
+    };
+    if place.boost == 1.0 { query } else { Box::new(BoostQuery::new(query, place.boost)) }
+}
+
+/// One term, or the terms as a phrase at their positions (the author filter).
 fn terms_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
-    match terms {
-        [] => None,
-        [(_, term)] => Some(Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs))),
-        _ => {
-            let first = terms[0].0;
-            let terms = terms.iter().map(|(p, t)| (p - first, Term::from_field_text(field, t))).collect();
-            Some(Box::new(PhraseQuery::new_with_offset(terms)))
-        }
-    }
+    let &(first, _) = terms.first()?;
+    Some(place_query(Place {
+        field,
+        boost: 1.0,
+        terms: terms.iter().map(|(p, t)| (p - first, Term::from_field_text(field, t))).collect(),
+    }))
 }
 
 fn filters(fields: &Fields, f: &Filters) -> Vec<Box<dyn Query>> {

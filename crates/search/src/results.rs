@@ -17,6 +17,10 @@ use crate::schema::Fields;
 /// Matches read per search, at most: a query that matches everything costs no more than this
 /// (plus counting), and results past it are not shown (the page says so).
 pub const CANDIDATES: usize = 1_000;
+/// Matches counted per search, at most, as many as are read: past it a search says "more
+/// than" (counting every match of two common words on a million articles cost more than
+/// finding the best of them).
+pub const COUNTED: usize = CANDIDATES;
 /// Characters of text around the matches shown.
 const SNIPPET_CHARS: usize = 240;
 
@@ -34,18 +38,59 @@ pub struct Candidate {
     pub(crate) address: DocAddress,
 }
 
+/// How many articles match a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matches {
+    /// This many.
+    Exactly(usize),
+    /// More than this many ([`COUNTED`]): counting stopped there.
+    MoreThan(usize),
+}
+
+impl Matches {
+    /// The number counted: all of them, or the bound counting stopped at.
+    pub fn counted(self) -> usize {
+        match self {
+            Matches::Exactly(n) | Matches::MoreThan(n) => n,
+        }
+    }
+
+    /// More match than `n`.
+    pub fn exceed(self, n: usize) -> bool {
+        match self {
+            Matches::Exactly(m) => m > n,
+            Matches::MoreThan(m) => m >= n,
+        }
+    }
+}
+
+/// As a sentence begins: "1 article matches", "12 articles match", "More than 10000 articles
+/// match".
+impl std::fmt::Display for Matches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Matches::Exactly(1) => write!(f, "1 article matches"),
+            Matches::Exactly(n) => write!(f, "{n} articles match"),
+            Matches::MoreThan(n) => write!(f, "More than {n} articles match"),
+        }
+    }
+}
+
 /// The best matches of a search, to be grouped and paged.
 pub struct Candidates {
     searcher: Searcher,
     query: Box<dyn Query>,
     fields: Arc<Fields>,
     hits: Vec<Candidate>,
-    total: usize,
+    matches: Matches,
 }
 
 impl std::fmt::Debug for Candidates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Candidates").field("hits", &self.hits.len()).field("total", &self.total).finish_non_exhaustive()
+        f.debug_struct("Candidates")
+            .field("hits", &self.hits.len())
+            .field("matches", &self.matches)
+            .finish_non_exhaustive()
     }
 }
 
@@ -84,7 +129,7 @@ pub struct ResultsPage {
     /// The results, one per story.
     pub results: Vec<Found>,
     /// Articles that match.
-    pub matches: usize,
+    pub matches: Matches,
     /// Stories (and articles in none) among the matches read.
     pub groups: usize,
     /// This page, from 1.
@@ -101,9 +146,9 @@ impl Candidates {
         query: Box<dyn Query>,
         fields: Arc<Fields>,
         hits: Vec<Candidate>,
-        total: usize,
+        matches: Matches,
     ) -> Self {
-        Self { searcher, query, fields, hits, total }
+        Self { searcher, query, fields, hits, matches }
     }
 
     /// The matches read, best (or newest) first.
@@ -111,9 +156,9 @@ impl Candidates {
         &self.hits
     }
 
-    /// Articles that match, all of them.
-    pub fn total(&self) -> usize {
-        self.total
+    /// Articles that match.
+    pub fn matches(&self) -> Matches {
+        self.matches
     }
 
     /// Page `page` (from 1) of `per_page` groups. `story_now` tells each match's story as the
@@ -155,11 +200,11 @@ impl Candidates {
             .collect::<Result<Vec<_>>>()?;
         Ok(ResultsPage {
             results,
-            matches: self.total,
+            matches: self.matches,
             groups: groups.len(),
             page,
             pages,
-            truncated: self.total > self.hits.len(),
+            truncated: self.matches.exceed(self.hits.len()),
         })
     }
 }

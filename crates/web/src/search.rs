@@ -154,9 +154,7 @@ struct SearchPage {
 }
 
 fn summary(page: &ResultsPage) -> String {
-    let reports =
-        if page.matches == 1 { "1 article matches".to_string() } else { format!("{} articles match", page.matches) };
-    let mut s = format!("{reports}, in {} {}.", page.groups, if page.groups == 1 { "story" } else { "stories" });
+    let mut s = format!("{}, in {} {}.", page.matches, page.groups, if page.groups == 1 { "story" } else { "stories" });
     if page.truncated {
         s.push_str(&format!(
             " Only the best {} are grouped and shown: add words or filters to narrow the search.",
@@ -266,4 +264,26 @@ pub(crate) async fn feed(
             .collect(),
     }
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use tidings_search::{COUNTED, Matches, ResultsPage};
+
+    use super::summary;
+
+    fn page(matches: Matches, groups: usize) -> ResultsPage {
+        ResultsPage { results: Vec::new(), matches, groups, page: 1, pages: 1, truncated: matches.exceed(COUNTED) }
+    }
+
+    #[test]
+    fn the_summary_counts_the_matches_or_says_more_than() {
+        assert_eq!(summary(&page(Matches::Exactly(1), 1)), "1 article matches, in 1 story.");
+        assert_eq!(summary(&page(Matches::Exactly(3), 2)), "3 articles match, in 2 stories.");
+        let many = summary(&page(Matches::MoreThan(COUNTED), 700));
+        assert!(
+            many.starts_with(&format!("More than {COUNTED} articles match, in 700 stories. Only the best")),
+            "{many}"
+        );
+    }
 }

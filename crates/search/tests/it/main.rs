@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use tidings_core::{ArticleId, OutletId, StoryId};
-use tidings_search::{Candidate, Error, Filters, ResultsPage, SearchDoc, SearchIndex, SearchRequest, Sort};
+use tidings_search::{
+    COUNTED, Candidate, Error, Filters, Matches, ResultsPage, SearchDoc, SearchIndex, SearchRequest, Sort,
+};
 
 fn at(day: i64) -> Timestamp {
     Timestamp::from_second(1_780_000_000 + day * 86_400).unwrap()
@@ -147,6 +149,18 @@ fn a_phrase_beats_scattered_words_and_is_required_as_written() {
     assert_eq!(scattered[0], 1, "{scattered:?}");
     assert!(scattered.contains(&3) && scattered.contains(&4), "{scattered:?}");
     assert_eq!(ids(&index, &request("\"prisoner release\"")), [1]);
+    assert_eq!(ids(&index, &request("\"release prisoner\"")), Vec::<i64>::new(), "the words in another order");
+    assert_eq!(ids(&index, &request("\"release of tickets\"")), [4], "a stop word keeps its place");
+    assert_eq!(ids(&index, &request("\"release tickets\"")), Vec::<i64>::new(), "without the stop word between");
+    assert_eq!(ids(&index, &request("\"talks in Calder\"")), [1], "in the text, not the headline");
+}
+
+#[test]
+fn a_phrase_marks_its_words_in_the_headline_and_the_snippet() {
+    let index = index_of(&archive());
+    let found = &page_of(&index, &request("\"prisoner release\"")).results[0];
+    assert!(found.title_html.starts_with("<mark>Prisoner</mark> <mark>release</mark>"), "{}", found.title_html);
+    assert!(found.snippet_html.contains("<mark>prisoner</mark> <mark>release</mark>"), "{}", found.snippet_html);
 }
 
 #[test]
@@ -193,7 +207,7 @@ fn each_filter_excludes_what_does_not_meet_it() {
 fn a_story_shows_once_with_its_number_of_matching_reports() {
     let index = index_of(&archive());
     let page = page_of(&index, &request("release"));
-    assert_eq!(page.matches, 4);
+    assert_eq!(page.matches, Matches::Exactly(4));
     assert_eq!(page.groups, 3);
     let story = page.results.iter().find(|f| f.story == Some(StoryId(100))).unwrap();
     assert_eq!(story.reports, 2);
@@ -275,11 +289,48 @@ fn a_query_matching_everything_reads_a_bounded_number_of_matches() {
         .collect();
     let index = index_of(&docs);
     let candidates = index.search(&request("council")).unwrap();
-    assert_eq!(candidates.total(), 1_500);
+    assert_eq!(candidates.matches(), Matches::MoreThan(COUNTED));
     assert_eq!(candidates.hits().len(), tidings_search::CANDIDATES);
     let page = candidates.page(&as_indexed, 1, 20).unwrap();
     assert!(page.truncated);
     assert_eq!(page.results.len(), 20);
+}
+
+#[test]
+fn a_search_matching_more_than_are_counted_says_more_than() {
+    let docs: Vec<SearchDoc> = (1..=i64::try_from(COUNTED).unwrap() + 5)
+        .map(|i| doc(i, None, 1, "en", i % 30, "Mara Quinn", "Council news", "The council met today."))
+        .collect();
+    let index = index_of(&docs);
+    let page = page_of(&index, &request("\"council news\""));
+    assert_eq!(page.matches, Matches::MoreThan(COUNTED));
+    assert_eq!(page.matches.to_string(), format!("More than {COUNTED} articles match"));
+    assert!(page.truncated);
+}
+
+#[test]
+fn a_lone_phrase_finds_the_best_matches_of_many_as_a_filtered_one_does() {
+    // More matches than are counted, of many lengths and counts, the phrase sometimes broken.
+    let docs: Vec<SearchDoc> = (1..=i64::try_from(COUNTED).unwrap() * 3 / 2)
+        .map(|i| {
+            let filler = "Officials met again. ".repeat(usize::try_from(i % 37).unwrap());
+            let phrase = "The council vote passed. ".repeat(usize::try_from(1 + i % 3).unwrap());
+            let text = if i % 5 == 0 { format!("{filler}The vote on the council passed.") } else { filler + &phrase };
+            let title = if i % 101 == 0 { "Council vote today" } else { "News of the day" };
+            doc(i, None, 1, "en", i % 30, "Mara Quinn", title, &text)
+        })
+        .collect();
+    let index = index_of(&docs);
+    let lone = index.search(&request("\"council vote\"")).unwrap();
+    let english = SearchRequest {
+        filters: Filters { language: Some("en".into()), ..Filters::default() },
+        ..request("\"council vote\"")
+    };
+    let filtered = index.search(&english).unwrap();
+    let scores = |c: &tidings_search::Candidates| c.hits().iter().map(|h| h.score).collect::<Vec<_>>();
+    assert_eq!(scores(&lone), scores(&filtered));
+    assert_eq!(lone.hits()[0].article.0 % 101, 0, "a headline match ranks first");
+    assert_eq!(lone.matches(), Matches::MoreThan(COUNTED));
 }
 
 #[test]
