@@ -29,11 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bin="${TIDINGS_BIN:-}"
-if [ -z "$bin" ]; then
-  cargo build --release --bin tidings -q
-  bin="$CARGO_TARGET_DIR/release/tidings"
-fi
+bin=$(release_bin)
 
 # The archive as a Tidings export, so that it goes in through the store's own import (the
 # schema checks every column) on either backend.
@@ -88,14 +84,11 @@ function request()
 end
 LUA
 
-# ms VALUE: a wrk duration (850.00us, 12.3ms, 1.20s) in milliseconds.
-ms() { awk -v v="$1" 'BEGIN { u = v; sub(/[0-9.]+/, "", u); x = v + 0;
-  printf "%.1f", (u == "us") ? x / 1000 : (u == "s") ? x * 1000 : (u == "m") ? x * 60000 : x }'; }
 
 # measure DATA_ARGS...: serves the archive with those data arguments and loads each call.
 measure() {
   local port auth
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   "$bin" serve "$@" --listen "127.0.0.1:$port" --api-requests-per-minute 0 --log warn >/dev/null 2>&1 &
   server=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
