@@ -85,6 +85,10 @@ const AUTHOR_METAS: &[(&str, &str)] = &[
     ("name", "byl"),
 ];
 
+/// The OpenGraph publication time, which publishers set for shared links.
+const SHARED_PUBLISHED_METAS: &[(&str, &str)] =
+    &[("property", "article:published_time"), ("name", "article:published_time")];
+
 /// Meta elements that carry an update time.
 const UPDATED_METAS: &[(&str, &str)] = &[
     ("property", "article:modified_time"),
@@ -103,6 +107,8 @@ struct Scan {
     canonical: Option<String>,
     json_ld: Vec<String>,
     headlines: Vec<String>,
+    /// `<h1>` texts with the date line under them (see `dateline_after`).
+    datelines: Vec<(String, jiff::civil::Date)>,
     /// `datetime` or `content` of elements other than `<meta>` marked `itemprop="datePublished"`.
     itemprop_published: Vec<String>,
     /// `<time datetime>` values inside `<article>` or `<main>`, then all of them.
@@ -161,6 +167,9 @@ impl Scan {
                 "h1" => {
                     let h = spaced_text(&node, &["br", "div", "p"]);
                     if !h.is_empty() && h.chars().count() <= 300 {
+                        if let Some(date) = dateline_after(&node) {
+                            scan.datelines.push((h.clone(), date));
+                        }
                         scan.headlines.push(h);
                     }
                 }
@@ -244,6 +253,10 @@ pub(crate) struct PageMeta {
     pub(crate) shown_date: Option<jiff::civil::Date>,
     /// The visible headlines (`<h1>` texts), in page order.
     headlines: Vec<String>,
+    /// Visible headlines with the date line under them, unless it dates an update.
+    datelines: Vec<(String, jiff::civil::Date)>,
+    /// The publication time declared for sharing (`article:published_time`).
+    shared_published: Option<PageTime>,
 }
 
 impl PageMeta {
@@ -293,8 +306,56 @@ impl PageMeta {
             canonical_url,
             site_name,
             shown_date,
+            shared_published: scan.meta_time(SHARED_PUBLISHED_METAS),
+            datelines: scan
+                .datelines
+                .into_iter()
+                .filter(|(_, d)| Some(*d) != updated.map(|u| u.local_date()))
+                .collect(),
             headlines: scan.headlines,
         }
+    }
+
+    /// The publication time readers are given, from the `declared` one (JSON-LD, metas,
+    /// `<time>`) and the update time:
+    /// 1. the date line under the chosen `headline` ("Dec 18, 2025", "Posted on December 18,
+    ///    2025") when it names another day: structured data often keeps a CMS item's or a
+    ///    re-save's date, or a UTC time that falls on the next day;
+    /// 2. else the OpenGraph `article:published_time`, which publishers set for shared links,
+    ///    when it names another day than the other declarations;
+    /// 3. else, when the page shows readers its update date and not the declared publication
+    ///    date ("Updated September 4, 2025" above the article), the update time;
+    /// 4. else the update time when nothing declares a publication.
+    pub(crate) fn publication(
+        &self,
+        doc: &Document,
+        headline: Option<&str>,
+        declared: Option<PageTime>,
+        updated: Option<PageTime>,
+    ) -> Option<PageTime> {
+        let day = |t: Option<PageTime>| t.map(|t| t.local_date());
+        let dateline = self
+            .datelines
+            .iter()
+            .find(|(h, _)| headline.is_some_and(|headline| h.eq_ignore_ascii_case(headline)))
+            .map(|(_, d)| *d);
+        if let Some(shown) = dateline.filter(|d| Some(*d) != day(declared)) {
+            return midnight(shown);
+        }
+        if let Some(shared) = self.shared_published {
+            return if day(Some(shared)) == day(declared) { declared } else { Some(shared) };
+        }
+        let (Some(published), Some(update)) = (declared, updated) else { return declared.or(updated) };
+        if published.local_date() == update.local_date() {
+            return declared;
+        }
+        let text = visible_text(doc);
+        let (mut shows_published, mut shows_update) = (false, false);
+        for date in dates_in(&text).map(|d| d.local_date()) {
+            shows_published |= date == published.local_date();
+            shows_update |= date == update.local_date();
+        }
+        if shows_update && !shows_published { updated } else { declared }
     }
 
     /// The headline: the page's visible `<h1>` when it tells the same story as the declared
@@ -810,6 +871,12 @@ fn midnight(date: jiff::civil::Date) -> Option<PageTime> {
 /// The first date written out in the page's visible text ("Nov 19, 2019", "19 NOV 2019",
 /// "20.11.2019", "2019-11-20"), for pages that declare none anywhere else.
 fn date_in_text(doc: &Document) -> Option<PageTime> {
+    let text = visible_text(doc);
+    dates_in(&text).next()
+}
+
+/// The start of the page's visible text, where datelines sit.
+fn visible_text(doc: &Document) -> String {
     // Datelines sit near the top; 64 KiB of text reaches those below long menus.
     const MAX_SCAN_BYTES: usize = 64 * 1024;
     let mut text = String::new();
@@ -822,8 +889,14 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
             text.push(' ');
         }
     }
+    text
+}
+
+/// The dates written out in `text`, in order.
+fn dates_in(text: &str) -> impl Iterator<Item = PageTime> + '_ {
     let tokens: Vec<&str> = text.split_whitespace().collect();
-    tokens.iter().enumerate().find_map(|(i, token)| {
+    (0..tokens.len()).filter_map(move |i| {
+        let token = tokens[i];
         let starts_like_a_date = token.as_bytes().first().is_some_and(|b| b.is_ascii_alphanumeric());
         if !starts_like_a_date {
             return None;
@@ -835,6 +908,76 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
             if named { loose_date(&window.join(" ")).map(PageTime::new) } else { None }
         })
     })
+}
+
+/// The date line under a headline: the first text in the 300 characters of text after `h1`,
+/// within its parent or grandparent, that is only a date, or a date after "Published",
+/// "Posted" or "Date" ("Dec 18, 2025", "Posted on 18 December 2025 at 9:30 am"). None when
+/// an update is announced first ("Last updated:").
+fn dateline_after(h1: &dom_query::NodeRef<'_>) -> Option<jiff::civil::Date> {
+    const REACH: usize = 300;
+    let mut seen = 0;
+    let mut node = *h1;
+    // The date line shares the headline's parent or grandparent; further out, a date is
+    // the masthead's day.
+    for _ in 0..2 {
+        let mut next = node.next_sibling();
+        while let Some(sibling) = next {
+            let texts = std::iter::once(sibling).chain(sibling.descendants_it()).filter(|n| n.is_text());
+            for text in texts {
+                if text.parent().is_some_and(|p| is_named(&p, &["script", "style", "noscript"])) {
+                    continue;
+                }
+                let text = fold(&text.text());
+                if text.is_empty() {
+                    continue;
+                }
+                // "Last updated:", "Updated Dec 18, 2025": the date after dates an update.
+                let lower = text.to_lowercase();
+                if lower.contains("updated") || lower.contains("modified") {
+                    return None;
+                }
+                if let Some(date) = date_line(&lower) {
+                    return Some(date);
+                }
+                seen += text.chars().count();
+                if seen > REACH {
+                    return None;
+                }
+            }
+            next = sibling.next_sibling();
+        }
+        node = node.parent()?;
+    }
+    None
+}
+
+/// The date of a lower-cased text that is only a date, possibly after a publication label.
+fn date_line(lower: &str) -> Option<jiff::civil::Date> {
+    let mut rest = lower.trim();
+    for label in ["published", "posted", "date", ":", "on"] {
+        rest = rest.strip_prefix(label).map_or(rest, str::trim_start);
+    }
+    let tokens: Vec<&str> = rest.split_whitespace().collect();
+    let date_like = |t: &&str| {
+        t.chars().any(|c| c.is_ascii_digit())
+            || month_number(t.trim_end_matches([',', '.'])).is_some()
+            || ["at", "am", "pm", "a.m.", "p.m."].contains(t)
+    };
+    if tokens.is_empty() || tokens.len() > 6 || !tokens.iter().all(date_like) {
+        return None;
+    }
+    match tokens.as_slice() {
+        [one] => numeric_date(one).filter(|_| !day_and_month_ambiguous(one)),
+        _ => loose_date(rest).map(PageTime::new),
+    }
+    .map(|t| t.local_date())
+}
+
+/// Whether a numeric date reads as a valid date both day-first and month-first ("8/1/2025").
+fn day_and_month_ambiguous(token: &str) -> bool {
+    let parts: Vec<u16> = token.split(['-', '.', '/']).filter_map(|p| p.parse().ok()).collect();
+    matches!(parts.as_slice(), [a, b, _] if a != b && (1..=12).contains(a) && (1..=12).contains(b))
 }
 
 /// `2019-11-20`, `20.11.2019` or `20/11/2019` (`11/20/2019` when the first number cannot be a
@@ -977,6 +1120,21 @@ mod tests {
         assert_eq!(d("<body><p>Publicado 05.10.2018</p></body>"), "2018-10-05T00:00:00Z");
         assert_eq!(d("<body><span>2022-11-23T08:10+02:00</span></body>"), "2022-11-23T00:00:00Z");
         assert_eq!(d("<body><p>Score 3-1 in May</p></body>"), "");
+    }
+
+    #[test]
+    fn date_lines_beside_the_headline_are_read_but_not_update_dates_or_masthead_days() {
+        let d = |html: &str| {
+            let doc = Document::from(html);
+            let h1 = doc.select("h1").nodes().first().copied();
+            h1.and_then(|h| dateline_after(&h)).map(|d| d.to_string()).unwrap_or_default()
+        };
+        assert_eq!(d("<h1>Title</h1><div><span>·</span><span>Dec 18, 2025</span></div>"), "2025-12-18");
+        assert_eq!(d("<div><h1>Title</h1></div><p>Posted on 3 March 2026 at 9:30 am</p>"), "2026-03-03");
+        assert_eq!(d("<h1>Title</h1><p>Last updated:</p><p>Sep 4, 2026</p>"), "");
+        assert_eq!(d("<h1>Title</h1><p>8/1/2025</p>"), "", "day and month could be either way round");
+        assert_eq!(d("<h1>Title</h1><p>The treaty was signed on August 12, 1898.</p>"), "");
+        assert_eq!(d("<header><div><div><h1>Daily Post</h1></div></div><p>Nov. 20, 2019</p></header>"), "");
     }
 
     #[test]
