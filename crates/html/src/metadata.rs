@@ -367,20 +367,30 @@ impl PageMeta {
         let canonical = self.canonical_url.as_deref().and_then(|c| Url::parse(c).ok());
         let hosts: Vec<&Url> = [Some(url), canonical.as_ref()].into_iter().flatten().collect();
         let stripped = strip_site_name(&declared, site_name, &hosts);
+        // An `<h1>` that is the site's name is its logo.
+        let is_logo = |h: &&String| site_name.is_some_and(|site| squash(h) == squash(site));
         let best = self
             .headlines
             .iter()
+            .filter(|h| !is_logo(h))
             .map(|h| (similarity(h, &declared), h))
             .filter(|(s, _)| *s >= 0.6)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, h)| h)
-            .or_else(|| self.headlines.iter().find(|h| reads_like_headline_on(h, &declared)));
+            .or_else(|| self.headlines.iter().filter(|h| !is_logo(h)).find(|h| reads_like_headline_on(h, &declared)));
         if let Some(h) = best {
+            // The same title in capitals, or with curly quotes, is the declared title typeset
+            // for the page.
             let shouting = !h.chars().any(char::is_lowercase);
-            if shouting && !stripped.is_empty() && h.to_lowercase() == stripped.to_lowercase() {
+            if shouting && similarity(h, &stripped) >= 0.8 && close_in_length(h, &stripped) {
                 return Some(stripped);
             }
-            return Some(h.clone());
+            if h != &stripped && straight_quotes(h) == straight_quotes(&stripped) {
+                return Some(stripped);
+            }
+            // A site's name after the headline goes; one before it may be a series name.
+            let bare = strip_site_name(h, site_name, &hosts);
+            return Some(if h.starts_with(&bare) { bare } else { h.clone() });
         }
         if stripped.is_empty() {
             return self.headlines.first().cloned();
@@ -427,6 +437,12 @@ fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
+/// Whether two texts have word counts within a fifth of each other.
+fn close_in_length(a: &str, b: &str) -> bool {
+    let (a, b) = (words(a).len(), words(b).len());
+    a.min(b) * 5 >= a.max(b) * 4
+}
+
 /// Share of the shorter text's words that the other has too (0 when either has fewer than two).
 fn similarity(a: &str, b: &str) -> f64 {
     let (wa, wb) = (words(a), words(b));
@@ -439,6 +455,17 @@ fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// Letters and digits only, lower-cased: "The Hill" and "thehill.com" compare as "thehill…".
+/// `s` with typographic quotes and apostrophes written as ASCII ones.
+fn straight_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            c => c,
+        })
+        .collect()
+}
+
 fn squash(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
@@ -457,6 +484,10 @@ fn strip_site_name(title: &str, site_name: Option<&str>, urls: &[&Url]) -> Strin
         let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
         names.push(squash(host));
         names.push(squash(host.split('.').next().unwrap_or_default()));
+        // "promotions.shop.example" names itself "Shop.example".
+        if let Some((_, parent)) = host.split_once('.').filter(|(_, p)| p.contains('.')) {
+            names.push(squash(parent));
+        }
     }
     names.retain(|n| n.len() >= 3);
     let mut title = title.trim().to_string();
@@ -474,7 +505,8 @@ fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) 
     let is_site = |part: &str| {
         let p = squash(part);
         !p.is_empty()
-            && names.iter().any(|n| p == *n || (p.len() >= 4 && (n.starts_with(&p) || p.starts_with(n.as_str()))))
+            && (is_domain_name(part)
+                || names.iter().any(|n| p == *n || (p.len() >= 4 && (n.starts_with(&p) || p.starts_with(n.as_str())))))
     };
     let mut title = title.trim().to_string();
     if let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) {
@@ -502,6 +534,16 @@ fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) 
         }
     }
     title
+}
+
+/// Whether `part` is written as a domain name ("Shop.example.com", "Newsroom.net").
+fn is_domain_name(part: &str) -> bool {
+    let part = part.trim();
+    let Some((name, tld)) = part.rsplit_once('.') else { return false };
+    !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// Labels that open a byline in a page's text, lower-case, longest first.
