@@ -220,8 +220,32 @@ impl Scan {
         meta("name", "author")
             .or_else(|| self.json_ld.iter().find_map(|j| json_ld_author(j)).and_then(|a| declared(&a)))
             .or_else(labelled)
-            .or_else(|| AUTHOR_METAS.iter().find_map(|(attr, key)| meta(attr, key)))
+            .or_else(|| {
+                AUTHOR_METAS.iter().find_map(|(attr, key)| {
+                    if *key == "citation_author" {
+                        Some(self.citation_authors()).filter(|a| !a.is_empty())
+                    } else {
+                        meta(attr, key)
+                    }
+                })
+            })
             .unwrap_or_default()
+    }
+
+    /// The names of the scholarly citation metas, one `citation_author` per author, written
+    /// "Surname, Given names" ("Byrne, Ada" is Ada Byrne).
+    fn citation_authors(&self) -> Vec<String> {
+        self.metas
+            .iter()
+            .filter(|(attr, key, _)| *attr == "name" && key == "citation_author")
+            .map(|(_, _, name)| match name.split_once(',') {
+                Some((surname, given)) if !given.contains(',') && !given.trim().is_empty() => {
+                    format!("{} {}", given.trim(), surname.trim())
+                }
+                _ => name.trim().to_string(),
+            })
+            .filter(|name| !name.is_empty())
+            .collect()
     }
 
     /// The authors the page shows readers: its first byline, else its first link to an
