@@ -790,6 +790,11 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
                 .find(|(at, _)| cut[at + 4..].split(' ').next().is_some_and(|w| is_month(w) || is_weekday(w)))
                 .map_or(cut, |(at, _)| &cut[..at]);
             let cut = cut.trim().trim_end_matches(['-', '–', '—', ':']).trim();
+            // "By Ada Byrne. Updated …": the sentence's full stop, not an initial or "Jr.".
+            let last_word = cut.rsplit(' ').next().unwrap_or_default().trim_end_matches('.');
+            let full_stop =
+                cut.contains(' ') && last_word.chars().count() >= 3 && last_word.chars().all(char::is_alphabetic);
+            let cut = if full_stop { cut.trim_end_matches('.') } else { cut };
             let name_words: Vec<&str> = cut.split(' ').collect();
             match name_words.last() {
                 Some(w) if name_words.len() > 1 && is_month(w) => name_words[..name_words.len() - 1].join(" "),
@@ -1288,6 +1293,13 @@ mod tests {
             Some("Tide tables".to_string())
         );
         assert_eq!(page.headline("Fish &#x26; chips", None, &url), Some("Fish & chips".to_string()));
+    }
+
+    #[test]
+    fn a_full_stop_after_a_byline_name_is_not_part_of_it_but_initials_keep_theirs() {
+        assert_eq!(split_byline("By Ines Varga. Updated Aug 20, 2026"), ["Ines Varga"]);
+        assert_eq!(split_byline("Sam Reyes Jr."), ["Sam Reyes Jr."]);
+        assert_eq!(split_byline("Ada K."), ["Ada K."]);
     }
 
     #[test]
