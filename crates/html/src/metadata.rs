@@ -433,13 +433,19 @@ fn reads_like_headline_on(h1: &str, declared: &str) -> bool {
         && heading.iter().filter(|w| w.chars().count() >= 4 && title.contains(w)).take(2).count() == 2
 }
 
-/// An element's text with a space where one of the elements `breaks` starts inside it, so
-/// "Top programs<br>Your guide" does not read "programsYour".
+/// An element's text without its `<time>`s, with a space where one of the elements `breaks`
+/// starts inside it, so "Top programs<br>Your guide" does not read "programsYour".
 fn spaced_text(node: &dom_query::NodeRef<'_>, breaks: &[&str]) -> String {
     let mut text = String::new();
+    // A `<time>` in a headline or byline dates it and is no part of its words.
+    let in_time = |n: &dom_query::NodeRef<'_>| {
+        n.ancestors_it(None).take_while(|a| a.id != node.id).any(|a| is_named(&a, &["time"]))
+    };
     for n in node.descendants_it() {
         if n.is_text() {
-            text.push_str(&n.text());
+            if !in_time(&n) {
+                text.push_str(&n.text());
+            }
         } else if is_named(&n, breaks) {
             text.push(' ');
         }
