@@ -272,7 +272,13 @@ pub fn extract_article_with(
         warnings
             .push(format!("the outlet's selector {css:?} matched nothing on this page; the body was found by scoring"));
     }
-    let published = article.published_time.as_deref().and_then(parse_page_date).or(meta.published);
+    let updated = article.modified_time.as_deref().and_then(parse_page_date).or(meta.updated);
+    let published = meta.publication(
+        &page,
+        title.as_deref(),
+        article.published_time.as_deref().and_then(parse_page_date).or(meta.published),
+        updated,
+    );
     if published.is_none() {
         warnings.push("no publication time found on the page".to_string());
     }
@@ -285,7 +291,6 @@ pub fn extract_article_with(
         ],
         site_name.as_deref(),
     );
-    let updated = article.modified_time.as_deref().and_then(parse_page_date).or(meta.updated);
     let extracted = ExtractedArticle {
         title,
         authors,

@@ -85,6 +85,10 @@ const AUTHOR_METAS: &[(&str, &str)] = &[
     ("name", "byl"),
 ];
 
+/// The OpenGraph publication time, which publishers set for shared links.
+const SHARED_PUBLISHED_METAS: &[(&str, &str)] =
+    &[("property", "article:published_time"), ("name", "article:published_time")];
+
 /// Meta elements that carry an update time.
 const UPDATED_METAS: &[(&str, &str)] = &[
     ("property", "article:modified_time"),
@@ -103,6 +107,8 @@ struct Scan {
     canonical: Option<String>,
     json_ld: Vec<String>,
     headlines: Vec<String>,
+    /// `<h1>` texts with the date line under them (see `dateline_after`).
+    datelines: Vec<(String, jiff::civil::Date)>,
     /// `datetime` or `content` of elements other than `<meta>` marked `itemprop="datePublished"`.
     itemprop_published: Vec<String>,
     /// `<time datetime>` values inside `<article>` or `<main>`, then all of them.
@@ -161,6 +167,9 @@ impl Scan {
                 "h1" => {
                     let h = spaced_text(&node, &["br", "div", "p"]);
                     if !h.is_empty() && h.chars().count() <= 300 {
+                        if let Some(date) = dateline_after(&node) {
+                            scan.datelines.push((h.clone(), date));
+                        }
                         scan.headlines.push(h);
                     }
                 }
@@ -211,8 +220,32 @@ impl Scan {
         meta("name", "author")
             .or_else(|| self.json_ld.iter().find_map(|j| json_ld_author(j)).and_then(|a| declared(&a)))
             .or_else(labelled)
-            .or_else(|| AUTHOR_METAS.iter().find_map(|(attr, key)| meta(attr, key)))
+            .or_else(|| {
+                AUTHOR_METAS.iter().find_map(|(attr, key)| {
+                    if *key == "citation_author" {
+                        Some(self.citation_authors()).filter(|a| !a.is_empty())
+                    } else {
+                        meta(attr, key)
+                    }
+                })
+            })
             .unwrap_or_default()
+    }
+
+    /// The names of the scholarly citation metas, one `citation_author` per author, written
+    /// "Surname, Given names" ("Byrne, Ada" is Ada Byrne).
+    fn citation_authors(&self) -> Vec<String> {
+        self.metas
+            .iter()
+            .filter(|(attr, key, _)| *attr == "name" && key == "citation_author")
+            .map(|(_, _, name)| match name.split_once(',') {
+                Some((surname, given)) if !given.contains(',') && !given.trim().is_empty() => {
+                    format!("{} {}", given.trim(), surname.trim())
+                }
+                _ => name.trim().to_string(),
+            })
+            .filter(|name| !name.is_empty())
+            .collect()
     }
 
     /// The authors the page shows readers: its first byline, else its first link to an
@@ -244,6 +277,10 @@ pub(crate) struct PageMeta {
     pub(crate) shown_date: Option<jiff::civil::Date>,
     /// The visible headlines (`<h1>` texts), in page order.
     headlines: Vec<String>,
+    /// Visible headlines with the date line under them, unless it dates an update.
+    datelines: Vec<(String, jiff::civil::Date)>,
+    /// The publication time declared for sharing (`article:published_time`).
+    shared_published: Option<PageTime>,
 }
 
 impl PageMeta {
@@ -293,8 +330,56 @@ impl PageMeta {
             canonical_url,
             site_name,
             shown_date,
+            shared_published: scan.meta_time(SHARED_PUBLISHED_METAS),
+            datelines: scan
+                .datelines
+                .into_iter()
+                .filter(|(_, d)| Some(*d) != updated.map(|u| u.local_date()))
+                .collect(),
             headlines: scan.headlines,
         }
+    }
+
+    /// The publication time readers are given, from the `declared` one (JSON-LD, metas,
+    /// `<time>`) and the update time:
+    /// 1. the date line under the chosen `headline` ("Dec 18, 2025", "Posted on December 18,
+    ///    2025") when it names another day: structured data often keeps a CMS item's or a
+    ///    re-save's date, or a UTC time that falls on the next day;
+    /// 2. else the OpenGraph `article:published_time`, which publishers set for shared links,
+    ///    when it names another day than the other declarations;
+    /// 3. else, when the page shows readers its update date and not the declared publication
+    ///    date ("Updated September 4, 2025" above the article), the update time;
+    /// 4. else the update time when nothing declares a publication.
+    pub(crate) fn publication(
+        &self,
+        doc: &Document,
+        headline: Option<&str>,
+        declared: Option<PageTime>,
+        updated: Option<PageTime>,
+    ) -> Option<PageTime> {
+        let day = |t: Option<PageTime>| t.map(|t| t.local_date());
+        let dateline = self
+            .datelines
+            .iter()
+            .find(|(h, _)| headline.is_some_and(|headline| h.eq_ignore_ascii_case(headline)))
+            .map(|(_, d)| *d);
+        if let Some(shown) = dateline.filter(|d| Some(*d) != day(declared)) {
+            return midnight(shown);
+        }
+        if let Some(shared) = self.shared_published {
+            return if day(Some(shared)) == day(declared) { declared } else { Some(shared) };
+        }
+        let (Some(published), Some(update)) = (declared, updated) else { return declared.or(updated) };
+        if published.local_date() == update.local_date() {
+            return declared;
+        }
+        let text = visible_text(doc);
+        let (mut shows_published, mut shows_update) = (false, false);
+        for date in dates_in(&text).map(|d| d.local_date()) {
+            shows_published |= date == published.local_date();
+            shows_update |= date == update.local_date();
+        }
+        if shows_update && !shows_published { updated } else { declared }
     }
 
     /// The headline: the page's visible `<h1>` when it tells the same story as the declared
@@ -306,20 +391,30 @@ impl PageMeta {
         let canonical = self.canonical_url.as_deref().and_then(|c| Url::parse(c).ok());
         let hosts: Vec<&Url> = [Some(url), canonical.as_ref()].into_iter().flatten().collect();
         let stripped = strip_site_name(&declared, site_name, &hosts);
+        // An `<h1>` that is the site's name is its logo.
+        let is_logo = |h: &&String| site_name.is_some_and(|site| squash(h) == squash(site));
         let best = self
             .headlines
             .iter()
+            .filter(|h| !is_logo(h))
             .map(|h| (similarity(h, &declared), h))
             .filter(|(s, _)| *s >= 0.6)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, h)| h)
-            .or_else(|| self.headlines.iter().find(|h| reads_like_headline_on(h, &declared)));
+            .or_else(|| self.headlines.iter().filter(|h| !is_logo(h)).find(|h| reads_like_headline_on(h, &declared)));
         if let Some(h) = best {
+            // The same title in capitals, or with curly quotes, is the declared title typeset
+            // for the page.
             let shouting = !h.chars().any(char::is_lowercase);
-            if shouting && !stripped.is_empty() && h.to_lowercase() == stripped.to_lowercase() {
+            if shouting && similarity(h, &stripped) >= 0.8 && close_in_length(h, &stripped) {
                 return Some(stripped);
             }
-            return Some(h.clone());
+            if h != &stripped && straight_quotes(h) == straight_quotes(&stripped) {
+                return Some(stripped);
+            }
+            // A site's name after the headline goes; one before it may be a series name.
+            let bare = strip_site_name(h, site_name, &hosts);
+            return Some(if h.starts_with(&bare) { bare } else { h.clone() });
         }
         if stripped.is_empty() {
             return self.headlines.first().cloned();
@@ -338,13 +433,19 @@ fn reads_like_headline_on(h1: &str, declared: &str) -> bool {
         && heading.iter().filter(|w| w.chars().count() >= 4 && title.contains(w)).take(2).count() == 2
 }
 
-/// An element's text with a space where one of the elements `breaks` starts inside it, so
-/// "Top programs<br>Your guide" does not read "programsYour".
+/// An element's text without its `<time>`s, with a space where one of the elements `breaks`
+/// starts inside it, so "Top programs<br>Your guide" does not read "programsYour".
 fn spaced_text(node: &dom_query::NodeRef<'_>, breaks: &[&str]) -> String {
     let mut text = String::new();
+    // A `<time>` in a headline or byline dates it and is no part of its words.
+    let in_time = |n: &dom_query::NodeRef<'_>| {
+        n.ancestors_it(None).take_while(|a| a.id != node.id).any(|a| is_named(&a, &["time"]))
+    };
     for n in node.descendants_it() {
         if n.is_text() {
-            text.push_str(&n.text());
+            if !in_time(&n) {
+                text.push_str(&n.text());
+            }
         } else if is_named(&n, breaks) {
             text.push(' ');
         }
@@ -366,6 +467,12 @@ fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
+/// Whether two texts have word counts within a fifth of each other.
+fn close_in_length(a: &str, b: &str) -> bool {
+    let (a, b) = (words(a).len(), words(b).len());
+    a.min(b) * 5 >= a.max(b) * 4
+}
+
 /// Share of the shorter text's words that the other has too (0 when either has fewer than two).
 fn similarity(a: &str, b: &str) -> f64 {
     let (wa, wb) = (words(a), words(b));
@@ -378,6 +485,17 @@ fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// Letters and digits only, lower-cased: "The Hill" and "thehill.com" compare as "thehill…".
+/// `s` with typographic quotes and apostrophes written as ASCII ones.
+fn straight_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            c => c,
+        })
+        .collect()
+}
+
 fn squash(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
@@ -396,6 +514,10 @@ fn strip_site_name(title: &str, site_name: Option<&str>, urls: &[&Url]) -> Strin
         let host = url.host_str().unwrap_or_default().trim_start_matches("www.");
         names.push(squash(host));
         names.push(squash(host.split('.').next().unwrap_or_default()));
+        // "promotions.shop.example" names itself "Shop.example".
+        if let Some((_, parent)) = host.split_once('.').filter(|(_, p)| p.contains('.')) {
+            names.push(squash(parent));
+        }
     }
     names.retain(|n| n.len() >= 3);
     let mut title = title.trim().to_string();
@@ -413,7 +535,8 @@ fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) 
     let is_site = |part: &str| {
         let p = squash(part);
         !p.is_empty()
-            && names.iter().any(|n| p == *n || (p.len() >= 4 && (n.starts_with(&p) || p.starts_with(n.as_str()))))
+            && (is_domain_name(part)
+                || names.iter().any(|n| p == *n || (p.len() >= 4 && (n.starts_with(&p) || p.starts_with(n.as_str())))))
     };
     let mut title = title.trim().to_string();
     if let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) {
@@ -441,6 +564,16 @@ fn strip_site_name_once(title: &str, site_name: Option<&str>, names: &[String]) 
         }
     }
     title
+}
+
+/// Whether `part` is written as a domain name ("Shop.example.com", "Newsroom.net").
+fn is_domain_name(part: &str) -> bool {
+    let part = part.trim();
+    let Some((name, tld)) = part.rsplit_once('.') else { return false };
+    !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// Labels that open a byline in a page's text, lower-case, longest first.
@@ -663,6 +796,11 @@ pub(crate) fn split_byline(byline: &str) -> Vec<String> {
                 .find(|(at, _)| cut[at + 4..].split(' ').next().is_some_and(|w| is_month(w) || is_weekday(w)))
                 .map_or(cut, |(at, _)| &cut[..at]);
             let cut = cut.trim().trim_end_matches(['-', '–', '—', ':']).trim();
+            // "By Ada Byrne. Updated …": the sentence's full stop, not an initial or "Jr.".
+            let last_word = cut.rsplit(' ').next().unwrap_or_default().trim_end_matches('.');
+            let full_stop =
+                cut.contains(' ') && last_word.chars().count() >= 3 && last_word.chars().all(char::is_alphabetic);
+            let cut = if full_stop { cut.trim_end_matches('.') } else { cut };
             let name_words: Vec<&str> = cut.split(' ').collect();
             match name_words.last() {
                 Some(w) if name_words.len() > 1 && is_month(w) => name_words[..name_words.len() - 1].join(" "),
@@ -810,6 +948,12 @@ fn midnight(date: jiff::civil::Date) -> Option<PageTime> {
 /// The first date written out in the page's visible text ("Nov 19, 2019", "19 NOV 2019",
 /// "20.11.2019", "2019-11-20"), for pages that declare none anywhere else.
 fn date_in_text(doc: &Document) -> Option<PageTime> {
+    let text = visible_text(doc);
+    dates_in(&text).next()
+}
+
+/// The start of the page's visible text, where datelines sit.
+fn visible_text(doc: &Document) -> String {
     // Datelines sit near the top; 64 KiB of text reaches those below long menus.
     const MAX_SCAN_BYTES: usize = 64 * 1024;
     let mut text = String::new();
@@ -822,8 +966,14 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
             text.push(' ');
         }
     }
+    text
+}
+
+/// The dates written out in `text`, in order.
+fn dates_in(text: &str) -> impl Iterator<Item = PageTime> + '_ {
     let tokens: Vec<&str> = text.split_whitespace().collect();
-    tokens.iter().enumerate().find_map(|(i, token)| {
+    (0..tokens.len()).filter_map(move |i| {
+        let token = tokens[i];
         let starts_like_a_date = token.as_bytes().first().is_some_and(|b| b.is_ascii_alphanumeric());
         if !starts_like_a_date {
             return None;
@@ -835,6 +985,76 @@ fn date_in_text(doc: &Document) -> Option<PageTime> {
             if named { loose_date(&window.join(" ")).map(PageTime::new) } else { None }
         })
     })
+}
+
+/// The date line under a headline: the first text in the 300 characters of text after `h1`,
+/// within its parent or grandparent, that is only a date, or a date after "Published",
+/// "Posted" or "Date" ("Dec 18, 2025", "Posted on 18 December 2025 at 9:30 am"). None when
+/// an update is announced first ("Last updated:").
+fn dateline_after(h1: &dom_query::NodeRef<'_>) -> Option<jiff::civil::Date> {
+    const REACH: usize = 300;
+    let mut seen = 0;
+    let mut node = *h1;
+    // The date line shares the headline's parent or grandparent; further out, a date is
+    // the masthead's day.
+    for _ in 0..2 {
+        let mut next = node.next_sibling();
+        while let Some(sibling) = next {
+            let texts = std::iter::once(sibling).chain(sibling.descendants_it()).filter(|n| n.is_text());
+            for text in texts {
+                if text.parent().is_some_and(|p| is_named(&p, &["script", "style", "noscript"])) {
+                    continue;
+                }
+                let text = fold(&text.text());
+                if text.is_empty() {
+                    continue;
+                }
+                // "Last updated:", "Updated Dec 18, 2025": the date after dates an update.
+                let lower = text.to_lowercase();
+                if lower.contains("updated") || lower.contains("modified") {
+                    return None;
+                }
+                if let Some(date) = date_line(&lower) {
+                    return Some(date);
+                }
+                seen += text.chars().count();
+                if seen > REACH {
+                    return None;
+                }
+            }
+            next = sibling.next_sibling();
+        }
+        node = node.parent()?;
+    }
+    None
+}
+
+/// The date of a lower-cased text that is only a date, possibly after a publication label.
+fn date_line(lower: &str) -> Option<jiff::civil::Date> {
+    let mut rest = lower.trim();
+    for label in ["published", "posted", "date", ":", "on"] {
+        rest = rest.strip_prefix(label).map_or(rest, str::trim_start);
+    }
+    let tokens: Vec<&str> = rest.split_whitespace().collect();
+    let date_like = |t: &&str| {
+        t.chars().any(|c| c.is_ascii_digit())
+            || month_number(t.trim_end_matches([',', '.'])).is_some()
+            || ["at", "am", "pm", "a.m.", "p.m."].contains(t)
+    };
+    if tokens.is_empty() || tokens.len() > 6 || !tokens.iter().all(date_like) {
+        return None;
+    }
+    match tokens.as_slice() {
+        [one] => numeric_date(one).filter(|_| !day_and_month_ambiguous(one)),
+        _ => loose_date(rest).map(PageTime::new),
+    }
+    .map(|t| t.local_date())
+}
+
+/// Whether a numeric date reads as a valid date both day-first and month-first ("8/1/2025").
+fn day_and_month_ambiguous(token: &str) -> bool {
+    let parts: Vec<u16> = token.split(['-', '.', '/']).filter_map(|p| p.parse().ok()).collect();
+    matches!(parts.as_slice(), [a, b, _] if a != b && (1..=12).contains(a) && (1..=12).contains(b))
 }
 
 /// `2019-11-20`, `20.11.2019` or `20/11/2019` (`11/20/2019` when the first number cannot be a
@@ -980,6 +1200,21 @@ mod tests {
     }
 
     #[test]
+    fn date_lines_beside_the_headline_are_read_but_not_update_dates_or_masthead_days() {
+        let d = |html: &str| {
+            let doc = Document::from(html);
+            let h1 = doc.select("h1").nodes().first().copied();
+            h1.and_then(|h| dateline_after(&h)).map(|d| d.to_string()).unwrap_or_default()
+        };
+        assert_eq!(d("<h1>Title</h1><div><span>·</span><span>Dec 18, 2025</span></div>"), "2025-12-18");
+        assert_eq!(d("<div><h1>Title</h1></div><p>Posted on 3 March 2026 at 9:30 am</p>"), "2026-03-03");
+        assert_eq!(d("<h1>Title</h1><p>Last updated:</p><p>Sep 4, 2026</p>"), "");
+        assert_eq!(d("<h1>Title</h1><p>8/1/2025</p>"), "", "day and month could be either way round");
+        assert_eq!(d("<h1>Title</h1><p>The treaty was signed on August 12, 1898.</p>"), "");
+        assert_eq!(d("<header><div><div><h1>Daily Post</h1></div></div><p>Nov. 20, 2019</p></header>"), "");
+    }
+
+    #[test]
     fn published_meta_in_words_gives_the_date() {
         let url = Url::parse("https://page.invalid/").unwrap_or_else(|_| unreachable!());
         let doc =
@@ -1064,6 +1299,13 @@ mod tests {
             Some("Tide tables".to_string())
         );
         assert_eq!(page.headline("Fish &#x26; chips", None, &url), Some("Fish & chips".to_string()));
+    }
+
+    #[test]
+    fn a_full_stop_after_a_byline_name_is_not_part_of_it_but_initials_keep_theirs() {
+        assert_eq!(split_byline("By Ines Varga. Updated Aug 20, 2026"), ["Ines Varga"]);
+        assert_eq!(split_byline("Sam Reyes Jr."), ["Sam Reyes Jr."]);
+        assert_eq!(split_byline("Ada K."), ["Ada K."]);
     }
 
     #[test]
