@@ -5,12 +5,14 @@
 //! Pages change when a worker stores an article, so they cannot be kept long; but under load
 //! the same few pages are asked for many times a second, and rendering each once a second
 //! instead of every time is what keeps the front page's cost flat however many readers come.
-//! A page is at most [`FRESH_FOR`] older than the database. Only answers that say nothing of
+//! A page is at most [`FRESH_FOR`] older than the database, plus the time one render of it
+//! takes. Only answers that say nothing of
 //! who asked are kept: GET without the session or commenter cookie, 200, no `Set-Cookie`, no
 //! `private`/`no-store`.
 
 use std::collections::HashMap;
 use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,8 @@ use axum::response::{IntoResponse, Response};
 
 /// How long a rendered page is served again.
 pub(crate) const FRESH_FOR: Duration = Duration::from_secs(1);
+/// How long a stale page is served while one request renders it again.
+const STALE_FOR: Duration = Duration::from_secs(10);
 /// Pages kept at most; past it the stale ones go, then all.
 const MAX_PAGES: usize = 2_000;
 /// Pages larger than this are not kept.
@@ -37,6 +41,8 @@ pub(crate) struct PageCache {
 
 struct Kept {
     at: Instant,
+    /// A request is rendering this page again.
+    renewing: AtomicBool,
     etag: HeaderValue,
     headers: HeaderMap,
     body: Bytes,
@@ -52,31 +58,53 @@ pub(crate) async fn serve(State(cache): State<Arc<PageCache>>, req: Request, nex
     let gzip_ok = accepts_gzip(req.headers());
     let validator = req.headers().get(header::IF_NONE_MATCH).cloned();
     let head = req.method() == Method::HEAD;
-    let kept = cache.fresh(&key);
-    let kept = match kept {
-        Some(kept) => kept,
-        None => {
+    let kept = match cache.lookup(&key) {
+        Lookup::Serve(kept) => kept,
+        Lookup::Render(renewing) => {
             let res = next.run(req).await;
             match keepable(res).await {
                 Ok(kept) => cache.keep(key, kept),
-                Err(res) => return res,
+                Err(res) => {
+                    if let Some(old) = renewing {
+                        old.renewing.store(false, Ordering::Release);
+                    }
+                    return res;
+                }
             }
         }
     };
     answer(&kept, validator.as_ref(), gzip_ok, head)
 }
 
+/// What to do for a request: serve a kept page, or render one (renewing a stale copy).
+enum Lookup {
+    Serve(Arc<Kept>),
+    Render(Option<Arc<Kept>>),
+}
+
 impl PageCache {
-    fn fresh(&self, key: &str) -> Option<Arc<Kept>> {
-        let pages = self.pages.lock().ok()?;
-        pages.get(key).filter(|k| k.at.elapsed() < FRESH_FOR).cloned()
+    /// A fresh page is served. When it has gone stale, one request renders it again while the
+    /// others are served the stale copy meanwhile (for at most [`STALE_FOR`]), so a page's
+    /// renewal costs one render, not one per reader waiting at that moment.
+    fn lookup(&self, key: &str) -> Lookup {
+        let Ok(pages) = self.pages.lock() else { return Lookup::Render(None) };
+        let Some(kept) = pages.get(key) else { return Lookup::Render(None) };
+        let age = kept.at.elapsed();
+        if age < FRESH_FOR {
+            return Lookup::Serve(kept.clone());
+        }
+        let first = kept.renewing.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_ok();
+        if !first && age < STALE_FOR {
+            return Lookup::Serve(kept.clone());
+        }
+        Lookup::Render(Some(kept.clone()))
     }
 
     fn keep(&self, key: String, kept: Kept) -> Arc<Kept> {
         let kept = Arc::new(kept);
         if let Ok(mut pages) = self.pages.lock() {
             if pages.len() >= MAX_PAGES {
-                pages.retain(|_, k| k.at.elapsed() < FRESH_FOR);
+                pages.retain(|_, k| k.at.elapsed() < STALE_FOR);
                 if pages.len() >= MAX_PAGES {
                     pages.clear();
                 }
@@ -147,7 +175,7 @@ async fn keepable(res: Response) -> Result<Kept, Response> {
     }
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Cookie"));
     headers.insert(header::ETAG, etag.clone());
-    Ok(Kept { at: Instant::now(), etag, headers, body, gzip })
+    Ok(Kept { at: Instant::now(), renewing: AtomicBool::new(false), etag, headers, body, gzip })
 }
 
 fn answer(kept: &Kept, validator: Option<&HeaderValue>, gzip_ok: bool, head: bool) -> Response {
@@ -191,6 +219,7 @@ mod tests {
     use super::*;
 
     static RENDERS: AtomicUsize = AtomicUsize::new(0);
+    static SLOW_RENDERS: AtomicUsize = AtomicUsize::new(0);
 
     fn app() -> Router {
         let page = || async {
@@ -198,7 +227,12 @@ mod tests {
             ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], format!("<p>render {n}</p>{}", "news ".repeat(400)))
         };
         let own = || async { ([(header::CACHE_CONTROL, "private, no-store")], "yours").into_response() };
+        let slow = || async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            format!("slow {}", SLOW_RENDERS.fetch_add(1, Ordering::SeqCst))
+        };
         Router::new()
+            .route("/slow", get(slow))
             .route("/", get(page))
             .route("/other", get(page))
             .route("/own", get(own))
@@ -245,6 +279,20 @@ mod tests {
         let later = get_with(&app, "/", &[("if-none-match", &etag)]).await;
         assert_eq!(later.status(), StatusCode::OK, "a new render has a new ETag");
         assert_ne!(text(later).await, body);
+    }
+
+    #[tokio::test]
+    async fn a_stale_page_is_rendered_again_once_while_the_others_get_the_stale_copy() {
+        let app = app();
+        let first = text(get_with(&app, "/slow", &[]).await).await;
+        tokio::time::sleep(FRESH_FOR + Duration::from_millis(50)).await;
+        let before = SLOW_RENDERS.load(Ordering::SeqCst);
+        let readers: Vec<_> = (0..10).map(|_| get_with(&app, "/slow", &[])).collect();
+        let pages: Vec<String> =
+            futures::future::join_all(readers.into_iter().map(|r| async { text(r.await).await })).await;
+        assert_eq!(SLOW_RENDERS.load(Ordering::SeqCst) - before, 1, "one render for ten readers");
+        assert_eq!(pages.iter().filter(|p| **p == first).count(), 9, "the others got the stale copy: {pages:?}");
+        assert_ne!(text(get_with(&app, "/slow", &[]).await).await, first, "then the new one");
     }
 
     #[tokio::test]
