@@ -39,7 +39,12 @@ impl Browser {
             .spawn()
             .map_err(|e| format!("could not start chromedriver: {e}"))?;
         let base = format!("http://127.0.0.1:{port}");
-        let mut browser = Self { driver, base, session: String::new(), client: crate::http() };
+        // Starting Chromium and each command can take long on a machine busy with other tests
+        // (CI once needed more than 30 s for a session): a slow browser is not a failed test.
+        #[allow(clippy::disallowed_methods)] // test-only client for talking to chromedriver
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).no_proxy().build();
+        let client = client.map_err(|e| format!("could not make an HTTP client for chromedriver: {e}"))?;
+        let mut browser = Self { driver, base, session: String::new(), client };
         if !crate::wait_until_up(&format!("{}/status", browser.base), Duration::from_secs(20)).await {
             return Err("chromedriver did not start within 20 seconds".to_string());
         }
