@@ -47,13 +47,7 @@ pub fn fingerprint(paragraph: &str) -> Option<Fingerprint> {
     if words.len() < MIN_WORDS {
         return None;
     }
-    // FNV-1a, 64 bits: fixed by its definition, unlike std's hasher.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in words.join(" ").bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    Some(i64::from_ne_bytes(hash.to_ne_bytes()))
+    Some(i64::from_ne_bytes(tidings_text::fnv1a(words.join(" ").as_bytes()).to_ne_bytes()))
 }
 
 /// The distinct fingerprints of an article's plain text (paragraphs apart, as extraction gives).

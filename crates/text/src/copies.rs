@@ -8,8 +8,10 @@
 //! one are found by equality, not by comparing it with every stored text: two texts of
 //! resemblance 0.8 share a band with probability 1 − (1 − 0.8⁴)⁸ ≈ 0.9996, two of 0.3 with 0.06.
 //!
-//! The hashes are written out here (FNV-1a and SplitMix64) rather than taken from a hashing
+//! The hashes are written out (FNV-1a in the crate root, SplitMix64 here) rather than taken from a hashing
 //! crate, because signatures are stored: they must not change when a dependency does.
+
+use crate::{FNV_OFFSET, fnv1a};
 
 /// Words per shingle: long enough that shared phrases of ordinary news ("said in a statement
 /// on") are rare, short enough that an edited copy keeps most of its shingles.
@@ -91,12 +93,6 @@ impl CopySignature {
         }
         Some(Self(values))
     }
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(FNV_OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 const fn splitmix64(x: u64) -> u64 {

@@ -14,6 +14,15 @@ use unicode_segmentation::UnicodeSegmentation;
 pub use copies::{BANDS, COPY_RESEMBLANCE, CopySignature};
 pub use terms::{Occurrence, report_terms};
 
+/// The FNV-1a offset basis: the hash of no bytes.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bits, of `bytes`: fixed by its definition (unlike std's hasher, which may change
+/// between releases), for hashes that are stored or compared across processes and nodes.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
 /// English function words that say nothing about what an article is about.
 const STOP_WORDS: &[&str] = &[
     "a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",

@@ -165,7 +165,8 @@ async fn keepable(res: Response) -> Result<Kept, Response> {
         Ok(gzip) => Bytes::from(gzip),
         Err(_) => Bytes::new(),
     };
-    let etag = HeaderValue::from_str(&format!("\"{:016x}\"", fnv1a(&body))).unwrap_or(HeaderValue::from_static("\"\""));
+    let etag = HeaderValue::from_str(&format!("\"{:016x}\"", tidings_text::fnv1a(&body)))
+        .unwrap_or(HeaderValue::from_static("\"\""));
     let mut headers = parts.headers;
     headers.remove(header::CONTENT_LENGTH);
     // Browsers keep it, but ask each time whether it changed (and get a 304 when it has not);
@@ -200,11 +201,6 @@ fn answer(kept: &Kept, validator: Option<&HeaderValue>, gzip_ok: bool, head: boo
     }
     res.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     res
-}
-
-/// A stable hash of a page, so that every web node gives one page the same `ETag`.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 #[cfg(test)]
