@@ -256,6 +256,35 @@ fn refused(
 }
 
 /// `POST /articles/{id}/comments`.
+/// The refusal of a comment post larger than [`MAX_POST_BYTES`].
+fn too_large() -> WebError {
+    WebError::TooLarge(format!(
+        "The comment was not posted: what was sent is larger than the {} KB a comment may take. \
+         Go back, shorten the comment (at most 5,000 characters) and send it again.",
+        MAX_POST_BYTES / 1024
+    ))
+}
+
+/// Posts this much larger than a comment may be are still read to their end before they are
+/// refused; larger ones are refused at once, unread.
+const READ_BEFORE_REFUSING: usize = 4 * 1024 * 1024;
+
+/// Middleware of the comment route: a post whose declared length is over the limit (but not
+/// absurd) is read to its end, then refused. Refused unread, the rest of it reached a closed
+/// connection, the reader's TCP stack reset it, and the browser showed a broken connection
+/// instead of the page saying what to do.
+pub(crate) async fn refuse_oversized(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(n) if n > MAX_POST_BYTES && n <= READ_BEFORE_REFUSING => {
+            let _ = axum::body::to_bytes(req.into_body(), READ_BEFORE_REFUSING).await;
+            too_large().into_response()
+        }
+        _ => next.run(req).await,
+    }
+}
+
 pub(crate) async fn post(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -266,13 +295,7 @@ pub(crate) async fn post(
     let article = ArticleId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let form = match form {
         Ok(Form(form)) => form,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(WebError::TooLarge(format!(
-                "The comment was not posted: what was sent is larger than the {} KB a comment may take. \
-                 Go back, shorten the comment (at most 5,000 characters) and send it again.",
-                MAX_POST_BYTES / 1024
-            )));
-        }
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
         Err(rejection) => return Err(WebError::BadRequest(rejection.body_text())),
     };
     let article = state.store.article(article).await?;

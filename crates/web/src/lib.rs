@@ -158,7 +158,9 @@ pub fn router(state: AppState) -> Router {
         .route("/articles/{id}", get(pages::article))
         .route(
             "/articles/{id}/comments",
-            post(comments::post).layer(DefaultBodyLimit::max(comment_rules::MAX_POST_BYTES)),
+            post(comments::post)
+                .layer(DefaultBodyLimit::max(comment_rules::MAX_POST_BYTES))
+                .layer(axum::middleware::from_fn(comments::refuse_oversized)),
         )
         .route("/articles/{id}/comments.atom", get(comments::feed))
         .route("/admin/comments", get(moderation::queue).post(moderation::act))
