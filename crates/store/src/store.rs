@@ -104,13 +104,35 @@ macro_rules! outlet_select {
     };
 }
 
-macro_rules! article_select {
+/// An article's columns with its outlet's name (`o`); `article_columns!(listed)` reads it as a
+/// list shows it: no HTML body and only the first [`LISTED_TEXT_CHARS`] characters of the text
+/// (enough for a first line), so a page listing many articles does not read every body.
+macro_rules! article_columns {
     () => {
-        "SELECT a.id, a.outlet_id, o.name AS outlet_name, a.url, a.canonical_url, a.title, a.authors, \
-         a.published_at, a.updated_at, a.fetched_at, a.content_html, a.content_text, a.excerpt, a.lang, \
-         a.extraction, a.extraction_note, a.story_id FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+        article_columns!("a.content_html, a.content_text")
+    };
+    (listed) => {
+        article_columns!("'' AS content_html, substr(a.content_text, 1, 600) AS content_text")
+    };
+    ($body:literal) => {
+        concat!(
+            "a.id, a.outlet_id, o.name AS outlet_name, a.url, a.canonical_url, a.title, a.authors, \
+             a.published_at, a.updated_at, a.fetched_at, ",
+            $body,
+            ", a.excerpt, a.lang, a.extraction, a.extraction_note, a.story_id"
+        )
     };
 }
+
+/// `SELECT` of [`article_columns!`] (with bodies, or `listed`) from articles and their outlets.
+macro_rules! article_select {
+    ($($listed:ident)?) => {
+        concat!("SELECT ", article_columns!($($listed)?), " FROM articles a JOIN outlets o ON o.id = a.outlet_id")
+    };
+}
+
+/// Characters of an article's text that `article_select!(listed)` reads (the `600` in it).
+pub const LISTED_TEXT_CHARS: usize = 600;
 
 macro_rules! story_select {
     () => {

@@ -24,6 +24,9 @@ const FRONT_STORY_WINDOW_HOURS: i64 = 7 * 24;
 const FRONT_STORIES: usize = 12;
 /// Latest articles shown on the front page.
 const FRONT_LATEST: i64 = 30;
+/// Reports listed under a story on the front page and an article page: each outlet's first,
+/// earliest first; the story page lists them all.
+const COVERAGE_SHOWN: usize = 6;
 /// "You may also like" entries.
 const RELATED: usize = 5;
 /// Reports of a story read to find what its page may suggest.
@@ -109,20 +112,23 @@ pub(crate) async fn top_stories(state: &AppState, now: Timestamp) -> Result<Vec<
             now,
         ))
     });
-    let mut top = Vec::new();
-    for story in stories.into_iter().take(FRONT_STORIES) {
-        let articles = state.store.story_articles(story.id).await?;
-        top.push((story, articles));
-    }
-    Ok(top)
+    stories.truncate(FRONT_STORIES);
+    let ids: Vec<StoryId> = stories.iter().map(|s| s.id).collect();
+    let coverage = state.store.story_coverage(&ids, COVERAGE_SHOWN).await?;
+    Ok(stories.into_iter().zip(coverage).map(|(story, (_, articles))| (story, articles)).collect())
 }
 
 pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, WebError> {
     let now = Timestamp::now();
     let mut items: Vec<StoryItem> =
         top_stories(&state, now).await?.iter().map(|(story, articles)| StoryItem::new(story, articles, now)).collect();
-    let mut latest: Vec<ArticleItem> =
-        state.store.latest_articles(FRONT_LATEST).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
+    let mut latest: Vec<ArticleItem> = state
+        .store
+        .list_headlines(&Listing::All, None, FRONT_LATEST)
+        .await?
+        .iter()
+        .map(|a| ArticleItem::new(a, now))
+        .collect();
     count_comments(&state, items.iter_mut().flat_map(|s| s.articles.iter_mut()).chain(latest.iter_mut())).await?;
     let more = latest.len() as i64 == FRONT_LATEST;
     page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest, more })
@@ -161,7 +167,8 @@ pub(crate) async fn article(
     let story = match a.story_id {
         Some(s) => {
             let st = state.store.story(s).await?;
-            let members = state.store.story_articles(s).await?;
+            let coverage = state.store.story_coverage(&[s], COVERAGE_SHOWN).await?;
+            let members = coverage.into_iter().next().map(|(_, m)| m).unwrap_or_default();
             Some(StoryItem::new(&st, &members, now))
         }
         None => None,
@@ -227,7 +234,7 @@ pub(crate) async fn story(
         Ok(story) => story,
         Err(redirect) => return Ok(redirect),
     };
-    let articles = state.store.story_articles(story.id).await?;
+    let articles = state.store.story_headlines(story.id).await?;
     let Some(first) = articles.first() else { return Err(WebError::NotFound) };
     // The first reports say what the story is about; tokenising every member on each view
     // would cost as much as the story is big.
@@ -249,11 +256,8 @@ pub(crate) async fn story(
 /// "You may also like": the most related other stories and articles of the last weeks.
 async fn related_items(state: &AppState, target: &Candidate, now: Timestamp) -> Result<Vec<ArticleItem>, WebError> {
     let pool = state.related.get(&state.store).await?;
-    let mut items = Vec::new();
-    for id in related(target, &pool, RELATED) {
-        items.push(ArticleItem::new(&state.store.article(id).await?, now));
-    }
-    Ok(items)
+    let ids = related(target, &pool, RELATED);
+    Ok(state.store.articles_listed(&ids).await?.iter().map(|a| ArticleItem::new(a, now)).collect())
 }
 
 pub(crate) async fn outlets(State(state): State<AppState>) -> Result<Response, WebError> {
@@ -270,7 +274,13 @@ pub(crate) async fn outlet(
     let id = OutletId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
     let now = Timestamp::now();
     let health = state.store.outlet(id).await?;
-    let articles = state.store.outlet_articles(id, 50).await?.iter().map(|a| ArticleItem::new(a, now)).collect();
+    let articles = state
+        .store
+        .list_headlines(&Listing::Outlet(id), None, 50)
+        .await?
+        .iter()
+        .map(|a| ArticleItem::new(a, now))
+        .collect();
     let repeated_lines = state.store.repeated_lines(id).await?;
     let reader = controls(&state, &headers, Controlled::Outlet(id)).await?;
     page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines, reader })
@@ -298,7 +308,7 @@ async fn list_page(
     query: &PageQuery,
     now: Timestamp,
 ) -> Result<(Vec<ArticleItem>, Option<i64>), WebError> {
-    let mut articles = state.store.list_articles(listing, query.after(), PER_PAGE + 1).await?;
+    let mut articles = state.store.list_headlines(listing, query.after(), PER_PAGE + 1).await?;
     let more = articles.len() as i64 > PER_PAGE;
     articles.truncate(PER_PAGE as usize);
     let mut items: Vec<ArticleItem> = articles.iter().map(|a| ArticleItem::new(a, now)).collect();

@@ -43,6 +43,8 @@ pub(crate) struct StoryItem {
     pub(crate) title: String,
     pub(crate) outlets: usize,
     pub(crate) articles: Vec<ArticleItem>,
+    /// Reports in the story, of which `articles` lists some.
+    pub(crate) reports: i64,
     pub(crate) first_outlet: String,
     pub(crate) time_ago: String,
 }
@@ -55,6 +57,7 @@ impl StoryItem {
             id: story.id.0,
             title: story.title.clone(),
             outlets: story.outlet_count.max(0) as usize,
+            reports: story.article_count,
             first_outlet: first.map(|a| a.outlet_name.clone()).unwrap_or_default(),
             time_ago: ago(story.updated_at.min(now), now),
             articles: items,

@@ -1,5 +1,5 @@
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId};
+use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId, StoryId};
 use tidings_store::{
     COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, CopyPrint, Error, FeedClaim, FetchRecord, HostTurn,
     Listing, NewArticle, NewComment, NewCopy, NewOutlet, Screening, Store, StoredRobots,
@@ -175,6 +175,19 @@ async fn story(store: Store) {
     assert_eq!(store.attach_story(a1, a3, t(16)).await.unwrap(), s);
     let ids: Vec<_> = store.story_articles(s).await.unwrap().into_iter().map(|a| a.id).collect();
     assert_eq!(ids, [a1, a2, a3]);
+    // Lists read no bodies: a story's coverage is each outlet's first report, earliest first.
+    let ids: Vec<_> = store.story_headlines(s).await.unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(ids, [a1, a2, a3]);
+    let coverage = store.story_coverage(&[s, StoryId(s.0 + 1_000)], 6).await.unwrap();
+    let ids: Vec<_> = coverage[0].1.iter().map(|a| a.id).collect();
+    assert_eq!((coverage[0].0, ids), (s, vec![a1, a2]), "wire's second report is not its coverage");
+    assert!(coverage[1].1.is_empty());
+    assert_eq!(store.story_coverage(&[s], 1).await.unwrap()[0].1.len(), 1);
+    let listed = store.articles_listed(&[a3, ArticleId(a3.0 + 1_000), a1]).await.unwrap();
+    assert_eq!(listed.iter().map(|a| a.id).collect::<Vec<_>>(), [a3, a1]);
+    assert_eq!((listed[1].content_html.as_str(), listed[1].content_text.as_str()), ("", "Body ü"));
+    let headlines = store.list_headlines(&Listing::Outlet(wire.outlet.id), None, 10).await.unwrap();
+    assert_eq!(headlines.iter().map(|a| a.id).collect::<Vec<_>>(), [a3, a2]);
     // A story's time is its latest report's, not when it was clustered.
     assert_eq!(store.story(s).await.unwrap().updated_at, t(14));
     assert_eq!(store.recent_stories(t(14), 10).await.unwrap().len(), 1);
