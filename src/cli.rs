@@ -49,6 +49,10 @@ pub(crate) struct Global {
     /// included; entries not reached are fetched in the next round, which comes soon.
     #[arg(long, global = true, env = "TIDINGS_FEED_BUDGET", default_value_t = 120)]
     pub(crate) feed_budget: u64,
+    /// The site's name, in its header and page titles (an admin may change it on /admin/settings,
+    /// which then wins over this default; so do the sign-up and comment settings below).
+    #[arg(long, global = true, env = "TIDINGS_SITE_NAME", default_value = "Tidings")]
+    pub(crate) site_name: String,
     /// Close the sign-up page: only the operator creates accounts (`tidings user add`).
     #[arg(long, global = true, env = "TIDINGS_SIGNUP_CLOSED")]
     pub(crate) signup_closed: bool,

@@ -124,6 +124,7 @@ async fn site(
     let mut state = tidings_web::AppState::new(engine.store().clone())
         .with_engine(engine.clone())
         .with_form_key(site_key(data)?)
+        .with_site_name(&global.site_name)
         .with_signup(!global.signup_closed)
         .with_search(index)
         .with_comment_rules(comment_rules(global))
@@ -134,6 +135,7 @@ async fn site(
     if let Some(token) = &global.metrics_token {
         state = state.with_metrics(token, metrics_render()?);
     }
+    state.load_settings().await.context("the site settings could not be read from the database")?;
     let app = tidings_web::router(state);
     if let Some(b) = banner {
         println!("{b}");

@@ -16,4 +16,5 @@ mod outlet_admin;
 mod readers;
 mod search;
 mod site;
+mod site_settings;
 mod support;

@@ -69,6 +69,7 @@ macro_rules! write_tx {
 }
 
 mod repeated_lines;
+mod settings;
 
 pub use repeated_lines::RepeatedLine;
 
@@ -343,6 +344,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "republished copies",
         include_str!("../migrations/sqlite/0011_copies.sql"),
         include_str!("../migrations/postgres/0011_copies.sql"),
+    ),
+    (
+        13,
+        "site settings",
+        include_str!("../migrations/sqlite/0013_site_settings.sql"),
+        include_str!("../migrations/postgres/0013_site_settings.sql"),
     ),
 ];
 

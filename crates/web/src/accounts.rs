@@ -122,7 +122,7 @@ pub(crate) fn with_form<T: Template>(
 ) -> Result<Response, WebError> {
     let (browser_id, set) = browser(headers, fresh_id);
     let token = state.form_key.issue(&browser_id, form, Timestamp::now().as_second());
-    let mut res = (status, Html(build(token).render()?)).into_response();
+    let mut res = (status, Html(crate::render(state, &build(token))?)).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     if let Some(set) = set {
         res.headers_mut().append(header::SET_COOKIE, set);
@@ -169,7 +169,7 @@ async fn log_in(state: &AppState, headers: &HeaderMap, user_id: i64) -> Result<R
 }
 
 pub(crate) async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
-    let signup_open = state.signup_open;
+    let signup_open = state.settings.get(&state.store).await?.signup_open;
     with_form(&state, &headers, "login", StatusCode::OK, |token| LoginPage {
         token,
         name: String::new(),
@@ -184,8 +184,8 @@ pub(crate) async fn login(
     headers: HeaderMap,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, WebError> {
+    let signup_open = state.settings.get(&state.store).await?.signup_open;
     let again = |state: &AppState, status: StatusCode, error: String, name: String| {
-        let signup_open = state.signup_open;
         with_form(state, &headers, "login", status, |token| LoginPage { token, name, error: Some(error), signup_open })
     };
     if let Err(refused) = check_post(&state.form_key, &headers, &form.token, "login", Timestamp::now().as_second(), 0) {
@@ -246,7 +246,7 @@ pub(crate) async fn check_login(state: &AppState, name: &str, password: &str, ip
 }
 
 pub(crate) async fn signup_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
-    let open = state.signup_open;
+    let open = state.settings.get(&state.store).await?.signup_open;
     with_form(&state, &headers, "signup", StatusCode::OK, |token| SignupPage {
         open,
         token,
@@ -260,7 +260,7 @@ pub(crate) async fn signup(
     headers: HeaderMap,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, WebError> {
-    let open = state.signup_open;
+    let open = state.settings.get(&state.store).await?.signup_open;
     let again = |state: &AppState, status: StatusCode, error: String, name: String| {
         with_form(state, &headers, "signup", status, |token| SignupPage { open, token, name, error: Some(error) })
     };

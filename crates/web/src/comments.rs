@@ -247,7 +247,7 @@ fn refused(
 ) -> Result<Response, WebError> {
     let (form, set) = issue(state, headers, CommentFormView { error: Some(message), ..form })?;
     let page = RefusedPage { title: "Your comment was not posted".to_string(), form };
-    let mut res = (status, Html(page.render()?)).into_response();
+    let mut res = (status, Html(crate::render(state, &page)?)).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(set) = set {
         res.headers_mut().append(header::SET_COOKIE, set);
@@ -311,7 +311,8 @@ pub(crate) async fn post(
         parent: form.parent.parse::<i64>().ok().map(|p| (p, "the comment".to_string())),
         ..Default::default()
     };
-    let rules = &state.comment_rules;
+    let settings = state.settings.get(&state.store).await?;
+    let rules = &settings.comments;
     let name = form_name(article.id, &form.nonce);
     if let Err(why) = check_post(&state.form_key, &headers, &form.token, &name, now.as_second(), rules.min_fill_secs) {
         let status = match why {

@@ -25,6 +25,7 @@ mod readers;
 mod related_pool;
 pub mod search;
 mod server;
+mod settings;
 mod views;
 
 use axum::Router;
@@ -46,6 +47,13 @@ pub use server::{ServerLimits, serve};
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
      form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Renders a page of ours with the site's settings in force (its name, in `site_name.html`).
+pub(crate) fn render(state: &AppState, page: &impl askama::Template) -> Result<String, askama::Error> {
+    let settings = state.settings.current(&state.store);
+    let name: &dyn std::any::Any = &settings.name;
+    page.render_with_values(&("site", name))
+}
+
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -54,10 +62,9 @@ pub struct AppState {
     related: related_pool::RelatedPool,
     worker: Option<WorkerWatch>,
     form_key: tidings_accounts::FormKey,
-    signup_open: bool,
+    settings: settings::Settings,
     logins: accounts::LoginLimiter,
     search: Option<tidings_search::SearchIndex>,
-    comment_rules: CommentRules,
     comment_limits: limiter::WindowLimiter,
     api: api::ApiLimits,
     metrics: Option<metrics::MetricsAccess>,
@@ -76,11 +83,14 @@ impl AppState {
             related: related_pool::RelatedPool::default(),
             worker: None,
             form_key: tidings_accounts::FormKey::new(key),
-            signup_open: true,
+            settings: settings::Settings::new(settings::SiteSettings {
+                name: "Tidings".to_string(),
+                signup_open: true,
+                comments: CommentRules::default(),
+            }),
             logins: accounts::LoginLimiter::default(),
             search: None,
             comment_limits: limiter::WindowLimiter::new(CommentRules::default().window),
-            comment_rules: CommentRules::default(),
             api: api::ApiLimits::default(),
             metrics: None,
             engine: None,
@@ -91,7 +101,7 @@ impl AppState {
     #[must_use]
     pub fn with_comment_rules(mut self, rules: CommentRules) -> Self {
         self.comment_limits = limiter::WindowLimiter::new(rules.window);
-        self.comment_rules = rules;
+        self.settings = settings::Settings::new(settings::SiteSettings { comments: rules, ..self.settings.defaults() });
         self
     }
 
@@ -105,7 +115,23 @@ impl AppState {
     /// The same, with reader sign-up open or closed.
     #[must_use]
     pub fn with_signup(mut self, open: bool) -> Self {
-        self.signup_open = open;
+        self.settings =
+            settings::Settings::new(settings::SiteSettings { signup_open: open, ..self.settings.defaults() });
+        self
+    }
+
+    /// Reads the settings an admin saved (see [`AppState::with_site_name`]), so that the first
+    /// page after a start already follows them.
+    pub async fn load_settings(&self) -> Result<(), tidings_store::Error> {
+        self.settings.load(&self.store).await
+    }
+
+    /// The same, with this name for the site until an operator saves another on
+    /// `/admin/settings`.
+    #[must_use]
+    pub fn with_site_name(mut self, name: &str) -> Self {
+        self.settings =
+            settings::Settings::new(settings::SiteSettings { name: name.to_string(), ..self.settings.defaults() });
         self
     }
 
@@ -168,6 +194,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/outlets", get(outlet_admin::list).post(outlet_admin::act))
         .route("/admin/outlets.opml", get(outlet_admin::export))
         .route("/admin/categories", get(outlet_admin::categories).post(outlet_admin::rename_category))
+        .route("/admin/settings", get(settings::page).post(settings::save))
         .route("/admin/outlets/add", post(outlet_admin::add))
         .route(
             "/admin/outlets/import",

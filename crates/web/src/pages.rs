@@ -89,8 +89,8 @@ struct OutletPage {
     reader: Option<ReaderControls>,
 }
 
-fn page(t: &impl Template) -> Result<Response, WebError> {
-    Ok(Html(t.render()?).into_response())
+fn page(state: &AppState, t: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(crate::render(state, t)?).into_response())
 }
 
 /// Breadth of coverage, discounted by age: a story five outlets covered this morning beats one
@@ -131,7 +131,7 @@ pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, Web
         .collect();
     count_comments(&state, items.iter_mut().flat_map(|s| s.articles.iter_mut()).chain(latest.iter_mut())).await?;
     let more = latest.len() as i64 == FRONT_LATEST;
-    page(&FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest, more })
+    page(&state, &FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest, more })
 }
 
 /// Fills in the number of published comments of each article listed.
@@ -179,24 +179,27 @@ pub(crate) async fn article(
     let (comments, set_cookie) = comments::section(&state, &headers, &a, reply).await?;
     let copies = state.store.copies_of(&[a.id]).await?;
     let first_publisher = copies.first().filter(|c| c.time < a.shown_time()).map(CopyCredit::new);
-    let mut res = page(&ArticlePage {
-        title: a.title.clone(),
-        outlet: a.outlet_name.clone(),
-        outlet_id: a.outlet_id.0,
-        url: a.url.clone(),
-        authors: a.authors.join(", "),
-        time_iso: a.shown_time().to_string(),
-        time_human: human_time(a.shown_time()),
-        note: extraction_note(&a),
-        content_html: a.content_html.clone(),
-        lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
-        story,
-        copies: copies.iter().map(CopyCredit::new).collect(),
-        first_publisher,
-        related,
-        comments,
-        reader: controls(&state, &headers, Controlled::Article(a.id)).await?,
-    })?;
+    let mut res = page(
+        &state,
+        &ArticlePage {
+            title: a.title.clone(),
+            outlet: a.outlet_name.clone(),
+            outlet_id: a.outlet_id.0,
+            url: a.url.clone(),
+            authors: a.authors.join(", "),
+            time_iso: a.shown_time().to_string(),
+            time_human: human_time(a.shown_time()),
+            note: extraction_note(&a),
+            content_html: a.content_html.clone(),
+            lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
+            story,
+            copies: copies.iter().map(CopyCredit::new).collect(),
+            first_publisher,
+            related,
+            comments,
+            reader: controls(&state, &headers, Controlled::Article(a.id)).await?,
+        },
+    )?;
     // The page holds a form token for this browser, and maybe its own comments awaiting
     // moderation: no shared cache may keep it.
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
@@ -245,12 +248,15 @@ pub(crate) async fn story(
     let reader = controls(&state, &headers, Controlled::Story(story.id)).await?;
     let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
     let copies = state.store.copies_of(&ids).await?;
-    page(&StoryPage {
-        story: StoryItem::new(&story, &articles, now),
-        timeline: timeline(&articles, &copies, now),
-        related,
-        reader,
-    })
+    page(
+        &state,
+        &StoryPage {
+            story: StoryItem::new(&story, &articles, now),
+            timeline: timeline(&articles, &copies, now),
+            related,
+            reader,
+        },
+    )
 }
 
 /// "You may also like": the most related other stories and articles of the last weeks.
@@ -263,7 +269,7 @@ async fn related_items(state: &AppState, target: &Candidate, now: Timestamp) -> 
 pub(crate) async fn outlets(State(state): State<AppState>) -> Result<Response, WebError> {
     let now = Timestamp::now();
     let outlets = state.store.outlets().await?.iter().map(|h| OutletRow::new(h, now)).collect();
-    page(&OutletsPage { outlets })
+    page(&state, &OutletsPage { outlets })
 }
 
 pub(crate) async fn outlet(
@@ -283,7 +289,7 @@ pub(crate) async fn outlet(
         .collect();
     let repeated_lines = state.store.repeated_lines(id).await?;
     let reader = controls(&state, &headers, Controlled::Outlet(id)).await?;
-    page(&OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines, reader })
+    page(&state, &OutletPage { outlet: OutletRow::new(&health, now), articles, repeated_lines, reader })
 }
 
 /// Articles on a page of "latest" or of a category.
@@ -337,18 +343,21 @@ pub(crate) async fn latest(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let (articles, next) = list_page(&state, &Listing::All, &query, Timestamp::now()).await?;
-    page(&ListingPage {
-        title: "Latest articles".to_string(),
-        here: "/latest".to_string(),
-        feed: None,
-        intro: "Every article from every outlet, newest first.".to_string(),
-        continued: query.after().is_some(),
-        articles,
-        next,
-        empty: "No articles yet. An operator adds outlets with tidings add URL or tidings import feeds.opml; \
+    page(
+        &state,
+        &ListingPage {
+            title: "Latest articles".to_string(),
+            here: "/latest".to_string(),
+            feed: None,
+            intro: "Every article from every outlet, newest first.".to_string(),
+            continued: query.after().is_some(),
+            articles,
+            next,
+            empty: "No articles yet. An operator adds outlets with tidings add URL or tidings import feeds.opml; \
                 their articles appear here after the next fetch."
-            .to_string(),
-    })
+                .to_string(),
+        },
+    )
 }
 
 #[derive(Template)]
@@ -386,7 +395,7 @@ pub(crate) fn category_path(name: &str) -> String {
 
 /// `/categories`: the categories outlets are in.
 pub(crate) async fn categories(State(state): State<AppState>) -> Result<Response, WebError> {
-    page(&CategoriesPage { categories: CategoryRow::all(&state).await? })
+    page(&state, &CategoriesPage { categories: CategoryRow::all(&state).await? })
 }
 
 /// `/categories/{name}`: the articles of the outlets in a category, newest first.
@@ -400,20 +409,23 @@ pub(crate) async fn category(
     };
     let (articles, next) = list_page(&state, &Listing::Category(name.clone()), &query, Timestamp::now()).await?;
     let here = category_path(&name);
-    page(&ListingPage {
-        intro: format!(
-            "Articles from the {} outlet{} in this category, newest first.",
-            known.outlets,
-            if known.outlets == 1 { "" } else { "s" }
-        ),
-        feed: Some(format!("{here}/feed.atom")),
-        title: name,
-        here,
-        continued: query.after().is_some(),
-        articles,
-        next,
-        empty: "No articles from this category's outlets yet: they appear after their next fetch.".to_string(),
-    })
+    page(
+        &state,
+        &ListingPage {
+            intro: format!(
+                "Articles from the {} outlet{} in this category, newest first.",
+                known.outlets,
+                if known.outlets == 1 { "" } else { "s" }
+            ),
+            feed: Some(format!("{here}/feed.atom")),
+            title: name,
+            here,
+            continued: query.after().is_some(),
+            articles,
+            next,
+            empty: "No articles from this category's outlets yet: they appear after their next fetch.".to_string(),
+        },
+    )
 }
 
 pub(crate) async fn not_found() -> WebError {

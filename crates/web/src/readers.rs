@@ -226,7 +226,7 @@ async fn tokens_page(
         new_token,
         message,
     };
-    let mut res = (status, Html(page.render()?)).into_response();
+    let mut res = (status, Html(crate::render(state, &page)?)).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     if let Some(set) = set {
         res.headers_mut().append(header::SET_COOKIE, set);

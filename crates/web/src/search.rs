@@ -223,7 +223,7 @@ pub(crate) async fn page(
             },
         },
     };
-    Ok((status, axum::response::Html(view.render()?)).into_response())
+    Ok((status, axum::response::Html(crate::render(&state, &view)?)).into_response())
 }
 
 /// `/search.atom`: the newest matches of a search as an Atom feed, one entry per story.

@@ -35,6 +35,7 @@ const TABLES: &[&str] = &[
     "api_tokens",
     "host_turns",
     "robots_files",
+    "site_settings",
 ];
 
 /// Rows written to the target per transaction.

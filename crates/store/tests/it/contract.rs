@@ -321,8 +321,17 @@ async fn story(store: Store) {
     crate::readers::readers_story(&store).await;
     copies(&store, &herald, &wire).await;
 
+    // Site settings: a value replaces the one of its name.
+    assert!(store.site_settings().await.unwrap().is_empty());
+    store.set_site_settings(&[("site_name", "Harbour News".into()), ("signup_open", "true".into())]).await.unwrap();
+    store.set_site_settings(&[("signup_open", "false".into())]).await.unwrap();
+    assert_eq!(
+        store.site_settings().await.unwrap(),
+        [("signup_open".to_string(), "false".to_string()), ("site_name".to_string(), "Harbour News".to_string())]
+    );
+
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
-    assert_eq!(store.schema_version().await.unwrap(), 11);
+    assert_eq!(store.schema_version().await.unwrap(), 13);
     store.ping().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
