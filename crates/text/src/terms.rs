@@ -25,16 +25,21 @@ pub enum Occurrence {
 /// written. Stop words and one-letter words are left out. The `&str` is only valid for the call.
 pub fn report_terms(title: &str, body: &str, max_body_words: usize, mut each: impl FnMut(&str, Occurrence)) {
     let mut buf = String::new();
-    for (word, _) in words(title) {
+    let mut title_words = words(title).peekable();
+    while let Some((word, _)) = title_words.next() {
         if let Some(kind) = normalise(word, &mut buf) {
+            if kind == Occurrence::Number {
+                scale_by_next_word(&mut buf, &mut title_words);
+            }
             each(&buf, if kind == Occurrence::Number { kind } else { Occurrence::Title });
         }
     }
-    for (n, (word, starts_sentence)) in words(body).enumerate() {
-        if n >= max_body_words {
-            break;
-        }
+    let mut body_words = words(body).take(max_body_words).peekable();
+    while let Some((word, starts_sentence)) = body_words.next() {
         let Some(kind) = normalise(word, &mut buf) else { continue };
+        if kind == Occurrence::Number {
+            scale_by_next_word(&mut buf, &mut body_words);
+        }
         // Days and months are capitalised but name no one: every event has a Saturday.
         let capital = word.chars().next().is_some_and(char::is_uppercase) && !is_calendar_word(&buf);
         let kind = match kind {
@@ -168,8 +173,16 @@ fn normalise(word: &str, buf: &mut String) -> Option<Occurrence> {
         }
     }
     if digits {
-        // "5.1", "284", "1,250": kept whole, thousands separators dropped.
+        // "5.1", "284", "1,250": kept whole, thousands separators dropped; "6K" and "44million"
+        // written out ("6000", "44000000").
         buf.retain(|c| c != ',');
+        let digits_end = buf.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(buf.len());
+        if let Some(factor) = scale_factor(&buf[digits_end..], true)
+            && buf[..digits_end].parse::<f64>().is_ok()
+        {
+            buf.truncate(digits_end);
+            write_scaled(buf, factor);
+        }
         return Some(Occurrence::Number);
     }
     if let Some(stem) = buf.strip_suffix("'s") {
@@ -180,6 +193,36 @@ fn normalise(word: &str, buf: &mut String) -> Option<Occurrence> {
     }
     stem_plural(buf);
     Some(Occurrence::Lower)
+}
+
+/// What a scale word or suffix multiplies the number before it by. The one-letter suffixes
+/// ("6K", "£3m", "$5B") only count written onto the number, where they mean nothing else.
+fn scale_factor(word: &str, attached: bool) -> Option<f64> {
+    const WORDS: [(&str, f64); 6] =
+        [("thousand", 1e3), ("million", 1e6), ("mn", 1e6), ("billion", 1e9), ("bn", 1e9), ("trillion", 1e12)];
+    const SUFFIXES: [(&str, f64); 3] = [("k", 1e3), ("m", 1e6), ("b", 1e9)];
+    let known = |list: &[(&str, f64)]| list.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|(_, f)| *f);
+    known(&WORDS).or_else(|| if attached { known(&SUFFIXES) } else { None })
+}
+
+/// Folds a scale word after the number in `buf` into it ("6 million", "$5 billion"), consuming
+/// the word: outlets write one amount as "$6,000", "$6K" and "6 thousand dollars".
+fn scale_by_next_word<'a>(buf: &mut String, rest: &mut std::iter::Peekable<impl Iterator<Item = (&'a str, bool)>>) {
+    let plain = buf.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let Some(factor) = rest.peek().filter(|_| plain).and_then(|(next, _)| scale_factor(next, false)) else { return };
+    rest.next();
+    write_scaled(buf, factor);
+}
+
+/// Rewrites the number in `buf` multiplied by `factor`, as a whole number ("1.5" × 10⁶ is
+/// "1500000"); left as written when it is not a plain number or too large to write whole.
+fn write_scaled(buf: &mut String, factor: f64) {
+    let Ok(value) = buf.parse::<f64>() else { return };
+    let scaled = (value * factor).round();
+    if scaled < 1e18 {
+        buf.clear();
+        buf.push_str(&(scaled as u64).to_string());
+    }
 }
 
 /// Folds plain English plurals onto the singular ("schoolgirls", "bodies"), leaving words that
@@ -234,7 +277,21 @@ mod tests {
         let got = terms("Quake of 5.1 strikes", "It cost $1,250 and 284 billion");
         let numbers: Vec<&str> =
             got.iter().filter(|(_, k)| *k == Occurrence::Number).map(|(w, _)| w.as_str()).collect();
-        assert_eq!(numbers, ["5.1", "1250", "284"]);
+        assert_eq!(numbers, ["5.1", "1250", "284000000000"]);
+    }
+
+    #[test]
+    fn one_amount_written_in_different_ways_is_one_number() {
+        let got = terms("Bitcoin falls below $6K", "It fell under $6,000, then 6000, then 6 thousand dollars.");
+        let numbers: Vec<&str> =
+            got.iter().filter(|(_, k)| *k == Occurrence::Number).map(|(w, _)| w.as_str()).collect();
+        assert_eq!(numbers, ["6000", "6000", "6000", "6000"]);
+        let got = terms("Goldman takes $5B hit", "A $5 billion charge, or 5bn, and 1.5 million users; 44million Brits");
+        let numbers: Vec<&str> =
+            got.iter().filter(|(_, k)| *k == Occurrence::Number).map(|(w, _)| w.as_str()).collect();
+        assert_eq!(numbers, ["5000000000", "5000000000", "5000000000", "1500000", "44000000"]);
+        let words: Vec<&str> = got.iter().map(|(w, _)| w.as_str()).collect();
+        assert!(!words.contains(&"billion") && !words.contains(&"million"), "{words:?}");
     }
 
     #[test]
