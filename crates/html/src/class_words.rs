@@ -4,7 +4,8 @@
 //! "comment"…) before it scores the page. Some classes contain the word without naming chrome:
 //! `no-sidebar` or `has-sidebar` on the wrapper of a whole article describe the layout, and a
 //! heading's own class (`header-anchor-post`) styles the heading. Those class tokens are taken
-//! out before Readability reads the page; ids and every other token stay.
+//! out before Readability reads the page; ids and every other token stay. So are a review's
+//! product widgets, which Readability weighs as chrome for the word "widget".
 
 use dom_query::Document;
 
@@ -45,24 +46,49 @@ const UNLIKELY: &[&str] = &[
     "yom-remote",
 ];
 
+/// Readability weighs every class with "widget" in it as chrome, but a review's product widgets
+/// (the verdict, pros and cons of each product) are the article; such tokens are taken out.
+const CONTENT_WIDGET: &str = "product-widget";
+
 /// Words that, beside a chrome word in one class token, say the element is not that chrome.
 const LAYOUT_WORDS: &[&str] = &["no", "without", "has", "with", "hide", "hidden", "disable", "disabled", "none", "off"];
 
-/// True when `token` holds one of the unlikely words: one pass over its bytes with a first-byte
-/// check, where a `contains` per word set up a searcher per word for every class attribute.
+/// The first two bytes of the unlikely words, one bit per pair.
+const UNLIKELY_PAIRS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < UNLIKELY.len() {
+        let w = UNLIKELY[i].as_bytes();
+        let pair = (w[0] as usize) << 8 | w[1] as usize;
+        bits[pair / 64] |= 1 << (pair % 64);
+        i += 1;
+    }
+    bits
+};
+
+/// True when `token` holds one of the unlikely words: one pass over its bytes, comparing words
+/// only where two bytes open one of them (a first-byte check matched most letters of every
+/// class attribute of the page, and this was a twentieth of extraction's time).
 fn contains_unlikely(token: &str) -> bool {
     let bytes = token.as_bytes();
-    (0..bytes.len())
-        .any(|i| UNLIKELY.iter().any(|w| w.as_bytes()[0] == bytes[i] && bytes[i..].starts_with(w.as_bytes())))
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        let pair = (pair[0] as usize) << 8 | pair[1] as usize;
+        UNLIKELY_PAIRS[pair / 64] & (1 << (pair % 64)) != 0
+            && UNLIKELY.iter().any(|w| bytes[i..].starts_with(w.as_bytes()))
+    })
 }
 
 /// Takes out of the page the class tokens that contain a chrome word without naming chrome:
-/// every such token of a heading, and tokens such as `no-sidebar` anywhere.
+/// every such token of a heading, tokens such as `no-sidebar` anywhere, and product widgets.
 pub(crate) fn disarm(doc: &Document) {
     for node in doc.select("[class]").nodes() {
         let Some(class) = node.attr("class") else { continue };
-        let has_upper = class.bytes().any(|b| b.is_ascii_uppercase());
-        if !(if has_upper { contains_unlikely(&class.to_ascii_lowercase()) } else { contains_unlikely(&class) }) {
+        let lower = if class.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(class.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(class.as_ref())
+        };
+        if !(contains_unlikely(&lower) || lower.contains(CONTENT_WIDGET)) {
             continue;
         }
         let heading = is_named(node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
@@ -73,7 +99,7 @@ pub(crate) fn disarm(doc: &Document) {
             .filter(|token| {
                 let lower = token.to_ascii_lowercase();
                 if !contains_unlikely(&lower) {
-                    return true;
+                    return !lower.contains(CONTENT_WIDGET);
                 }
                 !heading && !lower.split(['-', '_']).any(|part| LAYOUT_WORDS.contains(&part))
             })

@@ -126,36 +126,80 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 /// Plain text of a parsed fragment, paragraphs apart (see [`html_to_text`]). A table row is one
-/// line with its cells separated by " | "; figures (their captions) are left out.
+/// line with its cells separated by " | "; figures (their captions) are left out. Text outside
+/// any paragraph (site builders write `<h2>`s and lines between `<br>`s straight into one
+/// container) is a paragraph of its own, cut where a block element begins or ends.
 pub(crate) fn text_of(root: &dom_query::Selection<'_>) -> String {
-    let blocks = root.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, tr, dt, dd");
     let mut paragraphs: Vec<String> = Vec::new();
-    for node in blocks.nodes() {
-        // Skip blocks nested in another block we already take (a <p> inside a <blockquote>).
-        if node
-            .ancestors_it(None)
-            .any(|a| is_named(&a, &["p", "li", "blockquote", "figure", "figcaption", "tr", "pre", "dd"]))
-        {
-            continue;
-        }
-        let text = if is_named(node, &["tr"]) {
-            node.children_it(false)
-                .filter(|c| c.is_element())
-                .map(|c| fold(&text_without_captions(&c)))
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        } else {
-            fold(&text_without_captions(node))
-        };
-        if !text.is_empty() {
-            paragraphs.push(text);
-        }
+    let mut loose = String::new();
+    for node in root.nodes() {
+        collect_text(node, mixes_text(node), &mut paragraphs, &mut loose);
     }
+    push_folded(&mut paragraphs, &mut loose);
     if paragraphs.is_empty() {
         return fold(&root.text());
     }
     paragraphs.join("\n\n")
+}
+
+/// Elements whose text is one paragraph.
+const PARAGRAPHS: &[&str] = &["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "dt", "dd"];
+/// Elements that sit inside a line of text rather than starting one.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// True when text written straight into `node` is article text: the element also holds
+/// paragraphs or line breaks, so its loose lines are paragraphs between them. Loose text alone
+/// in an element is a label ("Advert", "Contributor") or a box beside the article (a bio).
+fn mixes_text(node: &dom_query::NodeRef<'_>) -> bool {
+    node.children_it(false).any(|c| is_named(&c, PARAGRAPHS) || is_named(&c, &["br"]))
+}
+
+/// Adds the paragraphs under `node` in document order; `loose` gathers text outside paragraphs,
+/// taken only when `keep_loose`.
+fn collect_text(node: &dom_query::NodeRef<'_>, keep_loose: bool, paragraphs: &mut Vec<String>, loose: &mut String) {
+    for child in node.children_it(false) {
+        if child.is_text() {
+            if keep_loose {
+                loose.push_str(&child.text());
+            }
+        } else if !child.is_element() || is_named(&child, &["figure", "figcaption"]) {
+            continue;
+        } else if is_named(&child, PARAGRAPHS) {
+            push_folded(paragraphs, loose);
+            let text = if is_named(&child, &["tr"]) {
+                child
+                    .children_it(false)
+                    .filter(|c| c.is_element())
+                    .map(|c| fold(&text_without_captions(&c)))
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            } else {
+                fold(&text_without_captions(&child))
+            };
+            if !text.is_empty() {
+                paragraphs.push(text);
+            }
+        } else if is_named(&child, INLINE) {
+            collect_text(&child, keep_loose, paragraphs, loose);
+        } else {
+            push_folded(paragraphs, loose);
+            collect_text(&child, mixes_text(&child), paragraphs, loose);
+            push_folded(paragraphs, loose);
+        }
+    }
+}
+
+/// Moves the text gathered in `loose` to `paragraphs` as one paragraph, if it has any words.
+fn push_folded(paragraphs: &mut Vec<String>, loose: &mut String) {
+    let text = fold(loose);
+    if !text.is_empty() {
+        paragraphs.push(text);
+    }
+    loose.clear();
 }
 
 /// The text under `node`, leaving out figures and captions inside it.
