@@ -3,7 +3,7 @@
 //!
 //! Reads through `tidings-store`, relates through `tidings-cluster`; holds no SQL and opens no
 //! outbound connections of its own: the operator's pages find and follow feeds through
-//! `tidings-engine`, whose fetches go through `tidings-fetch`.
+//! `tidings-engine`, and the image proxy fetches outlets' images, both through `tidings-fetch`.
 
 mod accounts;
 mod api;
@@ -15,6 +15,7 @@ mod error;
 mod feeds;
 mod forms;
 mod health;
+mod images;
 mod limiter;
 mod metrics;
 mod moderation;
@@ -38,6 +39,7 @@ pub use api::{ApiLimits, DEFAULT_REQUESTS_PER_MINUTE};
 pub use comment_rules::CommentRules;
 pub use error::WebError;
 pub use health::WorkerWatch;
+pub use images::{ImageCacheConfig, ImageProxy, MAX_IMAGE_BYTES};
 pub use metrics::{RenderMetrics, metrics_router};
 pub use server::{ServerLimits, serve};
 
@@ -62,6 +64,7 @@ pub struct AppState {
     api: api::ApiLimits,
     metrics: Option<metrics::MetricsAccess>,
     engine: Option<tidings_engine::Engine>,
+    images: Option<images::ImageProxy>,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             api: api::ApiLimits::default(),
             metrics: None,
             engine: None,
+            images: None,
         }
     }
 
@@ -134,6 +138,13 @@ impl AppState {
     #[must_use]
     pub fn with_engine(mut self, engine: tidings_engine::Engine) -> Self {
         self.engine = Some(engine);
+        self
+    }
+
+    /// The same, showing articles' images through `proxy` (without, pages show none).
+    #[must_use]
+    pub fn with_images(mut self, proxy: images::ImageProxy) -> Self {
+        self.images = Some(proxy);
         self
     }
 
@@ -197,6 +208,8 @@ pub fn router(state: AppState) -> Router {
         .route("/reader/outlets/{id}", post(readers::outlet))
         .route("/reader/stories/{id}", post(readers::story))
         .layer(axum::middleware::from_fn_with_state(std::sync::Arc::default(), page_cache::serve))
+        // Images are cached by browsers and on disk, not with the shared pages in memory.
+        .route("/images/{signature}/{width}", get(images::serve))
         .merge(api::routes(state.clone()))
         .fallback(pages::not_found)
         .with_state(state)
