@@ -45,6 +45,12 @@ pub(crate) struct Global {
     /// Seconds between two requests to the same host (politeness; robots.txt may ask for more).
     #[arg(long, global = true, env = "TIDINGS_HOST_DELAY", default_value_t = 1.0)]
     pub(crate) host_delay: f64,
+    /// Folder of the image proxy's resized images (default: `images` in the data folder).
+    #[arg(long, global = true, env = "TIDINGS_IMAGE_CACHE")]
+    pub(crate) image_cache: Option<PathBuf>,
+    /// Megabytes the image folder may take; the oldest images are removed past it.
+    #[arg(long, global = true, env = "TIDINGS_IMAGE_CACHE_MB", default_value_t = 1024)]
+    pub(crate) image_cache_mb: u64,
     /// Seconds one outlet may take in one round, its article pages and the waits for its hosts
     /// included; entries not reached are fetched in the next round, which comes soon.
     #[arg(long, global = true, env = "TIDINGS_FEED_BUDGET", default_value_t = 120)]

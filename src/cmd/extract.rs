@@ -46,7 +46,7 @@ fn record<'a>(id: &'a str, result: &'a Result<tidings_html::ExtractedArticle, St
             lang: a.lang.as_deref(),
             site_name: a.site_name.as_deref(),
             canonical_url: a.canonical_url.as_deref(),
-            lead_image: a.lead_image.as_deref(),
+            lead_image: a.lead_image.as_ref().map(|i| i.url.as_str()),
             text: &a.text,
             html: &a.html,
             warnings: &a.warnings,

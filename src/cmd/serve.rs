@@ -128,7 +128,8 @@ async fn site(
         .with_signup(!global.signup_closed)
         .with_search(index)
         .with_comment_rules(comment_rules(global))
-        .with_api_limits(tidings_web::ApiLimits::new(global.api_requests_per_minute));
+        .with_api_limits(tidings_web::ApiLimits::new(global.api_requests_per_minute))
+        .with_images(image_proxy(global, data)?);
     if let Some(watch) = worker {
         state = state.with_worker(watch);
     }
@@ -147,6 +148,23 @@ async fn site(
     })
     .await
     .context("the web server stopped")
+}
+
+/// The image proxy: its own fetcher (images are capped at 10 MiB and wait only a short
+/// moment for a host's turn: a reader is waiting) and its folder.
+fn image_proxy(global: &Global, data: &Path) -> anyhow::Result<tidings_web::ImageProxy> {
+    let fetcher = tidings_fetch::Fetcher::new(tidings_fetch::FetchConfig {
+        max_body_bytes: tidings_web::MAX_IMAGE_BYTES,
+        total_timeout: std::time::Duration::from_secs(global.fetch_timeout.clamp(1, 15)),
+        min_host_delay: std::time::Duration::from_millis(100),
+        max_wait: std::time::Duration::from_secs(10),
+        ..super::fetch_config(global)
+    })?;
+    let cache = tidings_web::ImageCacheConfig {
+        dir: global.image_cache.clone().unwrap_or_else(|| data.join("images")),
+        max_bytes: global.image_cache_mb.saturating_mul(1024 * 1024),
+    };
+    Ok(tidings_web::ImageProxy::new(fetcher, cache))
 }
 
 /// The comment limits the operator chose.

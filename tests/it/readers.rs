@@ -36,6 +36,7 @@ fn article(outlet: &tidings_store::OutletHealth, n: usize, title: &str, at: Time
         extraction: ExtractionStatus::FeedOnly,
         extraction_note: None,
         copy_print: None,
+        lead_image: None,
     }
 }
 

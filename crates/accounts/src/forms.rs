@@ -79,7 +79,32 @@ impl FormKey {
         }
         Ok(issued_at)
     }
+
+    fn address_mac(&self, address: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!());
+        mac.update(b"image address\n");
+        mac.update(address.as_bytes());
+        mac
+    }
+
+    /// The signature pages give the image proxy with `address`, so that it fetches only the
+    /// addresses this site put in its own pages and is no open proxy: 128 bits of
+    /// HMAC-SHA256, base64url.
+    pub fn sign_address(&self, address: &str) -> String {
+        let tag = self.address_mac(address).finalize().into_bytes();
+        B64.encode(&tag[..ADDRESS_TAG_BYTES])
+    }
+
+    /// Whether `signature` is this key's for `address` (compared in constant time).
+    pub fn check_address(&self, address: &str, signature: &str) -> bool {
+        B64.decode(signature).is_ok_and(|tag| {
+            tag.len() == ADDRESS_TAG_BYTES && self.address_mac(address).verify_truncated_left(&tag).is_ok()
+        })
+    }
 }
+
+/// Bytes of an image address's signature.
+const ADDRESS_TAG_BYTES: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -103,5 +128,18 @@ mod tests {
         for junk in ["", ".", "x.y", "1000.", "1000.!!!"] {
             assert_eq!(key.check(junk, "browser-a", "login", 1_010, 0, 3_600), Err(FormRefusal::Invalid), "{junk}");
         }
+    }
+
+    #[test]
+    fn an_image_address_signature_is_good_only_for_its_address_and_key() {
+        let key = FormKey::new([9; 32]);
+        let signature = key.sign_address("https://cdn.example/a.jpg");
+        assert_eq!(signature.len(), 22);
+        assert!(key.check_address("https://cdn.example/a.jpg", &signature));
+        assert!(!key.check_address("https://cdn.example/b.jpg", &signature));
+        assert!(!FormKey::new([8; 32]).check_address("https://cdn.example/a.jpg", &signature));
+        let short = &signature[..4];
+        assert!(!key.check_address("https://cdn.example/a.jpg", short), "a cut signature is refused");
+        assert!(!key.check_address("https://cdn.example/a.jpg", ""));
     }
 }

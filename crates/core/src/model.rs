@@ -189,6 +189,20 @@ pub struct Article {
     pub extraction_note: Option<String>,
     /// The story it belongs to, if any.
     pub story_id: Option<StoryId>,
+    /// The picture the outlet chose to lead the article with, when its page declares one.
+    pub lead_image: Option<LeadImage>,
+}
+
+/// A page's lead image (OpenGraph, Twitter card or JSON-LD `image`): where it is and the size
+/// the page declares for it, when it declares one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeadImage {
+    /// Absolute http(s) address of the image.
+    pub url: String,
+    /// Declared width in pixels.
+    pub width: Option<u32>,
+    /// Declared height in pixels.
+    pub height: Option<u32>,
 }
 
 impl Article {

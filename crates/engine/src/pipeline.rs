@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ArticleId, ExtractionStatus, FeedId, Outlet, canonical_url, excerpt};
+use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, Outlet, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{CopyPrint, FeedClaim, FetchRecord, NewArticle, NewCopy, OutletHealth};
@@ -483,6 +483,12 @@ impl Engine {
             extraction: ExtractionStatus::FeedOnly,
             extraction_note: None,
             copy_print: None,
+            // An image the entry carries stands in until the page declares its own.
+            lead_image: item
+                .enclosures
+                .iter()
+                .find(|e| e.media_type.as_deref().is_some_and(|t| t.starts_with("image/")))
+                .map(|e| LeadImage { url: e.url.clone(), width: None, height: None }),
         };
         if h.outlet.full_text {
             let page = match deadline {
@@ -520,6 +526,7 @@ impl Engine {
                     article.published_at = article.published_at.or(page.published.map(|p| p.at));
                     article.updated_at = article.updated_at.or(page.updated.map(|p| p.at));
                     article.lang = page.lang;
+                    article.lead_image = page.lead_image.or(article.lead_image);
                 }
                 Err(PageError::OutOfTime) => return Ok(Err(NotStored::OutOfTime)),
                 Err(PageError::Failed(reason)) => {

@@ -171,6 +171,9 @@ pub enum Purpose {
     Article,
     /// A page fetched to discover feeds.
     Discovery,
+    /// An image an article shows, fetched on the reader's behalf as the browser showing the
+    /// page would have: without robots.txt or its Crawl-delay.
+    Image,
 }
 
 /// One request.
@@ -366,7 +369,7 @@ impl Fetcher {
             let out_of_time = || Error::OutOfTime { url: url.to_string() };
             let mut turn = self
                 .gate
-                .wait_turn(&url, req.purpose != Purpose::Feed, self.config.max_wait)
+                .wait_turn(&url, matches!(req.purpose, Purpose::Article | Purpose::Discovery), self.config.max_wait)
                 .await
                 .ok_or_else(out_of_time)?;
             let shared = self.take_shared_turn(&url).await?;

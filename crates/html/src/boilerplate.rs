@@ -1,14 +1,15 @@
 //! The second pass over an extracted article: what Readability keeps but readers do not want.
 //! Media, photo credits, bylines and time stamps, breadcrumbs, "related" and "read more" link
-//! lists, calls to action and copyright lines. Figures keep their captions in the HTML (the
-//! images themselves are not kept; see ARCHITECTURE.md); the plain text leaves captions out.
+//! lists, calls to action and copyright lines. Images stay (a `<picture>` as its `<img>`, a
+//! lazy-loaded one with the address it would load), and so do figures that hold one or a
+//! caption; the plain text leaves captions out, and images carry no text.
 
 use dom_query::{Document, NodeRef};
 
 use crate::sanitize::{fold, is_named};
 
 /// Elements that are never article text once the body is found.
-const MEDIA: &str = "picture, img, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
+const MEDIA: &str = "source, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
 
 /// Class or id words of caption, credit and similar blocks inside an article body.
 /// Each was measured on the shared dev set; all of them only ever remove small blocks.
@@ -134,6 +135,7 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
     let images = doc.select("img").length();
     let videos = doc.select("video, iframe").length();
     doc.select(MEDIA).remove();
+    keep_images(&doc);
     for figure in doc.select("figure").nodes() {
         if figure.descendants_it().any(|d| is_named(&d, &["table"])) {
             // A table in a figure (WordPress block tables) is article content, not an image.
@@ -144,7 +146,8 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
             continue;
         }
         let captioned = figure.descendants_it().any(|d| is_named(&d, &["figcaption"]));
-        if !captioned || capped_text(figure, 0).is_some() {
+        let pictured = figure.descendants_it().any(|d| is_named(&d, &["img"]));
+        if !pictured && (!captioned || capped_text(figure, 0).is_some()) {
             figure.remove_from_parent();
         }
     }
@@ -158,6 +161,9 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
         .nodes()
         .iter()
         .filter(|n| !is_named(n, &["figure", "figcaption"]))
+        // An image, or an element holding only images, has no text to clean: "image" and
+        // "photo" hints name the picture itself.
+        .filter(|n| !(is_named(n, &["img"]) || (capped_text(n, 0).is_some() && has_image(n))))
         .filter_map(|n| {
             let hint = ["class", "id"].iter().find_map(|attr| {
                 let value = n.attr(attr)?;
@@ -210,6 +216,34 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
     Cleaned { html: root.inner_html().to_string(), text, link_share, byline, images, videos }
+}
+
+/// Readies the body's images for the sanitizer: a `<picture>` becomes its `<img>`, and a
+/// lazy-loaded image gets the address its script would have loaded (`data-src` and the like)
+/// when its own `src` is missing or a placeholder.
+fn keep_images(doc: &Document) {
+    for picture in doc.select("picture").nodes() {
+        if let Some(child) = picture.first_child() {
+            child.unwrap_node();
+        } else {
+            picture.remove_from_parent();
+        }
+    }
+    for img in doc.select("img").nodes() {
+        let placeholder = img.attr("src").is_none_or(|s| s.trim().is_empty() || s.trim_start().starts_with("data:"));
+        if placeholder
+            && let Some(lazy) = ["data-src", "data-lazy-src", "data-original", "data-url"]
+                .iter()
+                .find_map(|a| img.attr(a).filter(|v| !v.trim().is_empty()))
+        {
+            img.set_attr("src", &lazy);
+        }
+    }
+}
+
+/// Whether an image is under `n`.
+fn has_image(n: &NodeRef<'_>) -> bool {
+    n.descendants_it().any(|d| is_named(&d, &["img"]))
 }
 
 /// Why a block is page furniture.

@@ -39,8 +39,9 @@ pub struct ExtractedArticle {
     pub site_name: Option<String>,
     /// Canonical URL the page declares.
     pub canonical_url: Option<String>,
-    /// Lead image URL.
-    pub lead_image: Option<String>,
+    /// The lead image the page declares (OpenGraph, Twitter card, JSON-LD), with its declared
+    /// size.
+    pub lead_image: Option<tidings_core::LeadImage>,
     /// Plain text, paragraphs separated by blank lines.
     pub text: String,
     /// Sanitized HTML of the body.
@@ -50,7 +51,7 @@ pub struct ExtractedArticle {
     /// Share of the text that sits inside links (1.0: a page of links, not an article).
     #[serde(skip)]
     pub link_share: f64,
-    /// Images in the body Readability found (not kept; see ARCHITECTURE.md).
+    /// Images in the body Readability found.
     #[serde(skip)]
     pub images: usize,
     /// Videos and embedded players in that body.
@@ -300,7 +301,10 @@ pub fn extract_article_with(
         lang: article.lang.filter(|l| !l.is_empty()),
         site_name,
         canonical_url: meta.canonical_url,
-        lead_image: article.image,
+        lead_image: meta.lead_image.or_else(|| {
+            let url = tidings_core::web_link(url.join(article.image.as_deref()?).ok()?.as_str())?;
+            Some(tidings_core::LeadImage { url, width: None, height: None })
+        }),
         text,
         html,
         warnings,
@@ -390,6 +394,8 @@ mod tests {
         site_name: Option<String>,
         canonical_url: Option<String>,
         lead_image: Option<String>,
+        /// "WIDTHxHEIGHT" as declared.
+        lead_image_size: Option<String>,
         #[serde(default)]
         html_contains: Vec<String>,
         #[serde(default)]
@@ -430,7 +436,9 @@ mod tests {
             check("lang", a.lang.clone(), &e.lang);
             check("site_name", a.site_name.clone(), &e.site_name);
             check("canonical_url", a.canonical_url.clone(), &e.canonical_url);
-            check("lead_image", a.lead_image.clone(), &e.lead_image);
+            check("lead_image", a.lead_image.as_ref().map(|i| i.url.clone()), &e.lead_image);
+            let size = |i: &tidings_core::LeadImage| format!("{}x{}", i.width.unwrap_or(0), i.height.unwrap_or(0));
+            check("lead_image_size", a.lead_image.as_ref().map(size), &e.lead_image_size);
             for s in &e.html_contains {
                 if !a.html.contains(s.as_str()) {
                     failures.push(format!("{name}: html lacks {s:?}:\n{}", a.html));

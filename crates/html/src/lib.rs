@@ -10,6 +10,8 @@ mod charset;
 mod class_words;
 mod comment;
 mod extract;
+mod images;
+mod lead_image;
 mod limits;
 mod metadata;
 mod mojibake;
@@ -22,6 +24,7 @@ mod streamed;
 pub use charset::decode_html;
 pub use comment::render_comment;
 pub use extract::{ExtractedArticle, NotAnArticle, check_selector, extract_article, extract_article_with};
+pub use images::{ImageTag, image_sources, rewrite_images};
 pub use metadata::PageTime;
 pub use repeated::{
     Fingerprint, RepeatRule, WithoutRepeats, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines,

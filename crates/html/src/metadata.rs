@@ -281,6 +281,8 @@ pub(crate) struct PageMeta {
     datelines: Vec<(String, jiff::civil::Date)>,
     /// The publication time declared for sharing (`article:published_time`).
     shared_published: Option<PageTime>,
+    /// The lead image the page declares (OpenGraph, Twitter card, JSON-LD).
+    pub(crate) lead_image: Option<tidings_core::LeadImage>,
 }
 
 impl PageMeta {
@@ -330,6 +332,7 @@ impl PageMeta {
             canonical_url,
             site_name,
             shown_date,
+            lead_image: crate::lead_image::declared(|attr, key| scan.meta(attr, key), &scan.json_ld, url),
             shared_published: scan.meta_time(SHARED_PUBLISHED_METAS),
             datelines: scan
                 .datelines

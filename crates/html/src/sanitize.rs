@@ -7,8 +7,9 @@ use url::Url;
 
 use crate::limits::bounded_fragment;
 
-/// Tags kept in stored article HTML. Images and media are left out on purpose: showing them
-/// would make readers' browsers request third-party hosts, which the site never does.
+/// Tags kept in stored article HTML. Images are kept with their outlet's address, which pages
+/// never show a browser: the site points each at its own image proxy (`images.rs`). Other media
+/// (video, audio, frames) are left out: they would make readers' browsers request other hosts.
 const ALLOWED_TAGS: &[&str] = &[
     "a",
     "abbr",
@@ -32,6 +33,7 @@ const ALLOWED_TAGS: &[&str] = &[
     "h6",
     "hr",
     "i",
+    "img",
     "ins",
     "kbd",
     "li",
@@ -58,7 +60,9 @@ const ALLOWED_TAGS: &[&str] = &[
 ];
 
 /// Returns `html` with only safe tags and attributes, links made absolute against `base` and
-/// marked `rel="noopener noreferrer"`. Sanitizing sanitized HTML changes nothing. HTML past the
+/// marked `rel="noopener noreferrer"`; images keep an absolute http(s) `src`, `alt`, `width`
+/// and `height` (never a `srcset`), and tracking pixels go. Sanitizing sanitized HTML changes
+/// nothing. HTML past the
 /// limits every parse keeps to (`limits.rs`) is cut, or read as its text alone.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     clean(html, base, ARTICLE_LINK_REL)
@@ -90,7 +94,7 @@ fn clean(html: &str, base: Option<&Url>, rel: &'static str) -> String {
             None => builder.url_relative(UrlRelative::Deny),
         };
         builder.link_rel(Some(rel));
-        builder.clean(&html).to_string()
+        crate::images::drop_unusable(&builder.clean(&html).to_string())
     })
 }
 
@@ -103,6 +107,7 @@ fn policy() -> Builder<'static> {
         .tag_attributes(
             [
                 ("a", ["href", "title"].into_iter().collect()),
+                ("img", ["src", "alt", "width", "height"].into_iter().collect()),
                 ("td", ["colspan", "rowspan"].into_iter().collect()),
                 ("th", ["colspan", "rowspan", "scope"].into_iter().collect()),
                 ("time", ["datetime"].into_iter().collect()),
@@ -247,6 +252,23 @@ mod tests {
         assert!(out.contains(r#"href="https://news.example/b""#), "{out}");
         assert!(out.contains(r#"rel="noopener noreferrer""#), "{out}");
         assert!(!out.contains("javascript"), "{out}");
+    }
+
+    #[test]
+    fn images_keep_an_absolute_web_source_and_lose_pixels_and_srcset() {
+        let out = sanitize_html(
+            r#"<figure><img src="../p.jpg" srcset="https://cdn.example/p-2x.jpg 2x" alt="The quay" width="800" height="600" onerror="x()" style="a"><figcaption>The quay</figcaption></figure>
+               <img src="data:image/png;base64,AAAA" alt="d"><img src="javascript:alert(1)"><img src="https://t.example/p.gif" width="1" height="1">"#,
+            Some(&base()),
+        );
+        assert!(
+            out.contains(r#"<img src="https://news.example/p.jpg" alt="The quay" width="800" height="600">"#),
+            "{out}"
+        );
+        for gone in ["srcset", "data:", "javascript", "t.example", "onerror", "style"] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        assert_eq!(sanitize_html(&out, Some(&base())), out);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Row types and their mapping onto core types, written once for both backends.
 
 use jiff::Timestamp;
-use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId};
+use tidings_core::{Article, ArticleId, ExtractionStatus, Feed, FeedId, LeadImage, Outlet, OutletId, Story, StoryId};
 
 /// Implements `sqlx::FromRow` for any backend whose rows decode `i64` and `String`.
 macro_rules! row {
@@ -40,6 +40,7 @@ row!(
         authors: String, published_at: Option<i64>, updated_at: Option<i64>, fetched_at: i64,
         content_html: String, content_text: String, excerpt: String, lang: Option<String>,
         extraction: String, extraction_note: Option<String>, story_id: Option<i64>,
+        lead_image_url: Option<String>, lead_image_width: Option<i64>, lead_image_height: Option<i64>,
     }
 );
 
@@ -133,6 +134,11 @@ impl From<ArticleRow> for Article {
             extraction: ExtractionStatus::from_stored(&r.extraction),
             extraction_note: r.extraction_note,
             story_id: r.story_id.map(StoryId),
+            lead_image: r.lead_image_url.map(|url| LeadImage {
+                url,
+                width: r.lead_image_width.and_then(|w| u32::try_from(w).ok()),
+                height: r.lead_image_height.and_then(|h| u32::try_from(h).ok()),
+            }),
         }
     }
 }

@@ -9,8 +9,8 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tidings_core::{
-    Article, ArticleId, ExtractionStatus, Feed, FeedId, Outlet, OutletId, Story, StoryId, storable_text as text,
-    web_link,
+    Article, ArticleId, ExtractionStatus, Feed, FeedId, LeadImage, Outlet, OutletId, Story, StoryId,
+    storable_text as text, web_link,
 };
 
 use crate::rows::{ArticleRow, BriefRow, OutletFeedRow, StoryRow, join_authors, micros};
@@ -120,7 +120,8 @@ macro_rules! article_columns {
             "a.id, a.outlet_id, o.name AS outlet_name, a.url, a.canonical_url, a.title, a.authors, \
              a.published_at, a.updated_at, a.fetched_at, ",
             $body,
-            ", a.excerpt, a.lang, a.extraction, a.extraction_note, a.story_id"
+            ", a.excerpt, a.lang, a.extraction, a.extraction_note, a.story_id, \
+             a.lead_image_url, a.lead_image_width, a.lead_image_height"
         )
     };
 }
@@ -252,6 +253,8 @@ pub struct NewArticle {
     /// Its text's MinHash signature, by which later copies of it are found (`None` for a text
     /// too short to tell copies by).
     pub copy_print: Option<CopyPrint>,
+    /// The lead image its page declares (kept only when its address is http(s)).
+    pub lead_image: Option<LeadImage>,
 }
 
 /// What clustering needs of a stored article.
@@ -344,6 +347,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "republished copies",
         include_str!("../migrations/sqlite/0011_copies.sql"),
         include_str!("../migrations/postgres/0011_copies.sql"),
+    ),
+    (
+        12,
+        "lead images",
+        include_str!("../migrations/sqlite/0012_lead_images.sql"),
+        include_str!("../migrations/postgres/0012_lead_images.sql"),
     ),
     (
         13,
@@ -788,12 +797,13 @@ impl Store {
     pub async fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
         let url = web_address(&a.url, "article")?;
         let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
+        let lead_image = a.lead_image.as_ref().and_then(|i| Some(LeadImage { url: web_link(&i.url)?, ..i.clone() }));
         let id: Option<(i64,)> = write_tx!(self, |tx| {
             let id: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO articles (outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, \
                  updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note, \
-                 copy_signature) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+                 copy_signature, lead_image_url, lead_image_width, lead_image_height) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(a.outlet_id.0)
@@ -814,6 +824,9 @@ impl Store {
             .bind(a.extraction.as_str())
             .bind(a.extraction_note.as_deref().map(text))
             .bind(a.copy_print.as_ref().map(|p| p.signature.as_str()))
+            .bind(lead_image.as_ref().map(|i| i.url.as_str()))
+            .bind(lead_image.as_ref().and_then(|i| i.width).map(i64::from))
+            .bind(lead_image.as_ref().and_then(|i| i.height).map(i64::from))
             .fetch_optional(&mut *tx)
             .await?;
             if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {

@@ -3,6 +3,7 @@
 
 mod browser;
 mod hostile;
+pub mod images;
 
 use std::net::SocketAddr;
 use std::time::Duration;

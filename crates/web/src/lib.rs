@@ -3,7 +3,7 @@
 //!
 //! Reads through `tidings-store`, relates through `tidings-cluster`; holds no SQL and opens no
 //! outbound connections of its own: the operator's pages find and follow feeds through
-//! `tidings-engine`, whose fetches go through `tidings-fetch`.
+//! `tidings-engine`, and the image proxy fetches outlets' images, both through `tidings-fetch`.
 
 mod accounts;
 mod api;
@@ -15,6 +15,7 @@ mod error;
 mod feeds;
 mod forms;
 mod health;
+mod images;
 mod limiter;
 mod metrics;
 mod moderation;
@@ -39,6 +40,7 @@ pub use api::{ApiLimits, DEFAULT_REQUESTS_PER_MINUTE};
 pub use comment_rules::CommentRules;
 pub use error::WebError;
 pub use health::WorkerWatch;
+pub use images::{ImageCacheConfig, ImageProxy, MAX_IMAGE_BYTES};
 pub use metrics::{RenderMetrics, metrics_router};
 pub use server::{ServerLimits, serve};
 
@@ -69,6 +71,7 @@ pub struct AppState {
     api: api::ApiLimits,
     metrics: Option<metrics::MetricsAccess>,
     engine: Option<tidings_engine::Engine>,
+    images: Option<images::ImageProxy>,
 }
 
 impl AppState {
@@ -94,6 +97,7 @@ impl AppState {
             api: api::ApiLimits::default(),
             metrics: None,
             engine: None,
+            images: None,
         }
     }
 
@@ -163,6 +167,13 @@ impl AppState {
         self
     }
 
+    /// The same, showing articles' images through `proxy` (without, pages show none).
+    #[must_use]
+    pub fn with_images(mut self, proxy: images::ImageProxy) -> Self {
+        self.images = Some(proxy);
+        self
+    }
+
     /// The same, with the fetching worker of this process watched by `/healthz`.
     #[must_use]
     pub fn with_worker(mut self, watch: WorkerWatch) -> Self {
@@ -224,6 +235,8 @@ pub fn router(state: AppState) -> Router {
         .route("/reader/outlets/{id}", post(readers::outlet))
         .route("/reader/stories/{id}", post(readers::story))
         .layer(axum::middleware::from_fn_with_state(std::sync::Arc::default(), page_cache::serve))
+        // Images are cached by browsers and on disk, not with the shared pages in memory.
+        .route("/images/{signature}/{width}", get(images::serve))
         .merge(api::routes(state.clone()))
         .fallback(pages::not_found)
         .with_state(state)

@@ -53,6 +53,8 @@ struct ArticlePage {
     time_iso: String,
     time_human: String,
     note: Option<String>,
+    /// The lead image above the text, through our image proxy.
+    lead_html: Option<String>,
     content_html: String,
     lang: String,
     story: Option<StoryItem>,
@@ -69,6 +71,8 @@ struct ArticlePage {
 #[template(path = "story.html")]
 struct StoryPage {
     story: StoryItem,
+    /// The first report's lead image (of those that have one), through our image proxy.
+    picture_html: Option<String>,
     timeline: Vec<TimelineEntry>,
     related: Vec<ArticleItem>,
     reader: Option<ReaderControls>,
@@ -190,7 +194,8 @@ pub(crate) async fn article(
             time_iso: a.shown_time().to_string(),
             time_human: human_time(a.shown_time()),
             note: extraction_note(&a),
-            content_html: a.content_html.clone(),
+            lead_html: crate::images::lead_picture(&state, a.lead_image.as_ref(), &a.content_html),
+            content_html: crate::images::article_html(&state, &a.content_html),
             lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
             story,
             copies: copies.iter().map(CopyCredit::new).collect(),
@@ -252,6 +257,7 @@ pub(crate) async fn story(
         &state,
         &StoryPage {
             story: StoryItem::new(&story, &articles, now),
+            picture_html: articles.iter().find_map(|a| crate::images::thumbnail(&state, a.lead_image.as_ref())),
             timeline: timeline(&articles, &copies, now),
             related,
             reader,

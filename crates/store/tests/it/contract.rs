@@ -1,8 +1,8 @@
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ArticleId, ExtractionStatus, FeedId, OutletId, StoryId};
+use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, OutletId, StoryId};
 use tidings_store::{
     COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, CopyPrint, Error, FeedClaim, FetchRecord, HostTurn,
-    Listing, NewArticle, NewComment, NewCopy, NewOutlet, Screening, Store, StoredRobots,
+    Listing, NewArticle, NewComment, NewCopy, NewOutlet, RowValue, Screening, Store, StoredRobots,
 };
 
 fn t(hours: i64) -> Timestamp {
@@ -37,6 +37,7 @@ fn article(outlet: OutletId, feed: FeedId, n: u32, hours: i64, title: &str) -> N
         extraction: ExtractionStatus::Extracted,
         extraction_note: None,
         copy_print: None,
+        lead_image: None,
     }
 }
 
@@ -320,6 +321,7 @@ async fn story(store: Store) {
     comments(&store, a1, a2, ada.id).await;
     crate::readers::readers_story(&store).await;
     copies(&store, &herald, &wire).await;
+    lead_images(&store, &herald).await;
 
     // Site settings: a value replaces the one of its name.
     assert!(store.site_settings().await.unwrap().is_empty());
@@ -450,7 +452,7 @@ async fn contract_sqlite() {
     story(Store::connect(&url).await.unwrap()).await;
     // Reopening keeps everything and migrates nothing twice.
     let reopened = Store::connect(&url).await.unwrap();
-    assert_eq!(reopened.counts().await.unwrap(), (3, 7, 1));
+    assert_eq!(reopened.counts().await.unwrap(), (3, 9, 1));
 }
 
 /// Several workers sharing one database: each feed of a round goes to one of them, and a crashed
@@ -656,4 +658,32 @@ async fn copies(store: &Store, herald: &tidings_store::OutletHealth, wire: &tidi
     assert_eq!(credits.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["Ferry back (2)", "Ferry back (1)"]);
     assert_eq!((credits[0].outlet_name.as_str(), credits[0].time), ("wire", t(19)));
     assert!(store.copies_of(&[]).await.unwrap().is_empty());
+}
+
+/// An article's lead image is kept with its declared size, read back with the article and
+/// carried by export; one that is not an http(s) address is not kept.
+async fn lead_images(store: &Store, herald: &tidings_store::OutletHealth) {
+    let mut pictured = article(herald.outlet.id, herald.feed.id, 50, 21, "Quay reopens");
+    let lead = LeadImage { url: "https://cdn.herald.example/quay.jpg".into(), width: Some(1200), height: Some(675) };
+    pictured.lead_image = Some(lead.clone());
+    let id = store.insert_article(&pictured).await.unwrap().unwrap();
+    assert_eq!(store.article(id).await.unwrap().lead_image, Some(lead));
+    let mut hostile = article(herald.outlet.id, herald.feed.id, 51, 21, "Quay closes");
+    hostile.lead_image = Some(LeadImage { url: "javascript:alert(1)".into(), width: None, height: None });
+    let id = store.insert_article(&hostile).await.unwrap().unwrap();
+    assert_eq!(store.article(id).await.unwrap().lead_image, None);
+    let mut exported = Vec::new();
+    store
+        .export_rows(&mut |row| {
+            if row.table == "articles" {
+                exported.extend(row.values.into_iter().filter(|(column, _)| column.starts_with("lead_image")));
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert!(
+        exported.contains(&("lead_image_url".into(), RowValue::Text("https://cdn.herald.example/quay.jpg".into())))
+    );
+    assert!(exported.contains(&("lead_image_width".into(), RowValue::Integer(1200))));
 }

@@ -819,6 +819,7 @@ mod tests {
                 extraction: ExtractionStatus::FeedOnly,
                 extraction_note: None,
                 story_id: None,
+                lead_image: None,
             },
             read: false,
             starred: true,

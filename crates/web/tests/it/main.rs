@@ -10,6 +10,7 @@ use tidings_store::{NewArticle, NewOutlet, Store};
 use tower::ServiceExt;
 
 mod comments;
+mod images;
 
 pub(crate) fn article(outlet: OutletId, feed: FeedId, n: u32, at: Timestamp) -> NewArticle {
     NewArticle {
@@ -30,6 +31,7 @@ pub(crate) fn article(outlet: OutletId, feed: FeedId, n: u32, at: Timestamp) -> 
         extraction: ExtractionStatus::Extracted,
         extraction_note: None,
         copy_print: None,
+        lead_image: None,
     }
 }
 
