@@ -226,7 +226,7 @@ fn done(message: &str) -> Response {
 }
 
 /// Back to `page`, saying what was done.
-fn back_to(page: &str, message: &str) -> Response {
+pub(crate) fn back_to(page: &str, message: &str) -> Response {
     let query = url::form_urlencoded::Serializer::new(String::new()).append_pair("done", message).finish();
     Redirect::to(&format!("{page}?{query}")).into_response()
 }

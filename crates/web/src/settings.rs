@@ -7,10 +7,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::{Form, response::IntoResponse};
 use serde::Deserialize;
 use tidings_store::Store;
 
@@ -247,10 +247,7 @@ pub(crate) async fn save(
     match form.read(&current) {
         Ok(s) => {
             state.settings.save(&state.store, &s).await?;
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("done", "The settings are saved.")
-                .finish();
-            Ok(axum::response::Redirect::to(&format!("/admin/settings?{query}")).into_response())
+            Ok(crate::outlet_admin::back_to("/admin/settings", "The settings are saved."))
         }
         Err(error) => {
             let s = (*current).clone();
