@@ -149,11 +149,27 @@ impl Store {
     }
 
     /// Waits for the turn to make clustering decisions (see [`StoryTurn`]).
+    ///
+    /// Safe to cancel at any point (a feed's budget running out stops a worker waiting here):
+    /// the connection is the turn's before the lock is asked for, so a wait given up closes it
+    /// instead of returning it to the pool. The lock is only ever tried, never waited for on
+    /// the server, so a closed connection never goes on to take it: a blocking
+    /// `pg_advisory_lock` given up this way was taken later by the server all the same, on a
+    /// pooled connection nobody would unlock, and every worker's clustering stopped.
     pub async fn story_turn(&self) -> Result<StoryTurn> {
         let Backend::Postgres(pg) = &self.backend else { return Ok(StoryTurn { held: None }) };
-        let mut conn = pg.acquire().await?;
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(STORY_LOCK).execute(&mut *conn).await?;
-        Ok(StoryTurn { held: Some(conn) })
+        let mut turn = StoryTurn { held: Some(pg.acquire().await?) };
+        let mut pause = std::time::Duration::from_millis(1);
+        while let Some(conn) = turn.held.as_mut() {
+            let (taken,): (bool,) =
+                sqlx::query_as("SELECT pg_try_advisory_lock($1)").bind(STORY_LOCK).fetch_one(&mut **conn).await?;
+            if taken {
+                break;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_millis(20));
+        }
+        Ok(turn)
     }
 
     /// Records that clustering placed `article` now, after every article placed before; returns

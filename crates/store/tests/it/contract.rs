@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, OutletId, StoryId};
 use tidings_store::{
@@ -518,6 +520,20 @@ async fn leases(a: Store, b: Store) {
     }))
     .await;
     assert_eq!(race.iter().filter(|r| **r == HostTurn::Taken).count(), 1, "{race:?}");
+
+    // The clustering turn: a worker that gives up waiting for it (its feed's budget ran out)
+    // leaves nothing holding it once the holder ends; with a lock waited for on the server, the
+    // server went on to grant it to a connection back in the giver-up's pool, and every
+    // worker's clustering stopped for good.
+    let held = a.story_turn().await.unwrap();
+    let waited = tokio::time::timeout(Duration::from_millis(200), b.story_turn()).await;
+    if b.backend_name() == "postgres" {
+        assert!(waited.is_err(), "a second worker took the turn while the first held it");
+    }
+    held.end().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let next = tokio::time::timeout(Duration::from_secs(10), a.story_turn()).await;
+    next.expect("the turn is held by a wait that was given up").unwrap().end().await.unwrap();
 
     // robots.txt found by one worker serves the others until it expires.
     let origin = "news.example:";
