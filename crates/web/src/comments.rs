@@ -191,22 +191,21 @@ fn now_secs() -> i64 {
 pub(crate) async fn section(
     state: &AppState,
     headers: &HeaderMap,
-    article: &Article,
+    article: ArticleId,
     reply: Option<i64>,
 ) -> Result<(CommentsSection, Option<HeaderValue>), WebError> {
     let poster = crate::forms::browser_id(headers).map(session_key);
-    let comments = state.store.article_comments(article.id, poster.as_deref()).await?;
+    let comments = state.store.article_comments(article, poster.as_deref()).await?;
     let count = comments.iter().filter(|c| c.status == CommentStatus::Approved).count();
     let viewer = viewer(state, headers).await?;
     let parent = match reply {
-        Some(id) => parent_of(state, &comments, &viewer, article.id, id).await?,
+        Some(id) => parent_of(state, &comments, &viewer, article, id).await?,
         None => None,
     };
     let (name, email, website) = remembered(headers).unwrap_or_default();
     let remember = !name.is_empty() || !email.is_empty();
     let name = if name.is_empty() { viewer.map(|v| v.user.name).unwrap_or_default() } else { name };
-    let form =
-        CommentFormView { article_id: article.id.0, name, email, website, remember, parent, ..Default::default() };
+    let form = CommentFormView { article_id: article.0, name, email, website, remember, parent, ..Default::default() };
     let (form, set) = issue(state, headers, form)?;
     Ok((CommentsSection { count, items: threaded(&comments), form }, set))
 }

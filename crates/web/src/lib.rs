@@ -27,6 +27,7 @@ mod related_pool;
 pub mod search;
 mod server;
 mod settings;
+mod snapshots;
 mod views;
 
 use axum::Router;
@@ -62,6 +63,8 @@ pub struct AppState {
     /// The database.
     pub store: Store,
     related: related_pool::RelatedPool,
+    article_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::ArticleId, pages::ArticleShared>>,
+    story_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::StoryId, pages::StoryShared>>,
     worker: Option<WorkerWatch>,
     form_key: tidings_accounts::FormKey,
     settings: settings::Settings,
@@ -84,6 +87,8 @@ impl AppState {
         Self {
             store,
             related: related_pool::RelatedPool::default(),
+            article_parts: std::sync::Arc::default(),
+            story_parts: std::sync::Arc::default(),
             worker: None,
             form_key: tidings_accounts::FormKey::new(key),
             settings: settings::Settings::new(settings::SiteSettings {

@@ -42,9 +42,10 @@ struct FrontPage {
     more: bool,
 }
 
-#[derive(Template)]
-#[template(path = "article.html")]
-struct ArticlePage {
+/// What an article's page shows every reader alike (kept for a second: [`crate::snapshots`]).
+#[derive(Debug)]
+pub(crate) struct ArticleShared {
+    id: ArticleId,
     title: String,
     outlet: String,
     outlet_id: i64,
@@ -63,18 +64,32 @@ struct ArticlePage {
     /// The outlet that published this text first, when it is not this article's.
     first_publisher: Option<CopyCredit>,
     related: Vec<ArticleItem>,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage<'a> {
+    a: &'a ArticleShared,
+    related: &'a [ArticleItem],
     comments: CommentsSection,
     reader: Option<ReaderControls>,
 }
 
-#[derive(Template)]
-#[template(path = "story.html")]
-struct StoryPage {
+/// What a story's page shows every reader alike.
+#[derive(Debug)]
+pub(crate) struct StoryShared {
     story: StoryItem,
     /// The first report's lead image (of those that have one), through our image proxy.
     picture_html: Option<String>,
     timeline: Vec<TimelineEntry>,
     related: Vec<ArticleItem>,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage<'a> {
+    s: &'a StoryShared,
+    related: &'a [ArticleItem],
     reader: Option<ReaderControls>,
 }
 
@@ -165,9 +180,25 @@ pub(crate) async fn article(
     Query(query): Query<ArticleQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
+    let id = ArticleId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
+    let a = state.article_parts.get(id, || article_shared(&state, id)).await?;
+    let reply = query.reply.and_then(|r| r.parse::<i64>().ok());
+    let (comments, set_cookie) = comments::section(&state, &headers, a.id, reply).await?;
+    let reader = controls(&state, &headers, Controlled::Article(a.id)).await?;
+    let mut res = page(&state, &ArticlePage { a: &a, related: &a.related, comments, reader })?;
+    // The page holds a form token for this browser, and maybe its own comments awaiting
+    // moderation: no shared cache may keep it.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    if let Some(set) = set_cookie {
+        res.headers_mut().append(header::SET_COOKIE, set);
+    }
+    Ok(res)
+}
+
+/// Reads what article `id`'s page shows every reader.
+async fn article_shared(state: &AppState, id: ArticleId) -> Result<ArticleShared, WebError> {
     let now = Timestamp::now();
-    let a = state.store.article(ArticleId(id)).await?;
+    let a = state.store.article(id).await?;
     let story = match a.story_id {
         Some(s) => {
             let st = state.store.story(s).await?;
@@ -178,40 +209,27 @@ pub(crate) async fn article(
         None => None,
     };
     let target = Candidate::new(a.id, a.outlet_id, a.story_id, a.shown_time(), &a.title, &a.content_text);
-    let related = related_items(&state, &target, now).await?;
-    let reply = query.reply.and_then(|r| r.parse::<i64>().ok());
-    let (comments, set_cookie) = comments::section(&state, &headers, &a, reply).await?;
+    let related = related_items(state, &target, now).await?;
     let copies = state.store.copies_of(&[a.id]).await?;
     let first_publisher = copies.first().filter(|c| c.time < a.shown_time()).map(CopyCredit::new);
-    let mut res = page(
-        &state,
-        &ArticlePage {
-            title: a.title.clone(),
-            outlet: a.outlet_name.clone(),
-            outlet_id: a.outlet_id.0,
-            url: a.url.clone(),
-            authors: a.authors.join(", "),
-            time_iso: a.shown_time().to_string(),
-            time_human: human_time(a.shown_time()),
-            note: extraction_note(&a),
-            lead_html: crate::images::lead_picture(&state, a.lead_image.as_ref(), &a.content_html),
-            content_html: crate::images::article_html(&state, &a.content_html),
-            lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
-            story,
-            copies: copies.iter().map(CopyCredit::new).collect(),
-            first_publisher,
-            related,
-            comments,
-            reader: controls(&state, &headers, Controlled::Article(a.id)).await?,
-        },
-    )?;
-    // The page holds a form token for this browser, and maybe its own comments awaiting
-    // moderation: no shared cache may keep it.
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    if let Some(set) = set_cookie {
-        res.headers_mut().append(header::SET_COOKIE, set);
-    }
-    Ok(res)
+    Ok(ArticleShared {
+        id: a.id,
+        title: a.title.clone(),
+        outlet: a.outlet_name.clone(),
+        outlet_id: a.outlet_id.0,
+        url: a.url.clone(),
+        authors: a.authors.join(", "),
+        time_iso: a.shown_time().to_string(),
+        time_human: human_time(a.shown_time()),
+        note: extraction_note(&a),
+        lead_html: crate::images::lead_picture(state, a.lead_image.as_ref(), &a.content_html),
+        content_html: crate::images::article_html(state, &a.content_html),
+        lang: a.lang.clone().unwrap_or_else(|| "en".to_string()),
+        story,
+        copies: copies.iter().map(CopyCredit::new).collect(),
+        first_publisher,
+        related,
+    })
 }
 
 /// Story `id`, or, for a story merged into another, a permanent redirect to the survivor's
@@ -237,11 +255,26 @@ pub(crate) async fn story(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let id = StoryId(id.parse::<i64>().map_err(|_| WebError::NotFound)?);
-    let now = Timestamp::now();
-    let story = match story_or_survivor(&state, id, "").await? {
-        Ok(story) => story,
-        Err(redirect) => return Ok(redirect),
+    let shared = match state.story_parts.get(id, || story_shared(&state, id)).await {
+        Ok(shared) => shared,
+        // A story merged into another: its address leads to the survivor.
+        Err(WebError::NotFound) => {
+            return match story_or_survivor(&state, id, "").await? {
+                Err(redirect) => Ok(redirect),
+                // There, but with no report to show.
+                Ok(_) => Err(WebError::NotFound),
+            };
+        }
+        Err(e) => return Err(e),
     };
+    let reader = controls(&state, &headers, Controlled::Story(id)).await?;
+    page(&state, &StoryPage { s: &shared, related: &shared.related, reader })
+}
+
+/// Reads what story `id`'s page shows every reader.
+async fn story_shared(state: &AppState, id: StoryId) -> Result<StoryShared, WebError> {
+    let now = Timestamp::now();
+    let story = state.store.story(id).await?;
     let articles = state.store.story_headlines(story.id).await?;
     let Some(first) = articles.first() else { return Err(WebError::NotFound) };
     // The first reports say what the story is about; tokenising every member on each view
@@ -249,20 +282,15 @@ pub(crate) async fn story(
     let text: String =
         articles.iter().take(RELATED_FROM_REPORTS).map(|a| a.content_text.as_str()).collect::<Vec<_>>().join("\n");
     let target = Candidate::new(first.id, first.outlet_id, Some(story.id), first.shown_time(), &story.title, &text);
-    let related = related_items(&state, &target, now).await?;
-    let reader = controls(&state, &headers, Controlled::Story(story.id)).await?;
+    let related = related_items(state, &target, now).await?;
     let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
     let copies = state.store.copies_of(&ids).await?;
-    page(
-        &state,
-        &StoryPage {
-            story: StoryItem::new(&story, &articles, now),
-            picture_html: articles.iter().find_map(|a| crate::images::thumbnail(&state, a.lead_image.as_ref())),
-            timeline: timeline(&articles, &copies, now),
-            related,
-            reader,
-        },
-    )
+    Ok(StoryShared {
+        story: StoryItem::new(&story, &articles, now),
+        picture_html: articles.iter().find_map(|a| crate::images::thumbnail(state, a.lead_image.as_ref())),
+        timeline: timeline(&articles, &copies, now),
+        related,
+    })
 }
 
 /// "You may also like": the most related other stories and articles of the last weeks.
