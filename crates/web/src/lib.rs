@@ -63,6 +63,7 @@ pub struct AppState {
     /// The database.
     pub store: Store,
     related: related_pool::RelatedPool,
+    front_parts: std::sync::Arc<snapshots::Snapshots<(), pages::FrontPage>>,
     article_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::ArticleId, pages::ArticleShared>>,
     story_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::StoryId, pages::StoryShared>>,
     worker: Option<WorkerWatch>,
@@ -87,6 +88,7 @@ impl AppState {
         Self {
             store,
             related: related_pool::RelatedPool::default(),
+            front_parts: std::sync::Arc::default(),
             article_parts: std::sync::Arc::default(),
             story_parts: std::sync::Arc::default(),
             worker: None,

@@ -32,9 +32,10 @@ const RELATED: usize = 5;
 /// Reports of a story read to find what its page may suggest.
 const RELATED_FROM_REPORTS: usize = 5;
 
+/// The front page, the same for every reader (kept for a second: [`crate::snapshots`]).
 #[derive(Template)]
 #[template(path = "front.html")]
-struct FrontPage {
+pub(crate) struct FrontPage {
     stories: Vec<StoryItem>,
     latest: Vec<ArticleItem>,
     empty: bool,
@@ -138,9 +139,14 @@ pub(crate) async fn top_stories(state: &AppState, now: Timestamp) -> Result<Vec<
 }
 
 pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, WebError> {
+    let front = state.front_parts.get((), || front_page(&state)).await?;
+    page(&state, &*front)
+}
+
+async fn front_page(state: &AppState) -> Result<FrontPage, WebError> {
     let now = Timestamp::now();
     let mut items: Vec<StoryItem> =
-        top_stories(&state, now).await?.iter().map(|(story, articles)| StoryItem::new(story, articles, now)).collect();
+        top_stories(state, now).await?.iter().map(|(story, articles)| StoryItem::new(story, articles, now)).collect();
     let mut latest: Vec<ArticleItem> = state
         .store
         .list_headlines(&Listing::All, None, FRONT_LATEST)
@@ -148,9 +154,9 @@ pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, Web
         .iter()
         .map(|a| ArticleItem::new(a, now))
         .collect();
-    count_comments(&state, items.iter_mut().flat_map(|s| s.articles.iter_mut()).chain(latest.iter_mut())).await?;
+    count_comments(state, items.iter_mut().flat_map(|s| s.articles.iter_mut()).chain(latest.iter_mut())).await?;
     let more = latest.len() as i64 == FRONT_LATEST;
-    page(&state, &FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest, more })
+    Ok(FrontPage { empty: items.is_empty() && latest.is_empty(), stories: items, latest, more })
 }
 
 /// Fills in the number of published comments of each article listed.
