@@ -51,6 +51,9 @@ async fn an_admin_renames_the_site_opens_sign_up_and_sets_comment_rules_and_a_re
     assert!(refused.text().await.unwrap().contains("Only the site's administrators can change its settings."));
 
     let admin = log_in(&client, &origin, "editor", PASSWORD).await;
+    let account = get("/account", &admin).await.text().await.unwrap();
+    assert!(account.contains("href=\"/admin/settings\""), "an admin's account page does not lead to the settings");
+    assert!(!get("/account", &rita).await.text().await.unwrap().contains("/admin/settings"));
     let save = |fields: Vec<(&'static str, String)>| {
         let (client, origin, admin) = (client.clone(), origin.clone(), admin.clone());
         async move {
