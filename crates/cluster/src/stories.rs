@@ -95,6 +95,9 @@ const LOOKUP_TERMS: usize = 32;
 const POSTINGS_PER_TERM: usize = 64;
 /// Candidate stories scored in full per decision.
 const CANDIDATES: usize = 16;
+/// A report's heaviest terms that say what it is about: when none of them is a name (an eclipse,
+/// a market slide), names cannot tell its event from another (see [`names_conflict`]).
+const LEADING_TERMS: usize = 8;
 /// A centroid is pruned to `report_terms * CENTROID_KEEP` terms when it passes twice that.
 const CENTROID_KEEP: usize = 3;
 /// The stream's first reports are decided with word weights learned from a handful of reports;
@@ -115,6 +118,8 @@ struct OpenStory {
     members: u32,
     /// The terms of the headline of its most representative report so far.
     headline: Box<[u32]>,
+    /// Its heaviest name (see [`names_conflict`]).
+    heaviest_name: Option<u32>,
 }
 
 /// The state of story assignment: term statistics, open stories and the term index.
@@ -288,7 +293,11 @@ impl Stories {
             let old = std::mem::take(&mut story.centroid);
             for vector in vectors {
                 for t in vector {
-                    let c = story.centroid.entry(t.id).or_insert(Weight { weight: 0.0, specific: t.specific });
+                    let c = story.centroid.entry(t.id).or_insert(Weight {
+                        weight: 0.0,
+                        specific: t.specific,
+                        name: t.name,
+                    });
                     c.weight += t.weight;
                 }
             }
@@ -441,7 +450,7 @@ impl Stories {
                 // Names get no extra weight: a city's name is in most of its news, and weighed
                 // up it joined unrelated events there. They count through the agreement below.
                 let boost = if number { NUMBER_BOOST } else { 1.0 };
-                Term { id, weight: (1.0 + count.ln()) * idf * boost, specific }
+                Term { id, weight: (1.0 + count.ln()) * idf * boost, specific, name: specific && !number }
             })
             .collect();
         vector.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.id.cmp(&b.id)));
@@ -492,6 +501,9 @@ impl Stories {
             .into_iter()
             .filter_map(|(key, _)| {
                 let story = self.open.get(&key)?;
+                if names_conflict(vector, story) {
+                    return None;
+                }
                 let mut dot = 0.0;
                 let mut specific_dot = 0.0;
                 for t in vector {
@@ -536,6 +548,7 @@ impl Stories {
             last: time,
             members: 0,
             headline: Box::default(),
+            heaviest_name: None,
         });
         self.by_last.remove(&(story.last, key));
         story.first = story.first.min(time);
@@ -543,7 +556,11 @@ impl Stories {
         story.members += 1;
         self.by_last.insert((story.last, key));
         for term in vector {
-            let c = story.centroid.entry(term.id).or_insert(Weight { weight: 0.0, specific: term.specific });
+            let c = story.centroid.entry(term.id).or_insert(Weight {
+                weight: 0.0,
+                specific: term.specific,
+                name: term.name,
+            });
             if c.weight == 0.0 {
                 post(&mut self.postings, term.id, key);
             }
@@ -557,6 +574,8 @@ impl Stories {
         let keep = self.rules.report_terms * CENTROID_KEEP;
         if story.centroid.len() > 2 * keep {
             prune(story, keep);
+        } else {
+            story.heaviest_name = heaviest_name(&story.centroid);
         }
     }
 
@@ -598,7 +617,11 @@ impl Stories {
         survivor.last = survivor.last.max(gone_story.last);
         survivor.members += gone_story.members;
         for (term, weight) in gone_story.centroid {
-            let c = survivor.centroid.entry(term).or_insert(Weight { weight: 0.0, specific: weight.specific });
+            let c = survivor.centroid.entry(term).or_insert(Weight {
+                weight: 0.0,
+                specific: weight.specific,
+                name: weight.name,
+            });
             if c.weight == 0.0 {
                 post(&mut self.postings, term, keep);
             }
@@ -671,8 +694,31 @@ fn prune(story: &mut OpenStory, keep: usize) {
     renorm(story);
 }
 
-/// Recomputes a story's norms from its centroid.
+/// The heaviest name in a centroid (ties: the lower term id).
+fn heaviest_name(centroid: &FxHashMap<u32, Weight>) -> Option<u32> {
+    centroid
+        .iter()
+        .filter(|(_, w)| w.name)
+        .max_by(|a, b| a.1.weight.total_cmp(&b.1.weight).then(b.0.cmp(a.0)))
+        .map(|(id, _)| *id)
+}
+
+/// True when a report and a story name different things: the report's heaviest name (among its
+/// leading terms) is not in the story at all, and the story's heaviest name is not in the report.
+/// Two crashes on one day in two towns of a county share every ordinary word, the highway, the
+/// county and the state police, but each report's heaviest name is its own town, which the other
+/// never mentions; a report of the same event told in other words still names its place or its
+/// people. A report joins no story it conflicts with; merges are not checked (refusing them too
+/// split dev events whose stories lead with different people).
+fn names_conflict(report: &[Term], story: &OpenStory) -> bool {
+    let Some(report_name) = report.iter().take(LEADING_TERMS).find(|t| t.name) else { return false };
+    let Some(story_name) = story.heaviest_name else { return false };
+    !story.centroid.contains_key(&report_name.id) && !report.iter().any(|t| t.id == story_name)
+}
+
+/// Recomputes a story's norms and heaviest name from its centroid.
 fn renorm(story: &mut OpenStory) {
+    story.heaviest_name = heaviest_name(&story.centroid);
     story.norm2 = 0.0;
     story.specific_norm2 = 0.0;
     for w in story.centroid.values() {
@@ -691,6 +737,8 @@ struct Term {
     weight: f32,
     /// A name, a place or a number.
     specific: bool,
+    /// A name or a place (not a number).
+    name: bool,
 }
 
 /// A term's weight in a story's centroid.
@@ -699,6 +747,8 @@ struct Weight {
     weight: f32,
     /// Whether the term was a name, a place or a number when it entered the story.
     specific: bool,
+    /// Whether it was a name or a place (not a number).
+    name: bool,
 }
 
 #[cfg(test)]
