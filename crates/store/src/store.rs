@@ -68,6 +68,9 @@ macro_rules! write_tx {
     };
 }
 
+/// Rows written by one multi-row `INSERT` at most (SQLite binds at most 32,766 values).
+const ROWS_PER_INSERT: usize = 500;
+
 mod repeated_lines;
 mod settings;
 
@@ -830,12 +833,17 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {
-                for band in &print.bands {
-                    sqlx::query("INSERT INTO article_bands (band, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(band)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                for chunk in print.bands.chunks(ROWS_PER_INSERT) {
+                    let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+                    let sql = format!(
+                        "INSERT INTO article_bands (band, article_id) VALUES {} ON CONFLICT DO NOTHING",
+                        rows.join(", ")
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
+                    for band in chunk {
+                        q = q.bind(band);
+                    }
+                    q.execute(&mut *tx).await?;
                 }
             }
             id

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tidings_core::OutletId;
 
-use super::{Backend, Store};
+use super::{Backend, ROWS_PER_INSERT, Store};
 use crate::Result;
 use crate::rows::{micros, ts};
 
@@ -53,17 +53,18 @@ impl Store {
         keep: i64,
     ) -> Result<()> {
         write_tx!(self, |tx| {
-            for f in fingerprints {
-                sqlx::query(
-                    "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(outlet.0)
-                .bind(article_url)
-                .bind(f)
-                .bind(micros(now))
-                .execute(&mut *tx)
-                .await?;
+            // One statement for many rows: on PostgreSQL each statement is a round trip.
+            for chunk in fingerprints.chunks(ROWS_PER_INSERT) {
+                let rows: Vec<String> = (0..chunk.len()).map(|i| format!("($1, $2, ${}, $3)", i + 4)).collect();
+                let sql = format!(
+                    "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) VALUES {}",
+                    rows.join(", ")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(outlet.0).bind(article_url).bind(micros(now));
+                for f in chunk {
+                    q = q.bind(f);
+                }
+                q.execute(&mut *tx).await?;
             }
             sqlx::query(
                 "DELETE FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url NOT IN \
