@@ -7,6 +7,16 @@
 //! page as parsed, walks up from it without leaving the article (`<article>`, `<main>`,
 //! `articleBody`), and adds the sibling blocks on the way that read as prose: low link
 //! density, sentences, and no class or element that marks page chrome.
+//!
+//! Readability also cleans inside the container it keeps: a block goes when its class holds a
+//! word like "media" or "widget", when it has fewer paragraphs than images or list items, or
+//! when a fifth of its text is links. Page builders wrap every text block in such classes, so
+//! whole sections of an article went. Before walking up, this pass puts back the blocks of the
+//! container, as the page has them, that were taken out and read as prose by the same measure,
+//! each after the kept block it followed on the page. Blocks after the last kept one are left
+//! out: there, they were author boxes and calls to action more often than text.
+
+use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
 
@@ -76,7 +86,8 @@ const CHROME_WORDS: &[&str] = &[
 ];
 
 /// The article HTML Readability kept (`kept_html`, parsed as `kept`), with the prose blocks
-/// beside it added in page order; `None` when there is nothing to add.
+/// beside it added in page order; `None` when there is nothing to add beside it. Blocks put
+/// back inside it go into `kept` itself.
 pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Option<String> {
     let blocks: Vec<String> =
         kept.select(BLOCKS).nodes().iter().map(|n| fold(&n.text())).filter(|t| t.chars().count() >= 20).collect();
@@ -91,7 +102,12 @@ pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Optio
     let first_node = blocks.iter().take(5).find_map(|b| find(b, false))?;
     let last_node = blocks.iter().rev().take(5).find_map(|b| find(b, true))?;
     let mut node = common_ancestor(&first_node, &last_node)?;
-    let kept_text = fold(&kept.select("html").text());
+    let mut kept_text = fold(&kept.select("html").text());
+    let restored = restore(&node, kept, &kept_text).then(|| {
+        kept_text = fold(&kept.select("html").text());
+        kept.select("html").inner_html().to_string()
+    });
+    let kept_html = restored.as_deref().unwrap_or(kept_html);
     let (mut before, mut after): (Vec<Vec<NodeRef<'_>>>, Vec<Vec<NodeRef<'_>>>) = (Vec::new(), Vec::new());
     for _ in 0..MAX_LEVELS {
         if is_named(&node, &["article", "main", "body", "html"]) || is_article_body(&node) {
@@ -120,6 +136,7 @@ pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Optio
         node = parent;
     }
     if before.iter().chain(&after).all(Vec::is_empty) {
+        // `kept` itself holds the blocks put back.
         return None;
     }
     let mut html = String::with_capacity(kept_html.len() * 2);
@@ -135,6 +152,143 @@ pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Optio
         }
     }
     Some(html)
+}
+
+/// A block of the page that Readability took out of the container it kept.
+struct Removed<'a> {
+    /// The opening words of the kept block it followed on the page; `None` before the first.
+    after: Option<String>,
+    node: NodeRef<'a>,
+    text: String,
+}
+
+/// Puts back into `kept` the blocks of the page's `container` that Readability's cleaning took
+/// out and that read as prose, each after the kept block it followed on the page (before the
+/// first one, for blocks ahead of it); true when it put any back.
+fn restore(container: &NodeRef<'_>, kept: &Document, kept_text: &str) -> bool {
+    let kept_blocks = kept.select(BLOCKS);
+    let kept_blocks = kept_blocks.nodes();
+    // Kept blocks are known by their opening words: looking each page element up in the whole
+    // kept text made extraction a tenth slower.
+    let kept_heads: HashSet<String> = kept_blocks.iter().filter_map(folded_head).collect();
+    // The page elements that hold a kept block, found once from each such block upwards.
+    let mut holders = HashSet::new();
+    for mark in container.descendants_it().filter(|d| is_named(d, MARKS)) {
+        if folded_head(&mark).is_some_and(|h| kept_heads.contains(&h)) {
+            for a in mark.ancestors_it(None).take_while(|a| a.id != container.id) {
+                if !holders.insert(a.id) {
+                    break;
+                }
+            }
+        }
+    }
+    let kept = Kept { heads: &kept_heads, holders: &holders, text: kept_text };
+    let mut last_kept = None;
+    let mut removed = Vec::new();
+    find_removed(container, &kept, &mut last_kept, &mut removed);
+    // What follows the last kept block is an author box or a call to action more often than
+    // text (measured: restoring it lost more pages than it won).
+    removed.retain(|r| r.after != last_kept);
+    if removed.is_empty() {
+        return false;
+    }
+    let mut restored = false;
+    for run in removed.chunk_by(|a, b| a.after == b.after) {
+        let html: String = run.iter().map(|r| r.node.html().to_string()).collect();
+        let place = match &run[0].after {
+            Some(head) => {
+                kept_blocks.iter().find(|n| folded_head(n).as_ref() == Some(head)).map(|n| (outermost_block(n), true))
+            }
+            None => kept_blocks.first().map(|n| (outermost_block(n), false)),
+        };
+        if let Some((block, after)) = place {
+            if after {
+                block.after_html(html)
+            } else {
+                block.before_html(html)
+            }
+            restored = true;
+        }
+    }
+    restored
+}
+
+/// Elements whose text marks a place in the kept HTML.
+const MARKS: &[&str] = &["p", "h2", "h3", "h4", "li", "td", "pre"];
+
+/// What Readability kept: the opening words of its blocks, and all its text.
+struct Kept<'k> {
+    heads: &'k HashSet<String>,
+    holders: &'k HashSet<dom_query::NodeId>,
+    text: &'k str,
+}
+
+/// Walks the page's `node` in order: kept blocks move `last_kept` on, and each element taken
+/// out whole that reads as prose joins `removed` (not a repeat of one already there, and not a
+/// teaser that trails off in "…").
+fn find_removed<'a>(
+    node: &NodeRef<'a>,
+    kept: &Kept<'_>,
+    last_kept: &mut Option<String>,
+    removed: &mut Vec<Removed<'a>>,
+) {
+    for child in node.element_children() {
+        if is_named(&child, NOT_PROSE) {
+            continue;
+        }
+        let Some(head) = folded_head(&child) else { continue };
+        if kept.heads.contains(&head) {
+            if is_named(&child, MARKS) {
+                *last_kept = Some(head);
+            } else {
+                find_removed(&child, kept, last_kept, removed);
+            }
+        } else if kept.holders.contains(&child.id) {
+            find_removed(&child, kept, last_kept, removed);
+        } else if !kept.text.contains(&head) && is_prose_block(&child) {
+            let text = fold(&child.text());
+            let teaser = text.ends_with("...") || text.ends_with('…');
+            if !teaser && !removed.iter().any(|r| r.text == text) {
+                removed.push(Removed { after: last_kept.clone(), node: child, text });
+            }
+        }
+    }
+}
+
+/// The first 80 characters of the text of `node`, whitespace folded, when it has 20 or more
+/// (shorter texts are too common to place a block by).
+fn folded_head(node: &NodeRef<'_>) -> Option<String> {
+    let mut head = String::new();
+    let (mut chars, mut space) = (0, false);
+    'text: for d in node.descendants_it().filter(NodeRef::is_text) {
+        for c in d.text().chars() {
+            if c.is_whitespace() {
+                space = chars > 0;
+                continue;
+            }
+            if chars + usize::from(space) >= 80 {
+                break 'text;
+            }
+            if space {
+                head.push(' ');
+                chars += 1;
+                space = false;
+            }
+            head.push(c);
+            chars += 1;
+        }
+    }
+    (chars >= 20).then_some(head)
+}
+
+/// A list item or table cell stands for its list or table, beside which other blocks can go.
+fn outermost_block<'a>(node: &NodeRef<'a>) -> NodeRef<'a> {
+    if is_named(node, &["li", "td"])
+        && let Some(outer) = node.ancestors_it(None).find(|a| is_named(a, &["ul", "ol", "table"]))
+    {
+        return outer;
+    }
+    *node
 }
 
 /// True when the text of `node`, its whitespace folded as `fold` does, is `folded`. Reads the
@@ -265,5 +419,27 @@ mod tests {
         assert!(html.contains("first tip"), "{html}");
         assert!(html.find("first tip") < html.find("second tip"), "{html}");
         assert!(!html.contains("Great tips"), "{html}");
+    }
+
+    #[test]
+    fn blocks_readability_cleaned_out_of_the_kept_container_go_back_in_place_but_not_after_its_end() {
+        let page = Document::from(
+            r#"<body><main><div class="post">
+            <div class="media-intro"><div><p>The ferry timetable changes on Monday, and three crossings move by half an hour.</p></div></div>
+            <p>The first boat now leaves at six, which suits the workers who cross for the early shift at the harbour.</p>
+            <div class="media-block"><div><p>The last boat now leaves at eleven at night, an hour later than before, all year round.</p></div></div>
+            <p>The company says the new times follow a survey of its regular passengers over the summer.</p>
+            <div class="media-block"><div><p>Our reporter has crossed on this ferry every working day for eleven years, in all weathers.</p></div></div>
+            </div></main></body>"#,
+        );
+        let kept = "<div><p>The first boat now leaves at six, which suits the workers who cross for the early shift at the harbour.</p>\
+            <p>The company says the new times follow a survey of its regular passengers over the summer.</p></div>";
+        let kept_doc = Document::fragment(kept);
+        // Blocks put back inside go into the kept tree itself.
+        let html = extend(&page, &kept_doc, kept).unwrap_or_else(|| kept_doc.select("html").inner_html().to_string());
+        let at = |s: &str| html.find(s);
+        assert!(at("timetable").is_some() && at("timetable") < at("first boat"), "{html}");
+        assert!(at("first boat") < at("last boat") && at("last boat") < at("survey"), "{html}");
+        assert!(!html.contains("Our reporter"), "{html}");
     }
 }
