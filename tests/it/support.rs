@@ -119,13 +119,14 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    /// Spawns `tidings ARGS`.
-    pub(crate) fn spawn(args: &[&str]) -> Worker {
+    /// Spawns `tidings ARGS`, its log written to `log`.
+    pub(crate) fn spawn(args: &[&str], log: &Path) -> Worker {
+        let log = std::fs::File::create(log).unwrap_or_else(|e| panic!("could not write {}: {e}", log.display()));
         let child = Command::new(BIN)
             .args(args)
             .env_remove("TIDINGS_DATABASE_URL")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap_or_else(|e| panic!("could not run {BIN}: {e}"));
         Worker { child }
