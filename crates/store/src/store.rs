@@ -68,8 +68,14 @@ macro_rules! write_tx {
     };
 }
 
-/// Rows written by one multi-row `INSERT` at most (SQLite binds at most 32,766 values).
-const ROWS_PER_INSERT: usize = 500;
+/// Rows written by one multi-row `INSERT`, and ids looked up by one `IN (…)`, at most (SQLite
+/// binds at most 32,766 values).
+const BATCH: usize = 500;
+
+/// The placeholders `$first, …` of `n` values bound from the `first`-th on, comma-separated.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
 
 mod repeated_lines;
 mod settings;
@@ -833,8 +839,9 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {
-                for chunk in print.bands.chunks(ROWS_PER_INSERT) {
-                    let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+                for chunk in print.bands.chunks(BATCH) {
+                    let rows: Vec<String> =
+                        (0..chunk.len()).map(|i| format!("({}, $1)", placeholders(i + 2, 1))).collect();
                     let sql = format!(
                         "INSERT INTO article_bands (band, article_id) VALUES {} ON CONFLICT DO NOTHING",
                         rows.join(", ")

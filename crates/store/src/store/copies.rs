@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use tidings_core::{ArticleId, OutletId, storable_text as text};
 
-use super::{Backend, web_address};
+use super::{BATCH, Backend, placeholders, web_address};
 use crate::rows::{micros, ts};
 use crate::{Result, Store};
 
@@ -73,8 +73,8 @@ impl Store {
         if bands.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = |from: usize, n: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT article_id FROM article_bands WHERE band IN ({}) LIMIT $1", marks(2, bands.len()));
+        let sql =
+            format!("SELECT article_id FROM article_bands WHERE band IN ({}) LIMIT $1", placeholders(2, bands.len()));
         let mut ids: Vec<i64> = read!(self, |pool| {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(SHARERS);
             for band in bands {
@@ -90,7 +90,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT id, copy_signature FROM articles WHERE copy_signature IS NOT NULL AND id IN ({}) ORDER BY id DESC",
-            marks(1, ids.len())
+            placeholders(1, ids.len())
         );
         let rows: Vec<(i64, String)> = read!(self, |pool| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -139,12 +139,12 @@ impl Store {
         }
         let mut rows: Vec<CopyRow> = Vec::new();
         // Bounded batches keep under both backends' limits on bound parameters.
-        for batch in articles.chunks(500) {
-            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        for batch in articles.chunks(BATCH) {
+            let marks = placeholders(1, batch.len());
             let sql = format!(
                 "SELECT c.article_id, c.outlet_id, o.name, c.url, c.title, c.published_at, c.fetched_at \
                  FROM article_copies c JOIN outlets o ON o.id = c.outlet_id WHERE c.article_id IN ({})",
-                marks.join(", ")
+                marks
             );
             let batch_rows: Vec<CopyRow> = read!(self, |pool| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use tidings_core::{Article, ArticleId, OutletId, StoryId};
 
-use super::{Backend, Store};
+use super::{BATCH, Backend, Store, placeholders};
 use crate::Result;
 use crate::rows::{ArticleRow, ts};
 
@@ -135,8 +135,8 @@ impl Store {
     pub async fn story_coverage(&self, stories: &[StoryId], per_story: usize) -> Result<Vec<(StoryId, Vec<Article>)>> {
         let mut out: Vec<(StoryId, Vec<Article>)> = stories.iter().map(|s| (*s, Vec::new())).collect();
         // Bounded batches keep under both backends' limits on bound parameters.
-        for batch in stories.chunks(500) {
-            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        for batch in stories.chunks(BATCH) {
+            let marks = placeholders(1, batch.len());
             let sql = format!(
                 concat!(
                     "SELECT r.* FROM (SELECT ",
@@ -146,7 +146,7 @@ impl Store {
                      FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.story_id IN ({})) r \
                      WHERE r.outlet_place = 1 ORDER BY r.story_id, r.shown_at, r.id"
                 ),
-                marks.join(", ")
+                marks
             );
             let rows: Vec<ArticleRow> = read!(self, |pool| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -170,9 +170,9 @@ impl Store {
     /// of `ids`; ids not found are left out.
     pub async fn articles_listed(&self, ids: &[ArticleId]) -> Result<Vec<Article>> {
         let mut found: Vec<Article> = Vec::with_capacity(ids.len());
-        for batch in ids.chunks(500) {
-            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(concat!(article_select!(listed), " WHERE a.id IN ({})"), marks.join(", "));
+        for batch in ids.chunks(BATCH) {
+            let marks = placeholders(1, batch.len());
+            let sql = format!(concat!(article_select!(listed), " WHERE a.id IN ({})"), marks);
             let rows: Vec<ArticleRow> = read!(self, |pool| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for id in batch {

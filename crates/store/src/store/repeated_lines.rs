@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tidings_core::OutletId;
 
-use super::{Backend, ROWS_PER_INSERT, Store};
+use super::{BATCH, Backend, Store, placeholders};
 use crate::Result;
 use crate::rows::{micros, ts};
 
@@ -54,8 +54,9 @@ impl Store {
     ) -> Result<()> {
         write_tx!(self, |tx| {
             // One statement for many rows: on PostgreSQL each statement is a round trip.
-            for chunk in fingerprints.chunks(ROWS_PER_INSERT) {
-                let rows: Vec<String> = (0..chunk.len()).map(|i| format!("($1, $2, ${}, $3)", i + 4)).collect();
+            for chunk in fingerprints.chunks(BATCH) {
+                let rows: Vec<String> =
+                    (0..chunk.len()).map(|i| format!("($1, $2, {}, $3)", placeholders(i + 4, 1))).collect();
                 let sql = format!(
                     "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) VALUES {}",
                     rows.join(", ")

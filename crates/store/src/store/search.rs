@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tidings_core::{ArticleId, OutletId, StoryId};
 
-use super::{Backend, Store};
+use super::{BATCH, Backend, Store, placeholders};
 use crate::Result;
 use crate::rows::ts;
 
@@ -72,9 +72,9 @@ impl Store {
     pub async fn stories_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Option<StoryId>>> {
         let mut out = HashMap::with_capacity(ids.len());
         // Bounded batches keep under both backends' limits on bound parameters.
-        for batch in ids.chunks(500) {
-            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT id, story_id FROM articles WHERE id IN ({})", marks.join(", "));
+        for batch in ids.chunks(BATCH) {
+            let marks = placeholders(1, batch.len());
+            let sql = format!("SELECT id, story_id FROM articles WHERE id IN ({})", marks);
             let rows: Vec<(i64, Option<i64>)> = read!(self, |pool| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for id in batch {

@@ -8,7 +8,7 @@
 use futures::TryStreamExt;
 use sqlx::Row;
 
-use super::Backend;
+use super::{Backend, placeholders};
 use crate::{Error, Result, Store};
 
 /// The tables, in an order in which each row's references are inserted before it.
@@ -251,7 +251,6 @@ fn insert_for(schema: &[(&str, Vec<(String, Kind)>)], row: TableRow) -> Result<(
         names.push(column.as_str());
         values.push((value, *kind));
     }
-    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), params.join(", "));
+    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders(1, names.len()));
     Ok((sql, values))
 }
