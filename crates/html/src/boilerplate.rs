@@ -6,7 +6,7 @@
 
 use dom_query::{Document, NodeRef};
 
-use crate::sanitize::{fold, is_named};
+use crate::sanitize::is_named;
 
 /// Elements that are never article text once the body is found.
 const MEDIA: &str = "source, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
@@ -161,9 +161,6 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
         .nodes()
         .iter()
         .filter(|n| !is_named(n, &["figure", "figcaption"]))
-        // An image, or an element holding only images, has no text to clean: "image" and
-        // "photo" hints name the picture itself.
-        .filter(|n| !(is_named(n, &["img"]) || (capped_text(n, 0).is_some() && has_image(n))))
         .filter_map(|n| {
             let hint = ["class", "id"].iter().find_map(|attr| {
                 let value = n.attr(attr)?;
@@ -177,6 +174,9 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
             })?;
             Some((*n, matches!(hint, "byline" | "author")))
         })
+        // An image, or an element holding only images, has no text to clean: "image" and
+        // "photo" hints name the picture itself.
+        .filter(|(n, _)| !(is_named(n, &["img"]) || (capped_text(n, 0).is_some() && has_image(n))))
         .filter(|(n, _)| capped_text(n, 600).is_some())
         .collect();
     for (n, names_author) in hinted {
@@ -188,16 +188,15 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
     let blocks: Vec<NodeRef<'_>> =
         doc.select("p, li, h1, h2, h3, h4, h5, h6, dt, dd, td, th, blockquote, div, span, section").nodes().to_vec();
     let mut byline_line = None;
-    let is_author = |b: &NodeRef<'_>| {
-        capped_text(b, 60).is_some_and(|t| !t.is_empty() && authors.iter().any(|a| a.eq_ignore_ascii_case(&t)))
-    };
+    let is_author = |t: &str| !t.is_empty() && t.len() <= 60 && authors.iter().any(|a| a.eq_ignore_ascii_case(t));
     for b in blocks.iter().rev() {
-        if is_author(b) {
+        let Some(text) = capped_text(b, 1000) else { continue };
+        if is_author(&text) {
             b.remove_from_parent();
-        } else if let Some(kind) = furniture(b) {
+        } else if let Some(kind) = furniture(b, &text) {
             if kind == Furniture::Byline {
                 // Walking backwards, the last one seen is the first on the page.
-                byline_line = capped_text(b, 1000);
+                byline_line = Some(text);
             }
             b.remove_from_parent();
         }
@@ -284,17 +283,23 @@ fn capped_text(n: &NodeRef<'_>, cap: usize) -> Option<String> {
 }
 
 fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
-    let total = fold(text).chars().count();
+    let total = folded_chars(text);
     if total == 0 {
         return 0.0;
     }
-    let linked: usize =
-        n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| fold(&a.text()).chars().count()).sum();
+    let linked: usize = n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| folded_chars(&a.text())).sum();
     linked as f64 / total as f64
 }
 
-fn furniture(b: &NodeRef<'_>) -> Option<Furniture> {
-    let text = capped_text(b, 1000)?;
+/// The length in characters of `fold(s)`, counted without building it.
+fn folded_chars(s: &str) -> usize {
+    let (chars, words) =
+        s.split_whitespace().fold((0, 0usize), |(chars, words), w| (chars + w.chars().count(), words + 1));
+    chars + words.saturating_sub(1)
+}
+
+/// Why block `b`, whose text (whitespace folded) is `text`, is page furniture, if it is.
+fn furniture(b: &NodeRef<'_>, text: &str) -> Option<Furniture> {
     if text.is_empty() {
         return None;
     }

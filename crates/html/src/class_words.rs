@@ -81,7 +81,10 @@ fn contains_unlikely(token: &str) -> bool {
 /// Takes out of the page the class tokens that contain a chrome word without naming chrome:
 /// every such token of a heading, tokens such as `no-sidebar` anywhere, and product widgets.
 pub(crate) fn disarm(doc: &Document) {
-    for node in doc.select("[class]").nodes() {
+    // A walk over the elements (a `[class]` selector cost more than the look-ups themselves),
+    // which holds the tree: the changes are made after it.
+    let mut changes = Vec::new();
+    for node in doc.root().descendants_it() {
         let Some(class) = node.attr("class") else { continue };
         let lower = if class.bytes().any(|b| b.is_ascii_uppercase()) {
             std::borrow::Cow::Owned(class.to_ascii_lowercase())
@@ -91,7 +94,7 @@ pub(crate) fn disarm(doc: &Document) {
         if !(contains_unlikely(&lower) || lower.contains(CONTENT_WIDGET)) {
             continue;
         }
-        let heading = is_named(node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
+        let heading = is_named(&node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
         let tokens: Vec<&str> = class.split_whitespace().collect();
         let kept: Vec<&str> = tokens
             .iter()
@@ -105,8 +108,11 @@ pub(crate) fn disarm(doc: &Document) {
             })
             .collect();
         if kept.len() != tokens.len() {
-            node.set_attr("class", &kept.join(" "));
+            changes.push((node, kept.join(" ")));
         }
+    }
+    for (node, class) in changes {
+        node.set_attr("class", &class);
     }
 }
 

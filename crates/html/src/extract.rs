@@ -312,7 +312,8 @@ pub fn extract_article_with(
         images: cleaned.images,
         videos: cleaned.videos,
         asks_to_subscribe: {
-            let body = article.text_content.to_lowercase();
+            // The phrases are ASCII: ASCII case folding finds them, at a fraction of the cost.
+            let body = article.text_content.to_ascii_lowercase();
             PAYWALL_PHRASES.iter().any(|p| body.contains(p))
         },
     };

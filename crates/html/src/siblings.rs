@@ -89,21 +89,22 @@ const CHROME_WORDS: &[&str] = &[
 /// beside it added in page order; `None` when there is nothing to add beside it. Blocks put
 /// back inside it go into `kept` itself.
 pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Option<String> {
-    let blocks: Vec<String> =
-        kept.select(BLOCKS).nodes().iter().map(|n| fold(&n.text())).filter(|t| t.chars().count() >= 20).collect();
+    let kept_blocks = kept.select(BLOCKS);
+    let kept_blocks = kept_blocks.nodes();
     // Readability rewrites some blocks; the first and last that the page still has mark the
-    // span. The page's blocks are read from each end only as far as needed.
+    // span. The page's blocks, and the kept ones, are read from each end only as far as needed.
     let page_blocks = page.select(BLOCKS);
     let page_blocks = page_blocks.nodes();
-    let find = |text: &String, from_end: bool| {
-        let matches = |n: &&NodeRef<'_>| folded_text_is(n, text);
+    let find = |text: String, from_end: bool| {
+        let matches = |n: &&NodeRef<'_>| folded_text_is(n, &text);
         if from_end { page_blocks.iter().rev().find(matches) } else { page_blocks.iter().find(matches) }.copied()
     };
-    let first_node = blocks.iter().take(5).find_map(|b| find(b, false))?;
-    let last_node = blocks.iter().rev().take(5).find_map(|b| find(b, true))?;
+    let placeable = |n: &NodeRef<'_>| Some(fold(&n.text())).filter(|t| t.chars().count() >= 20);
+    let first_node = kept_blocks.iter().filter_map(placeable).take(5).find_map(|b| find(b, false))?;
+    let last_node = kept_blocks.iter().rev().filter_map(placeable).take(5).find_map(|b| find(b, true))?;
     let mut node = common_ancestor(&first_node, &last_node)?;
     let mut kept_text = fold(&kept.select("html").text());
-    let restored = restore(&node, kept, &kept_text).then(|| {
+    let restored = restore(&node, kept_blocks, &kept_text).then(|| {
         kept_text = fold(&kept.select("html").text());
         kept.select("html").inner_html().to_string()
     });
@@ -162,12 +163,11 @@ struct Removed<'a> {
     text: String,
 }
 
-/// Puts back into `kept` the blocks of the page's `container` that Readability's cleaning took
-/// out and that read as prose, each after the kept block it followed on the page (before the
-/// first one, for blocks ahead of it); true when it put any back.
-fn restore(container: &NodeRef<'_>, kept: &Document, kept_text: &str) -> bool {
-    let kept_blocks = kept.select(BLOCKS);
-    let kept_blocks = kept_blocks.nodes();
+/// Puts back into the kept HTML (whose blocks are `kept_blocks`) the blocks of the page's
+/// `container` that Readability's cleaning took out and that read as prose, each after the kept
+/// block it followed on the page (before the first one, for blocks ahead of it); true when it
+/// put any back.
+fn restore(container: &NodeRef<'_>, kept_blocks: &[NodeRef<'_>], kept_text: &str) -> bool {
     // Kept blocks are known by their opening words: looking each page element up in the whole
     // kept text made extraction a tenth slower.
     let kept_heads: HashSet<String> = kept_blocks.iter().filter_map(folded_head).collect();
@@ -245,7 +245,7 @@ fn find_removed<'a>(
             }
         } else if kept.holders.contains(&child.id) {
             find_removed(&child, kept, last_kept, removed);
-        } else if !kept.text.contains(&head) && is_prose_block(&child) {
+        } else if !contains(kept.text, &head) && is_prose_block(&child) {
             let text = fold(&child.text());
             let teaser = text.ends_with("...") || text.ends_with('…');
             if !teaser && !removed.iter().any(|r| r.text == text) {
@@ -328,9 +328,42 @@ fn common_ancestor<'a>(a: &NodeRef<'a>, b: &NodeRef<'a>) -> Option<NodeRef<'a>> 
 /// True when a block of `node` is already among the kept blocks (the page repeats itself, or the
 /// kept HTML was found at the wrong place).
 fn repeats(node: &NodeRef<'_>, kept: &str) -> bool {
-    let text = fold(&node.text());
-    let head: String = text.chars().take(80).collect();
-    head.chars().count() >= 20 && kept.contains(&head)
+    let head = folded_prefix(node, 80);
+    head.chars().count() >= 20 && contains(kept, &head)
+}
+
+/// The first `max` characters of the text of `node` with whitespace folded as `fold` does,
+/// read no further than that.
+fn folded_prefix(node: &NodeRef<'_>, max: usize) -> String {
+    let mut out = String::new();
+    let (mut chars, mut space) = (0, false);
+    for d in node.descendants_it().filter(NodeRef::is_text) {
+        for c in d.text().chars() {
+            if c.is_whitespace() {
+                space = chars > 0;
+                continue;
+            }
+            if chars + usize::from(space) >= max {
+                if space && chars < max {
+                    out.push(' ');
+                }
+                return out;
+            }
+            if space {
+                out.push(' ');
+                chars += 1;
+                space = false;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
+/// Whether `text` holds `part` (memchr's search: the kept text is searched once per page block).
+fn contains(text: &str, part: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), part.as_bytes()).is_some()
 }
 
 fn is_article_body(node: &NodeRef<'_>) -> bool {
