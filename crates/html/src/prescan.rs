@@ -12,6 +12,7 @@ pub(crate) struct Prescan<'a> {
     /// The page with the contents of `<script>` (except JSON-LD, which carries metadata),
     /// `<style>`, `<noscript>` and `<svg>` elements and all comments left out; the elements
     /// stay, empty. (Readability reads `<noscript>` only for images, which are not kept.)
+    /// `data-*` attributes are left out too, except those of images and players.
     pub(crate) page: Cow<'a, str>,
     /// Whether the page has segments of streamed server rendering (`streamed.rs`).
     pub(crate) streamed: bool,
@@ -62,11 +63,26 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
                 let self_closing = bytes.get(tag_end.wrapping_sub(2)) == Some(&b'/');
                 i = tag_end;
                 let attrs = lt + 1 + name_len;
+                let mut attrs_from = attrs;
                 if name.eq_ignore_ascii_case("div") && html[attrs..tag_end].starts_with(STREAMED_SEGMENT) {
                     // Streamed server rendering sends the article in a hidden segment that a
                     // script moves into place; a reader without scripts must see it.
                     cut(&mut out, attrs, attrs + " hidden".len(), &mut copied);
+                    attrs_from = attrs + " hidden".len();
                     streamed = true;
+                }
+                if !MEDIA_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                    // Scripts' data attributes are a tenth of a page's bytes, and the parser
+                    // reads their names a character at a time; nothing after it reads those
+                    // of elements other than media.
+                    let mut from = attrs_from;
+                    while let Some((name, name_end, end)) = next_attribute(bytes, from) {
+                        let attribute = &bytes[name..name_end];
+                        if attribute.len() > 5 && attribute[..5].eq_ignore_ascii_case(b"data-") {
+                            cut(&mut out, name, end, &mut copied);
+                        }
+                        from = end;
+                    }
                 }
                 if name.eq_ignore_ascii_case("svg") && !self_closing {
                     // Inline icons: drawing elements by the dozen, never article text.
@@ -107,25 +123,66 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
     Prescan { depth: max, page, streamed }
 }
 
+/// Elements whose data attributes may hold the address of an image or a player, which
+/// Readability reads (lazy loading puts it there).
+const MEDIA_TAGS: &[&str] = &["img", "picture", "figure", "source", "iframe", "video", "audio", "embed", "object"];
+
+/// The next attribute of a start tag from `at` on, read as the HTML tokenizer reads it: where
+/// its name starts and ends, and where its value ends; `None` at the tag's `>` (or the end of
+/// the page). A quote opens a value only after `=`, as for the tokenizer: a stray one in a name
+/// or an unquoted value does not make the rest of the page an attribute.
+fn next_attribute(bytes: &[u8], mut at: usize) -> Option<(usize, usize, usize)> {
+    let end = bytes.len();
+    while at < end && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
+        at += 1;
+    }
+    if at >= end || bytes[at] == b'>' {
+        return None;
+    }
+    let name = at;
+    at += 1;
+    while at < end && !(bytes[at].is_ascii_whitespace() || matches!(bytes[at], b'/' | b'>' | b'=')) {
+        at += 1;
+    }
+    let name_end = at;
+    while at < end && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    if at >= end || bytes[at] != b'=' {
+        // A name alone: what follows the whitespace is the next attribute.
+        return Some((name, name_end, name_end));
+    }
+    at += 1;
+    while at < end && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    match bytes.get(at) {
+        Some(&quote) if quote == b'"' || quote == b'\'' => {
+            at = memchr::memchr(quote, &bytes[at + 1..]).map_or(end, |q| at + 1 + q + 1);
+        }
+        _ => {
+            while at < end && !(bytes[at].is_ascii_whitespace() || bytes[at] == b'>') {
+                at += 1;
+            }
+        }
+    }
+    Some((name, name_end, at))
+}
+
 /// How React's streamed server rendering opens a segment of the page that its scripts swap
 /// into place of a fallback: `<div hidden id="S:1f">`.
 const STREAMED_SEGMENT: &str = " hidden id=\"S:";
 
-/// Where the start tag whose attributes begin at `from` ends (just past its `>`), stepping over
-/// quoted attribute values.
+/// Where the start tag whose attributes begin at `from` ends (just past its `>`).
 fn start_tag_end(bytes: &[u8], from: usize) -> usize {
     let mut at = from;
-    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &bytes[at..]) {
-        let found = at + p;
-        match bytes[found] {
-            b'>' => return found + 1,
-            quote => match memchr::memchr(quote, &bytes[found + 1..]) {
-                Some(close) => at = found + 1 + close + 1,
-                None => return bytes.len(),
-            },
-        }
+    while let Some((_, _, end)) = next_attribute(bytes, at) {
+        at = end;
     }
-    bytes.len()
+    while at < bytes.len() && bytes[at] != b'>' {
+        at += 1;
+    }
+    (at + 1).min(bytes.len())
 }
 
 /// Where the end tag `</name` of raw text starting at `from` begins (the end of the page when
@@ -189,6 +246,25 @@ mod tests {
             prescan("<template id=\"B:0\"></template><div hidden id=\"S:0\"><p>Story</p></div><div hidden>x</div>")
                 .page,
             "<template id=\"B:0\"></template><div id=\"S:0\"><p>Story</p></div><div hidden>x</div>"
+        );
+    }
+
+    #[test]
+    fn data_attributes_go_except_on_media_elements() {
+        assert_eq!(
+            prescan("<div class=a data-track='x>y' id=b data-on><p data-x=1>Text</p><img data-src=\"/p.jpg\"></div>")
+                .page,
+            "<div class=a  id=b ><p >Text</p><img data-src=\"/p.jpg\"></div>"
+        );
+    }
+
+    #[test]
+    fn a_stray_quote_in_a_tag_does_not_swallow_the_tags_after_it() {
+        // The tokenizer reads `x"` as a name and ends the tag at its `>`: the data attribute of
+        // the next tag is that tag's own, and the one inside the quoted value stays text.
+        assert_eq!(
+            prescan("<div id=\"a</div><div data-ad=\" x\" data-b=\"c\"><p data-y=\"1\">Text</p>").page,
+            "<div id=\"a</div><div data-ad=\" x\" ><p >Text</p>"
         );
     }
 
