@@ -867,7 +867,9 @@ pub(crate) fn month_number(w: &str) -> Option<i8> {
         "december",
     ];
     let w = w.trim_end_matches('.');
-    if !(3..=9).contains(&w.len()) || !w.is_ascii() {
+    // Every month's name starts with one of these letters: most words are ruled out at once.
+    let opens_a_month = w.bytes().next().is_some_and(|b| b"jfmasondJFMASOND".contains(&b));
+    if !opens_a_month || !(3..=9).contains(&w.len()) || !w.is_ascii() {
         return None;
     }
     let at = MONTHS.iter().position(|m| {
@@ -1063,6 +1065,10 @@ fn day_and_month_ambiguous(token: &str) -> bool {
 /// `2019-11-20`, `20.11.2019` or `20/11/2019` (`11/20/2019` when the first number cannot be a
 /// month, and a month-first reading when the second cannot).
 fn numeric_date(token: &str) -> Option<PageTime> {
+    // Most words of a page have no digit: they are ruled out before anything is built.
+    if !token.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     // "2022-11-23T08:10+02:00": the date before the clock.
     let token = token.split_once('T').filter(|(d, _)| d.len() == 10).map_or(token, |(d, _)| d);
     let token = token.trim_matches(|c: char| !c.is_ascii_digit());
