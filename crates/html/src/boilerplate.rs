@@ -106,6 +106,9 @@ const FURNITURE_STARTS: &[&str] = &[
     "tags:",
 ];
 
+/// Furniture lines are at most this many characters long.
+const FURNITURE_CHARS: usize = 250;
+
 /// What the second pass leaves.
 pub(crate) struct Cleaned {
     /// The article HTML.
@@ -190,7 +193,8 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
     let mut byline_line = None;
     let is_author = |t: &str| !t.is_empty() && t.len() <= 60 && authors.iter().any(|a| a.eq_ignore_ascii_case(t));
     for b in blocks.iter().rev() {
-        let Some(text) = capped_text(b, 1000) else { continue };
+        // Neither a name nor furniture is longer than `FURNITURE_CHARS`.
+        let Some(text) = text_up_to(b, FURNITURE_CHARS) else { continue };
         if is_author(&text) {
             b.remove_from_parent();
         } else if let Some(kind) = furniture(b, &text) {
@@ -262,6 +266,26 @@ fn chrome_hint(token: &str) -> Option<&'static str> {
         .or_else(|| token.match_indices('-').find_map(|(i, _)| known(&token[..i]).or_else(|| known(&token[i + 1..]))))
 }
 
+/// The text under `n` with whitespace runs folded to one space, or `None` when it has more than
+/// `max` characters: read no further than that.
+fn text_up_to(n: &NodeRef<'_>, max: usize) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = 0;
+    for d in n.descendants_it().filter(NodeRef::is_text) {
+        for word in d.text().split_whitespace() {
+            chars += usize::from(!out.is_empty()) + word.chars().count();
+            if chars > max {
+                return None;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    Some(out)
+}
+
 /// The text under `n` with whitespace runs folded to one space, or `None` as soon as it passes
 /// `cap` bytes (so big containers cost nothing to rule out; indentation does not count).
 fn capped_text(n: &NodeRef<'_>, cap: usize) -> Option<String> {
@@ -304,7 +328,7 @@ fn furniture(b: &NodeRef<'_>, text: &str) -> Option<Furniture> {
         return None;
     }
     let chars = text.chars().count();
-    if chars > 250 {
+    if chars > FURNITURE_CHARS {
         return None;
     }
     let lower = text.to_lowercase();
