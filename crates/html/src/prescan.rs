@@ -59,31 +59,30 @@ pub(crate) fn prescan(html: &str) -> Prescan<'_> {
             Some(c) if c.is_ascii_alphabetic() => {
                 let name_len = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
                 let name = &html[i..i + name_len];
-                let tag_end = start_tag_end(bytes, i + name_len);
-                let self_closing = bytes.get(tag_end.wrapping_sub(2)) == Some(&b'/');
-                i = tag_end;
                 let attrs = lt + 1 + name_len;
                 let mut attrs_from = attrs;
-                if name.eq_ignore_ascii_case("div") && html[attrs..tag_end].starts_with(STREAMED_SEGMENT) {
+                if name.eq_ignore_ascii_case("div") && html[attrs..].starts_with(STREAMED_SEGMENT) {
                     // Streamed server rendering sends the article in a hidden segment that a
                     // script moves into place; a reader without scripts must see it.
                     cut(&mut out, attrs, attrs + " hidden".len(), &mut copied);
                     attrs_from = attrs + " hidden".len();
                     streamed = true;
                 }
-                if !MEDIA_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
-                    // Scripts' data attributes are a tenth of a page's bytes, and the parser
-                    // reads their names a character at a time; nothing after it reads those
-                    // of elements other than media.
-                    let mut from = attrs_from;
-                    while let Some((name, name_end, end)) = next_attribute(bytes, from) {
-                        let attribute = &bytes[name..name_end];
-                        if attribute.len() > 5 && attribute[..5].eq_ignore_ascii_case(b"data-") {
-                            cut(&mut out, name, end, &mut copied);
-                        }
-                        from = end;
+                // Scripts' data attributes are a tenth of a page's bytes, and the parser reads
+                // their names a character at a time; nothing after it reads those of elements
+                // other than media. The walk over the attributes finds where the tag ends.
+                let keeps_data = MEDIA_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name));
+                let mut at = attrs_from;
+                while let Some((start, name_end, end)) = next_attribute(bytes, at) {
+                    let attribute = &bytes[start..name_end];
+                    if !keeps_data && attribute.len() > 5 && attribute[..5].eq_ignore_ascii_case(b"data-") {
+                        cut(&mut out, start, end, &mut copied);
                     }
+                    at = end;
                 }
+                let tag_end = memchr::memchr(b'>', &bytes[at..]).map_or(bytes.len(), |e| at + e + 1);
+                let self_closing = bytes.get(tag_end.wrapping_sub(2)) == Some(&b'/');
+                i = tag_end;
                 if name.eq_ignore_ascii_case("svg") && !self_closing {
                     // Inline icons: drawing elements by the dozen, never article text.
                     let content_end = end_tag(bytes, tag_end, "svg");
@@ -172,18 +171,6 @@ fn next_attribute(bytes: &[u8], mut at: usize) -> Option<(usize, usize, usize)> 
 /// How React's streamed server rendering opens a segment of the page that its scripts swap
 /// into place of a fallback: `<div hidden id="S:1f">`.
 const STREAMED_SEGMENT: &str = " hidden id=\"S:";
-
-/// Where the start tag whose attributes begin at `from` ends (just past its `>`).
-fn start_tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut at = from;
-    while let Some((_, _, end)) = next_attribute(bytes, at) {
-        at = end;
-    }
-    while at < bytes.len() && bytes[at] != b'>' {
-        at += 1;
-    }
-    (at + 1).min(bytes.len())
-}
 
 /// Where the end tag `</name` of raw text starting at `from` begins (the end of the page when
 /// there is none).
