@@ -226,7 +226,14 @@ pub(crate) fn is_named(node: &dom_query::NodeRef<'_>, names: &[&str]) -> bool {
 
 /// Whitespace runs (including no-break spaces) become one space.
 pub(crate) fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut folded = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    folded
 }
 
 #[cfg(test)]
