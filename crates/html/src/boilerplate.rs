@@ -340,7 +340,7 @@ fn furniture(b: &NodeRef<'_>, text: &str) -> Option<Furniture> {
     if words <= 12 && (lower.starts_with("by ") || lower.starts_with("por ") || lower.starts_with("von ")) {
         return Some(Furniture::Byline);
     }
-    if chars < 120 && link_density(b, &text) > 0.8 {
+    if chars < 120 && link_density(b, text) > 0.8 {
         return Some(Furniture::Other);
     }
     if matches!(
