@@ -258,27 +258,12 @@ fn find_removed<'a>(
 /// The first 80 characters of the text of `node`, whitespace folded, when it has 20 or more
 /// (shorter texts are too common to place a block by).
 fn folded_head(node: &NodeRef<'_>) -> Option<String> {
-    let mut head = String::new();
-    let (mut chars, mut space) = (0, false);
-    'text: for d in node.descendants_it().filter(NodeRef::is_text) {
-        for c in d.text().chars() {
-            if c.is_whitespace() {
-                space = chars > 0;
-                continue;
-            }
-            if chars + usize::from(space) >= 80 {
-                break 'text;
-            }
-            if space {
-                head.push(' ');
-                chars += 1;
-                space = false;
-            }
-            head.push(c);
-            chars += 1;
-        }
+    let mut head = folded_prefix(node, 80);
+    // A space the cut fell on is no part of the opening words.
+    if head.ends_with(' ') {
+        head.pop();
     }
-    (chars >= 20).then_some(head)
+    (head.chars().count() >= 20).then_some(head)
 }
 
 /// A list item or table cell stands for its list or table, beside which other blocks can go.
