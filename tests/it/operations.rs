@@ -13,7 +13,7 @@ async fn a_backup_taken_while_serving_opens_with_everything_in_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let migrated = tidings(&data, &["migrate"]);
-    assert!(stdout(&migrated).contains("schema version 13"), "{}", stdout(&migrated));
+    assert!(stdout(&migrated).contains("schema version 14"), "{}", stdout(&migrated));
     // OPML import follows an outlet without fetching it.
     let opml = dir.path().join("one.opml");
     std::fs::write(

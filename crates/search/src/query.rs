@@ -29,7 +29,7 @@ const TITLE_BOOST: f32 = 2.0;
 const TOGETHER_BOOST: f32 = 2.0;
 
 /// A search as a reader asks it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// What was typed.
     pub query: String,
@@ -40,7 +40,7 @@ pub struct SearchRequest {
 }
 
 /// Conditions every result meets.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     /// Published by this outlet.
     pub outlet: Option<OutletId>,
@@ -57,7 +57,7 @@ pub struct Filters {
 }
 
 /// The order of results.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Best match first.

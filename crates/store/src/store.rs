@@ -369,6 +369,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_site_settings.sql"),
         include_str!("../migrations/postgres/0013_site_settings.sql"),
     ),
+    (
+        14,
+        "story lookup",
+        include_str!("../migrations/sqlite/0014_story_lookup.sql"),
+        include_str!("../migrations/postgres/0014_story_lookup.sql"),
+    ),
 ];
 
 fn migrator(backend: &str) -> Result<Migrator> {

@@ -66,6 +66,7 @@ pub struct AppState {
     front_parts: std::sync::Arc<snapshots::Snapshots<(), pages::FrontPage>>,
     article_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::ArticleId, pages::ArticleShared>>,
     story_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::StoryId, pages::StoryShared>>,
+    search_parts: std::sync::Arc<snapshots::Snapshots<search::Asked, search::Answer>>,
     worker: Option<WorkerWatch>,
     form_key: tidings_accounts::FormKey,
     settings: settings::Settings,
@@ -91,6 +92,7 @@ impl AppState {
             front_parts: std::sync::Arc::default(),
             article_parts: std::sync::Arc::default(),
             story_parts: std::sync::Arc::default(),
+            search_parts: std::sync::Arc::default(),
             worker: None,
             form_key: tidings_accounts::FormKey::new(key),
             settings: settings::Settings::new(settings::SiteSettings {

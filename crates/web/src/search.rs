@@ -31,15 +31,40 @@ pub async fn find(
     page: usize,
     per_page: usize,
 ) -> Result<Result<ResultsPage, String>, WebError> {
-    let candidates = match index.search(request) {
+    // Ranking and snippets are milliseconds of CPU for a common word: run on the threads for
+    // blocking work, they leave the request threads free to answer the pages kept in memory.
+    let (index, asked) = (index.clone(), request.clone());
+    let candidates = match blocking(move || index.search(&asked)).await? {
         Ok(c) => c,
         Err(tidings_search::Error::Query(message)) => return Ok(Err(message)),
         Err(e) => return Err(WebError::Internal(e.to_string())),
     };
     let ids: Vec<_> = candidates.hits().iter().map(|h| h.article).collect();
     let now = store.stories_of(&ids).await?;
-    let page = candidates.page(&|c| now.get(&c.article).copied(), page, per_page);
+    let page = blocking(move || candidates.page(&|c| now.get(&c.article).copied(), page, per_page)).await?;
     page.map(Ok).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(format!("search task: {e}")))
+}
+
+/// A search as the site keeps its results: the request, the page and the results per page.
+pub(crate) type Asked = (SearchRequest, usize, usize);
+/// What [`find`] answered.
+pub(crate) type Answer = Result<ResultsPage, String>;
+
+/// [`find`], answered from the results kept for a second: the same search asked again by
+/// readers whose pages are rendered for each of them costs a render, not a search.
+async fn kept(
+    state: &AppState,
+    index: &SearchIndex,
+    request: &SearchRequest,
+    page: usize,
+    per_page: usize,
+) -> Result<std::sync::Arc<Answer>, WebError> {
+    let asked = (request.clone(), page, per_page);
+    state.search_parts.get(asked, || find(&state.store, index, request, page, per_page)).await
 }
 
 /// The search form's fields, all optional and read leniently.
@@ -191,26 +216,26 @@ pub(crate) async fn page(
                 view.message = Some(message);
                 StatusCode::BAD_REQUEST
             }
-            Ok(request) => match find(&state.store, index, &request, view.params.page(), PER_PAGE).await? {
+            Ok(request) => match &*kept(&state, index, &request, view.params.page(), PER_PAGE).await? {
                 Err(message) => {
-                    view.message = Some(message);
+                    view.message = Some(message.clone());
                     StatusCode::BAD_REQUEST
                 }
                 Ok(found) => {
                     let now = Timestamp::now();
-                    view.summary = summary(&found);
+                    view.summary = summary(found);
                     view.previous =
                         (found.page > 1).then(|| format!("/search?{}", view.params.query_string(found.page - 1)));
                     view.next = (found.page < found.pages)
                         .then(|| format!("/search?{}", view.params.query_string(found.page + 1)));
                     view.results = found
                         .results
-                        .into_iter()
+                        .iter()
                         .map(|f| ResultItem {
                             id: f.article.0,
-                            title_html: f.title_html,
-                            snippet_html: f.snippet_html,
-                            outlet: f.outlet_name,
+                            title_html: f.title_html.clone(),
+                            snippet_html: f.snippet_html.clone(),
+                            outlet: f.outlet_name.clone(),
                             outlet_id: f.outlet.0,
                             time_iso: f.time.to_string(),
                             time_ago: ago(f.time, now),
@@ -241,9 +266,10 @@ pub(crate) async fn feed(
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
     request.sort = Sort::Newest;
-    let found = match find(&state.store, index, &request, 1, FEED_ENTRIES).await? {
+    let answer = kept(&state, index, &request, 1, FEED_ENTRIES).await?;
+    let found = match &*answer {
         Ok(found) => found,
-        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message.clone()),
     };
     let base = crate::feeds::base(&headers);
     Ok(AtomFeed {
@@ -252,14 +278,14 @@ pub(crate) async fn feed(
         own: format!("{base}/search.atom?{}", params.query_string(0)),
         entries: found
             .results
-            .into_iter()
+            .iter()
             .map(|f| AtomEntry {
                 page: format!("{base}/articles/{}", f.article.0),
-                title: f.title,
+                title: f.title.clone(),
                 updated: f.time,
                 published: Some(f.time),
-                authors: f.authors,
-                summary_html: f.snippet_html,
+                authors: f.authors.clone(),
+                summary_html: f.snippet_html.clone(),
             })
             .collect(),
     }

@@ -1,6 +1,7 @@
-//! What an article or story page shows every reader alike, kept for a second, so that pages
-//! rendered for each reader (they hold a form token, a signed-in reader's own controls) cost a
-//! render, not a render plus the reads and the "You may also like" comparison behind it.
+//! What an article, story or search page shows every reader alike, kept for a second, so that
+//! pages rendered for each reader (they hold a form token, a signed-in reader's own controls)
+//! cost a render, not a render plus the reads, the "You may also like" comparison or the
+//! search behind it.
 //!
 //! The page cache ([`crate::page_cache`]) keeps whole pages for anonymous readers; these are
 //! the parts under it, for the pages it cannot keep. A part is at most [`FRESH_FOR`] older than
@@ -34,7 +35,7 @@ impl<K, V> Default for Snapshots<K, V> {
     }
 }
 
-impl<K: Hash + Eq + Copy, V> Snapshots<K, V> {
+impl<K: Hash + Eq, V> Snapshots<K, V> {
     /// The part for `key`: the kept one while it is fresh, else what `load` reads (kept).
     pub(crate) async fn get<E, F>(&self, key: K, load: impl FnOnce() -> F) -> Result<Arc<V>, E>
     where

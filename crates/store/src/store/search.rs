@@ -71,10 +71,15 @@ impl Store {
     /// The story each of `ids` is in now; an article the store does not hold is left out.
     pub async fn stories_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Option<StoryId>>> {
         let mut out = HashMap::with_capacity(ids.len());
+        // SQLite would read each article's row by its id, overflow pages and all (migration 14).
+        let from = match self.backend {
+            Backend::Sqlite { .. } => "articles INDEXED BY articles_story_lookup",
+            Backend::Postgres(_) => "articles",
+        };
         // Bounded batches keep under both backends' limits on bound parameters.
         for batch in ids.chunks(BATCH) {
             let marks = placeholders(1, batch.len());
-            let sql = format!("SELECT id, story_id FROM articles WHERE id IN ({})", marks);
+            let sql = format!("SELECT id, story_id FROM {from} WHERE id IN ({marks})");
             let rows: Vec<(i64, Option<i64>)> = read!(self, |pool| {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for id in batch {

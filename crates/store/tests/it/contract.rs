@@ -335,7 +335,7 @@ async fn story(store: Store) {
     );
 
     // Operations: the schema version, a readiness ping, and the backup (SQLite only).
-    assert_eq!(store.schema_version().await.unwrap(), 13);
+    assert_eq!(store.schema_version().await.unwrap(), 14);
     store.ping().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");

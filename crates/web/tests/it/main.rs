@@ -111,3 +111,57 @@ async fn a_republished_copy_is_credited_on_the_article_and_story_pages_and_the_e
     assert!(line.starts_with("Also published by") && line.contains("Scraper Daily"), "{line}");
     assert_eq!(story_page.matches("<p class=\"copies\">").count(), 1, "only the copied report has credits");
 }
+
+#[tokio::test]
+async fn a_searchs_pages_and_feed_stay_apart_when_its_results_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    let now = Timestamp::now();
+    let new = NewOutlet { name: "Harbour Herald".into(), site_url: None, category: None, full_text: false };
+    let o = store.add_outlet(&new, "https://herald.example/feed", now).await.unwrap();
+    let index = tidings_search::SearchIndex::in_memory().unwrap();
+    let mut indexer = index.indexer(20_000_000, 1).unwrap();
+    let mut last = 0;
+    for n in 0..30 {
+        let at = now - SignedDuration::from_mins(i64::from(n));
+        let id = store.insert_article(&article(o.outlet.id, o.feed.id, n, at)).await.unwrap().unwrap();
+        indexer
+            .put(&tidings_search::SearchDoc {
+                id,
+                story: None,
+                outlet: o.outlet.id,
+                outlet_name: "Harbour Herald".into(),
+                category: None,
+                title: format!("Report {n}"),
+                text: "Text".into(),
+                authors: vec![],
+                lang: None,
+                time: at,
+            })
+            .unwrap();
+        last = id.0;
+    }
+    indexer.commit(last).unwrap();
+
+    let app = tidings_web::router(tidings_web::AppState::new(store.clone()).with_search(index));
+    // A signed-in reader's pages are rendered for them: the kept results, not the kept page.
+    let body = |path: &str| {
+        let req = Request::get(path).header(header::COOKIE, "tidings_session=reader").body(Body::empty()).unwrap();
+        let app = app.clone();
+        async move {
+            let res = app.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+        }
+    };
+    let shown = |page: &str| -> Vec<String> {
+        page.split("<h2><a href=\"/articles/").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+    };
+    let first = shown(&body("/search?q=report").await);
+    let second = shown(&body("/search?q=report&page=2").await);
+    assert_eq!((first.len(), second.len()), (20, 10));
+    assert!(second.iter().all(|id| !first.contains(id)), "page 2 repeated page 1: {second:?}");
+    assert_eq!(shown(&body("/search?q=report").await), first, "the kept first page is the first page");
+    let feed = body("/search.atom?q=report").await;
+    assert_eq!(feed.matches("<entry>").count(), 30, "the feed's 50 entries, not a page's 20");
+}
