@@ -2,6 +2,8 @@
 //! recent articles and takes out of a new article the paragraphs that recur across them (the
 //! rule is `tidings_html::repeated_lines`). What was taken out is recorded for the outlet page.
 
+use std::collections::VecDeque;
+
 use jiff::Timestamp;
 use tidings_core::OutletId;
 use tidings_html::{
@@ -15,27 +17,61 @@ use crate::Result;
 /// articles to show, few enough that a retired line is forgotten within days.
 const HISTORY_ARTICLES: i64 = 100;
 
-/// Takes the outlet's repeated lines out of a newly extracted article, then adds the article's
-/// own paragraphs to the outlet's history (as extracted, so a line keeps being counted).
-pub(crate) async fn strip_repeated_lines(store: &Store, article: &mut NewArticle, now: Timestamp) -> Result<()> {
-    let outlet = article.outlet_id;
-    let history = store.recent_fingerprints(outlet, HISTORY_ARTICLES).await?;
-    let own = paragraph_fingerprints(&article.content_text);
-    store.record_fingerprints(outlet, &article.canonical_url, &own, now, HISTORY_ARTICLES).await?;
-    let repeated = repeated_lines(&history, RepeatRule::default());
-    let Some(cleaned) = remove_repeated_lines(&article.content_html, &repeated) else {
-        return Ok(());
-    };
-    if cleaned.text.trim().is_empty() {
-        // Never a blank article: an article made only of the outlet's usual lines keeps them.
-        return Ok(());
+/// An outlet's paragraph history while one feed's articles are extracted: read from the store
+/// once, grown in memory as each article is taken, and written with the feed's batch of
+/// articles ([`OutletLines::save`]) rather than one read and one write per article.
+#[derive(Debug, Default)]
+pub(crate) struct OutletLines {
+    /// The fingerprints of the outlet's newest articles, oldest first; `None` until read.
+    history: Option<VecDeque<Vec<i64>>>,
+    /// Articles taken since the last save: address and fingerprints.
+    taken: Vec<(String, Vec<i64>)>,
+    /// Lines taken out since the last save: fingerprint and text.
+    removed: Vec<(i64, String)>,
+}
+
+impl OutletLines {
+    /// Takes the outlet's repeated lines out of a newly extracted article, then adds the
+    /// article's own paragraphs to the history (as extracted, so a line keeps being counted).
+    pub(crate) async fn strip(&mut self, store: &Store, article: &mut NewArticle) -> Result<()> {
+        let history = match &mut self.history {
+            Some(history) => history,
+            None => {
+                let read = store.recent_fingerprints(article.outlet_id, HISTORY_ARTICLES).await?;
+                self.history.insert(read.into())
+            }
+        };
+        let repeated = repeated_lines(history.make_contiguous(), RepeatRule::default());
+        let own = paragraph_fingerprints(&article.content_text);
+        history.push_back(own.clone());
+        while history.len() > HISTORY_ARTICLES as usize {
+            history.pop_front();
+        }
+        self.taken.push((article.canonical_url.clone(), own));
+        let Some(cleaned) = remove_repeated_lines(&article.content_html, &repeated) else {
+            return Ok(());
+        };
+        if cleaned.text.trim().is_empty() {
+            // Never a blank article: an article made only of the outlet's usual lines keeps them.
+            return Ok(());
+        }
+        self.removed.extend(cleaned.removed.iter().filter_map(|line| fingerprint(line).map(|f| (f, line.clone()))));
+        article.content_html = cleaned.html;
+        article.content_text = cleaned.text;
+        Ok(())
     }
-    let lines: Vec<(i64, String)> =
-        cleaned.removed.iter().filter_map(|line| fingerprint(line).map(|f| (f, line.clone()))).collect();
-    store.record_removed_lines(outlet, &lines, now).await?;
-    article.content_html = cleaned.html;
-    article.content_text = cleaned.text;
-    Ok(())
+
+    /// Writes the history and the lines taken out since the last save.
+    pub(crate) async fn save(&mut self, store: &Store, outlet: OutletId, now: Timestamp) -> Result<()> {
+        let taken: Vec<(&str, &[i64])> = self.taken.iter().map(|(url, f)| (url.as_str(), f.as_slice())).collect();
+        store.record_fingerprints(outlet, &taken, now, HISTORY_ARTICLES).await?;
+        if !self.removed.is_empty() {
+            store.record_removed_lines(outlet, &self.removed, now).await?;
+        }
+        self.taken.clear();
+        self.removed.clear();
+        Ok(())
+    }
 }
 
 /// Stored article HTML of `outlet` without the outlet's repeated lines, for an article

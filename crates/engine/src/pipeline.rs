@@ -5,14 +5,16 @@ use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use jiff::{SignedDuration, Timestamp};
-use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, Outlet, canonical_url, excerpt};
+use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, Outlet, OutletId, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
 use tidings_store::{CopyPrint, FeedClaim, FetchRecord, NewArticle, NewCopy, OutletHealth};
 use tidings_text::{COPY_RESEMBLANCE, CopySignature};
 use url::Url;
 
+use crate::boilerplate::OutletLines;
 use crate::schedule::{backoff, next_interval};
+use crate::stories::ToPlace;
 use crate::{Engine, Result};
 
 /// Characters kept in an article's excerpt.
@@ -20,6 +22,10 @@ const EXCERPT_CHARS: usize = 240;
 /// Past its budget a feed's work is stopped after this much more: the budget is checked between
 /// entries, and an entry's page may be under way.
 const BUDGET_GRACE: Duration = Duration::from_secs(30);
+/// Articles stored (and placed in stories) together, at most.
+const BATCH_ARTICLES: usize = 50;
+/// An article waits at most about this long for others to be stored with it.
+const BATCH_WAIT: Duration = Duration::from_secs(1);
 
 /// What happened to one feed in a round.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +68,91 @@ enum NotStored {
     Skipped(String),
     /// The feed's time for this round ran out; the entry waits for the next round.
     OutOfTime,
+}
+
+/// Articles of one feed built and waiting to be stored together.
+struct Batch {
+    outlet: OutletId,
+    articles: Vec<NewArticle>,
+    /// The outlet's repeated lines, kept in memory while the feed is read.
+    lines: OutletLines,
+    /// The copy signature of each of `articles`, when its text is long enough to have one.
+    signatures: Vec<Option<CopySignature>>,
+    /// When the oldest article waiting was built.
+    since: Option<Instant>,
+    /// Articles of the feed stored so far.
+    stored: usize,
+}
+
+impl Batch {
+    fn new(outlet: OutletId) -> Self {
+        Self {
+            outlet,
+            articles: Vec::new(),
+            lines: OutletLines::default(),
+            signatures: Vec::new(),
+            since: None,
+            stored: 0,
+        }
+    }
+
+    fn push(&mut self, article: NewArticle, signature: Option<CopySignature>) {
+        self.since.get_or_insert_with(Instant::now);
+        self.articles.push(article);
+        self.signatures.push(signature);
+    }
+
+    fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Whether the batch is big or old enough to be stored: an article whose page came slowly
+    /// does not wait long to be seen.
+    fn is_due(&self) -> bool {
+        self.len() >= BATCH_ARTICLES || self.since.is_some_and(|s| s.elapsed() >= BATCH_WAIT)
+    }
+}
+
+/// The article a text copies.
+#[derive(Debug, Clone, Copy)]
+enum Original {
+    /// A stored article.
+    Stored(ArticleId),
+    /// The article at this place in the batch, stored with it.
+    InBatch(usize),
+}
+
+/// Splits a batch into the articles to store and the copies to credit (with their originals;
+/// an original in the batch is named by its place among the articles kept).
+fn split_copies(
+    articles: Vec<NewArticle>,
+    originals: Vec<Option<Original>>,
+) -> (Vec<NewArticle>, Vec<(Original, NewCopy)>) {
+    let mut kept = Vec::new();
+    let mut place = Vec::with_capacity(articles.len());
+    let mut copies = Vec::new();
+    for (article, original) in articles.into_iter().zip(originals) {
+        place.push(kept.len());
+        match original {
+            None => kept.push(article),
+            Some(original) => {
+                let original = match original {
+                    Original::InBatch(j) => Original::InBatch(place[j]),
+                    stored => stored,
+                };
+                let copy = NewCopy {
+                    outlet_id: article.outlet_id,
+                    url: article.url,
+                    canonical_url: article.canonical_url,
+                    title: article.title,
+                    published_at: article.published_at,
+                    fetched_at: article.fetched_at,
+                };
+                copies.push((original, copy));
+            }
+        }
+    }
+    (kept, copies)
 }
 
 /// The text of a panic's payload.
@@ -315,6 +406,10 @@ impl Engine {
 
     /// Stores the feed's new entries, oldest first, until the feed's deadline; returns how many
     /// were stored and whether every entry was reached. An entry that fails is a warning.
+    ///
+    /// Which entries are stored already is asked once for the feed; new articles are stored
+    /// and placed in stories in batches ([`BATCH_ARTICLES`], or what [`BATCH_WAIT`] gathered), so
+    /// a feed's twenty entries cost a few transactions, not a hundred.
     async fn store_new_items(
         &self,
         h: &OutletHealth,
@@ -323,122 +418,221 @@ impl Engine {
         warnings: &mut Vec<String>,
         deadline: Instant,
     ) -> (usize, bool) {
-        let mut new = 0;
         // Oldest first, so that stories credit the first report.
         let mut items: Vec<&Item> = feed.items.iter().collect();
         items.sort_by_key(|i| i.published.or(i.updated));
-        for (done, item) in items.iter().enumerate() {
-            let left = items.len() - done;
-            if new >= self.config.max_new_items_per_feed {
+        let keys: Vec<(Option<&str>, String)> = items
+            .iter()
+            .map(|i| (i.guid.as_deref(), i.url.as_deref().and_then(|u| canonical_url(u).ok()).unwrap_or_default()))
+            .collect();
+        let asked: Vec<(Option<&str>, &str)> = keys.iter().map(|(g, u)| (*g, u.as_str())).collect();
+        let known = match self.store.entries_known(h.feed.id, &asked).await {
+            Ok(known) => known,
+            Err(e) => {
+                warnings.push(format!(
+                    "could not look up which entries are stored already ({e}); they wait for the next round"
+                ));
+                return (0, false);
+            }
+        };
+        let mut batch = Batch::new(h.outlet.id);
+        // An address twice in the feed is one entry.
+        let mut seen = std::collections::HashSet::new();
+        let fresh: Vec<&Item> = items
+            .iter()
+            .zip(&keys)
+            .zip(&known)
+            .filter(|((_, (_, url)), known)| !**known && (url.is_empty() || seen.insert(url.as_str())))
+            .map(|((i, _), _)| *i)
+            .collect();
+        for (done, item) in fresh.iter().enumerate() {
+            let left = fresh.len() - done;
+            if batch.stored + batch.len() >= self.config.max_new_items_per_feed {
                 warnings.push(format!(
                     "more than {} new entries; the rest wait for the next round",
                     self.config.max_new_items_per_feed
                 ));
-                return (new, false);
+                self.store_batch(&mut batch, now, warnings).await;
+                return (batch.stored, false);
             }
             if Instant::now() >= deadline {
                 warnings
                     .push(format!("this feed's time for the round ran out; {left} entries wait for the next round"));
-                return (new, false);
+                self.store_batch(&mut batch, now, warnings).await;
+                return (batch.stored, false);
             }
-            match self.store_item(h, item, now, Some(deadline), warnings).await {
-                Ok(stored) => new += usize::from(stored),
+            match self.prepare_item(h, item, now, Some(deadline), &mut batch).await {
+                Ok(()) => {}
                 Err(NotStored::Skipped(why)) => warnings.push(why),
                 Err(NotStored::OutOfTime) => {
                     // Every round makes progress: when a host's pauses outlast the whole budget,
                     // one entry per round is stored with the feed's own text.
-                    if new == 0 {
-                        match self.store_item(h, item, now, None, warnings).await {
-                            Ok(stored) => new += usize::from(stored),
-                            Err(NotStored::Skipped(why)) => warnings.push(why),
-                            Err(NotStored::OutOfTime) => {}
-                        }
+                    if batch.stored + batch.len() == 0
+                        && let Err(NotStored::Skipped(why)) = self.prepare_item(h, item, now, None, &mut batch).await
+                    {
+                        warnings.push(why);
                     }
                     warnings.push(format!(
                         "this feed's time for the round ran out while fetching a page; {} entries wait for the next round",
                         left - 1
                     ));
-                    return (new, false);
+                    self.store_batch(&mut batch, now, warnings).await;
+                    return (batch.stored, false);
                 }
             }
+            if batch.is_due() {
+                self.store_batch(&mut batch, now, warnings).await;
+            }
         }
-        (new, true)
+        self.store_batch(&mut batch, now, warnings).await;
+        (batch.stored, true)
     }
 
-    /// Stores one entry as an article and puts it into a story; `Ok(false)` when it is stored
-    /// already.
-    async fn store_item(
+    /// Builds the article of one entry and adds it to `batch`.
+    async fn prepare_item(
         &self,
         h: &OutletHealth,
         item: &Item,
         now: Timestamp,
         deadline: Option<Instant>,
-        warnings: &mut Vec<String>,
-    ) -> Result<bool, NotStored> {
+        batch: &mut Batch,
+    ) -> Result<(), NotStored> {
         let what = || item.url.as_deref().or(item.title.as_deref()).or(item.guid.as_deref()).unwrap_or("an entry");
         let failed =
             |e: crate::Error| NotStored::Skipped(format!("{:?} could not be stored ({e}); it was skipped", what()));
-        let Some(mut article) = self.new_article(h, item, now, deadline).await.map_err(failed)?? else {
-            return Ok(false);
+        let Some(mut article) = self.new_article(h, item, now, deadline, &mut batch.lines).await.map_err(failed)??
+        else {
+            return Ok(());
         };
-        if let Some(signature) = CopySignature::of(&article.content_text) {
-            if let Some(original) = self.original_of(&signature).await.map_err(failed)? {
-                let copy = NewCopy {
-                    outlet_id: article.outlet_id,
-                    url: article.url.clone(),
-                    canonical_url: article.canonical_url.clone(),
-                    title: article.title.clone(),
-                    published_at: article.published_at,
-                    fetched_at: article.fetched_at,
-                };
-                if self.store.add_copy(original, &copy).await.map_err(|e| failed(e.into()))? {
-                    tracing::debug!(article = %original, url = %article.url, "stored as a copy");
-                }
-                return Ok(false);
-            }
+        if tidings_core::web_link(&article.url).is_none() {
+            return Err(NotStored::Skipped(format!("{:?} is not an http(s) link and was skipped", article.url)));
+        }
+        let signature = CopySignature::of(&article.content_text);
+        if let Some(signature) = &signature {
             article.copy_print = Some(CopyPrint { signature: signature.to_hex(), bands: signature.bands().to_vec() });
         }
-        let Some(id) = self.store.insert_article(&article).await.map_err(|e| failed(e.into()))? else {
-            return Ok(false);
+        batch.push(article, signature);
+        Ok(())
+    }
+
+    /// Stores the articles of `batch` in one transaction and places them in stories with one
+    /// more, counting them in `batch.stored` (a duplicate of a stored article is not). When the
+    /// batch cannot be stored at once, each article is tried on its own, so one bad article
+    /// costs only itself.
+    async fn store_batch(&self, batch: &mut Batch, now: Timestamp, warnings: &mut Vec<String>) {
+        if let Err(e) = batch.lines.save(&self.store, batch.outlet, now).await {
+            warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
+        }
+        let signatures = std::mem::take(&mut batch.signatures);
+        let articles = std::mem::take(&mut batch.articles);
+        batch.since = None;
+        if articles.is_empty() {
+            return;
+        }
+        let (articles, copies) = match self.originals(&signatures).await {
+            Ok(originals) => split_copies(articles, originals),
+            Err(e) => {
+                warnings.push(format!(
+                    "republished copies could not be looked for ({e}); the articles are stored as they are"
+                ));
+                (articles, Vec::new())
+            }
         };
-        tracing::debug!(article = %id, url = %article.url, "stored");
-        metrics::counter!("tidings_articles_stored_total").increment(1);
-        if article.extraction == ExtractionStatus::FeedFallback {
-            metrics::counter!("tidings_extraction_fallbacks_total").increment(1);
-            if let Some(note) = &article.extraction_note {
-                warnings.push(format!("{}: {note}", article.url));
+        let ids = match self.store.insert_articles(&articles).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, articles = articles.len(), "a batch of articles could not be stored; trying each");
+                let mut ids = Vec::with_capacity(articles.len());
+                for a in &articles {
+                    ids.push(self.store.insert_article(a).await.unwrap_or_else(|e| {
+                        warnings.push(format!("{:?} could not be stored ({e}); it was skipped", a.url));
+                        None
+                    }));
+                }
+                ids
+            }
+        };
+        let mut placed = Vec::new();
+        for (article, id) in articles.into_iter().zip(ids.iter().copied()) {
+            let Some(id) = id else { continue };
+            tracing::debug!(article = %id, url = %article.url, "stored");
+            metrics::counter!("tidings_articles_stored_total").increment(1);
+            if article.extraction == ExtractionStatus::FeedFallback {
+                metrics::counter!("tidings_extraction_fallbacks_total").increment(1);
+                if let Some(note) = &article.extraction_note {
+                    warnings.push(format!("{}: {note}", article.url));
+                }
+            }
+            let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
+            placed.push(ToPlace { id, title: article.title, text: article.content_text, time });
+        }
+        for (original, copy) in copies {
+            let original = match original {
+                Original::Stored(id) => Some(id),
+                Original::InBatch(i) => ids.get(i).copied().flatten(),
+            };
+            let Some(original) = original else { continue };
+            match self.store.add_copy(original, &copy).await {
+                Ok(true) => tracing::debug!(article = %original, url = %copy.url, "stored as a copy"),
+                Ok(false) => {}
+                Err(e) => warnings.push(format!("{:?} could not be stored as a copy ({e}); it was skipped", copy.url)),
             }
         }
-        let time = article.published_at.unwrap_or(article.fetched_at).min(article.fetched_at);
-        // A clustering failure leaves the article stored without a story; it is a warning.
-        if let Err(e) = self.cluster(id, &article.title, &article.content_text, time, article.fetched_at).await {
-            warnings.push(format!("{:?} was stored but not grouped into a story ({e})", what()));
+        // A clustering failure leaves the articles stored without a story (the round's end
+        // places them); it is a warning.
+        if let Err(e) = self.cluster_all(&placed, now).await {
+            warnings.push(format!("{} articles were stored but not grouped into stories ({e})", placed.len()));
         }
         if let Some(search) = &self.search {
             search.wake();
         }
-        Ok(true)
+        batch.stored += placed.len();
     }
 
-    /// The stored article that a text with this signature copies, the closest one, if any.
-    async fn original_of(&self, signature: &CopySignature) -> Result<Option<ArticleId>> {
-        let candidates = self.store.copy_candidates(&signature.bands()).await?;
-        let closest = candidates
-            .iter()
-            .filter_map(|(id, hex)| Some((*id, CopySignature::from_hex(hex)?.resemblance(signature))))
-            .filter(|(_, resemblance)| *resemblance >= COPY_RESEMBLANCE)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        Ok(closest.map(|(id, _)| id))
+    /// For each article of a batch (its copy signature, if its text is long enough to have
+    /// one), the article its text copies: the closest stored one, else the first earlier one in
+    /// the batch that is not a copy itself. Two queries for the whole batch.
+    async fn originals(&self, signatures: &[Option<CopySignature>]) -> Result<Vec<Option<Original>>> {
+        let bands: Vec<Vec<i64>> =
+            signatures.iter().map(|s| s.as_ref().map(|s| s.bands().to_vec()).unwrap_or_default()).collect();
+        let asked: Vec<&[i64]> = bands.iter().map(Vec::as_slice).collect();
+        let candidates = self.store.copy_candidates_of(&asked).await?;
+        let mut originals: Vec<Option<Original>> = Vec::with_capacity(signatures.len());
+        for (i, (signature, candidates)) in signatures.iter().zip(candidates).enumerate() {
+            let Some(signature) = signature else {
+                originals.push(None);
+                continue;
+            };
+            let stored = candidates
+                .iter()
+                .filter_map(|(id, hex)| Some((*id, CopySignature::from_hex(hex)?.resemblance(signature))))
+                .filter(|(_, resemblance)| *resemblance >= COPY_RESEMBLANCE)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(id, _)| Original::Stored(id));
+            let in_batch = || {
+                (0..i)
+                    .find(|&j| {
+                        originals[j].is_none()
+                            && signatures[j].as_ref().is_some_and(|s| s.resemblance(signature) >= COPY_RESEMBLANCE)
+                    })
+                    .map(Original::InBatch)
+            };
+            let original = stored.or_else(in_batch);
+            originals.push(original);
+        }
+        Ok(originals)
     }
 
-    /// Builds the article for a feed entry, its page fetched by `deadline` (or not at all, the
-    /// feed's text standing in, without one), or `None` when it is stored already.
+    /// Builds the article for a feed entry not stored yet, its page fetched by `deadline` (or not
+    /// at all, the feed's text standing in, without one), or `None` when its page names an
+    /// address stored already.
     async fn new_article(
         &self,
         h: &OutletHealth,
         item: &Item,
         now: Timestamp,
         deadline: Option<Instant>,
+        lines: &mut OutletLines,
     ) -> Result<Result<Option<NewArticle>, NotStored>> {
         let Some(link) = item.url.as_deref() else {
             let what = item.title.as_deref().or(item.guid.as_deref()).unwrap_or("an entry");
@@ -447,9 +641,6 @@ impl Engine {
         let Ok(canonical) = canonical_url(link) else {
             return Ok(Err(NotStored::Skipped(format!("{link:?} is not a web address and was skipped"))));
         };
-        if self.store.article_known(h.feed.id, item.guid.as_deref(), &canonical).await? {
-            return Ok(Ok(None));
-        }
         let feed_html = item.content.as_deref().or(item.summary.as_deref()).unwrap_or_default();
         let Ok(page_url) = Url::parse(link) else {
             return Ok(Err(NotStored::Skipped(format!("{link:?} is not a web address and was skipped"))));
@@ -515,7 +706,7 @@ impl Engine {
                         article.extraction = ExtractionStatus::Extracted;
                         article.content_html = page.html;
                         article.content_text = page.text;
-                        crate::boilerplate::strip_repeated_lines(&self.store, &mut article, now).await?;
+                        lines.strip(&self.store, &mut article).await?;
                     }
                     if item.title.is_none() {
                         article.title = page.title.unwrap_or(article.title);

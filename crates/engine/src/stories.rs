@@ -11,13 +11,20 @@
 //! looked, in the order they were made; the decision is then numbered after them
 //! ([`Store::mark_placed`](tidings_store::Store::mark_placed)). So every worker's state has seen
 //! every decision before its own, in one order: the decisions one worker would have made.
+//!
+//! Batches: the articles a feed brings are placed together, with one turn, one catch-up and one
+//! write transaction for all their decisions ([`tidings_store::Store::record_decisions`]). While
+//! a batch is decided, a story that gained its second report keeps its lone key in the state;
+//! the writes name it by its first article ([`StoryRef::OfArticle`]), which the store resolves to
+//! the story that article is in at that point, and the state takes the stored ids once the batch
+//! is written.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use jiff::Timestamp;
 use tidings_cluster::{Placement, Report, Stories, StoryKey, StoryRules};
 use tidings_core::{ArticleId, StoryId};
-use tidings_store::ArticleBrief;
+use tidings_store::{ArticleBrief, StoryRef, StoryWrite};
 
 use crate::{Engine, Result};
 
@@ -71,28 +78,57 @@ fn lone(article: ArticleId) -> StoryKey {
     -article.0
 }
 
+/// How the store names the story the state keys `key`.
+fn story_ref(key: StoryKey) -> StoryRef {
+    if key > 0 { StoryRef::Stored(StoryId(key)) } else { StoryRef::OfArticle(ArticleId(-key)) }
+}
+
+/// The writes of one decision about `id`, in the order the store makes them.
+fn writes_of(placement: &Placement, id: ArticleId, writes: &mut Vec<StoryWrite>) {
+    let story = story_ref(placement.story);
+    if placement.joined {
+        // Stored stories merge first, oldest id first, so that when the report joined a lone
+        // report's story the stored story survives in the store and keeps its address.
+        let mut merged = placement.merged.clone();
+        merged.sort_unstable_by_key(|k| (*k < 0, k.abs()));
+        for gone in merged.into_iter().filter(|g| *g != placement.story) {
+            writes.push(StoryWrite::Merge { gone: story_ref(gone), into: story });
+        }
+        writes.push(StoryWrite::Join { story, article: id });
+        if placement.headline {
+            writes.push(StoryWrite::Headline { story, article: id });
+        }
+    }
+    for &(gone, into) in &placement.regrouped {
+        writes.push(StoryWrite::Merge { gone: story_ref(gone), into: story_ref(into) });
+    }
+    writes.push(StoryWrite::Placed(id));
+}
+
+/// An article stored and waiting for its story, as clustering reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct ToPlace {
+    pub(crate) id: ArticleId,
+    pub(crate) title: String,
+    pub(crate) text: String,
+    pub(crate) time: Timestamp,
+}
+
 /// The text clustering reads, as the store returns it.
 fn clustered_text(text: &str) -> &str {
     text.char_indices().nth(TEXT_CHARS).map_or(text, |(i, _)| &text[..i])
 }
 
 impl Engine {
-    /// Puts an article into a story with other reports of the same event. When none matches
-    /// yet it stays a story of one in the state, which later reports can join.
-    pub(crate) async fn cluster(
-        &self,
-        id: ArticleId,
-        title: &str,
-        text: &str,
-        time: Timestamp,
-        now: Timestamp,
-    ) -> Result<()> {
+    /// Puts articles into stories with other reports of the same event, in the order given.
+    /// When none matches yet an article stays a story of one in the state, which later reports
+    /// can join.
+    pub(crate) async fn cluster_all(&self, articles: &[ToPlace], now: Timestamp) -> Result<()> {
         // One decision at a time in this process, and among the workers of the database, so
         // each sees the ones before it.
         let mut state = self.stories.state.lock().await;
         let turn = self.store.story_turn().await?;
-        let report = Report { time, title, text: clustered_text(text) };
-        let placed = self.place(&mut state, id, report, now).await;
+        let placed = self.place_all(&mut state, articles, now).await;
         if placed.is_err() {
             // What this process's state holds may now differ from the store: rebuild it.
             state.loaded = false;
@@ -107,145 +143,75 @@ impl Engine {
         if self.store.unplaced_orphans(Timestamp::now(), 1).await?.is_empty() {
             return Ok(());
         }
-        let mut state = self.stories.state.lock().await;
-        let turn = self.store.story_turn().await?;
-        let placed = match self.catch_up(&mut state, ArticleId(0), now).await {
-            Ok(_) => self.adopt_orphans(&mut state, ArticleId(0), now).await,
-            Err(e) => Err(e),
-        };
-        if placed.is_err() {
-            state.loaded = false;
-        }
-        turn.end().await?;
-        placed
+        self.cluster_all(&[], now).await
     }
 
-    /// [`Engine::cluster`] with the turn held: the decisions of the others first, then the
-    /// articles whose worker stored them and died before placing them, then this one.
-    async fn place(&self, state: &mut StoryState, id: ArticleId, report: Report<'_>, now: Timestamp) -> Result<()> {
-        if self.catch_up(state, id, now).await? {
-            return Ok(());
+    /// [`Engine::cluster_all`] with the turn held: the decisions of the others first, then the
+    /// articles whose worker stored them and died before placing them, then these; all their
+    /// writes in one transaction.
+    async fn place_all(&self, state: &mut StoryState, articles: &[ToPlace], now: Timestamp) -> Result<()> {
+        let ids: HashSet<ArticleId> = articles.iter().map(|a| a.id).collect();
+        let replayed = self.catch_up(state, &ids, now).await?;
+        let mut writes = Vec::new();
+        self.adopt_orphans(state, &ids, &mut writes).await?;
+        for a in articles.iter().filter(|a| !replayed.contains(&a.id)) {
+            let report = Report { time: a.time, title: &a.title, text: clustered_text(&a.text) };
+            let placement = state.stories.place(report, lone(a.id));
+            tracing::debug!(article = %a.id, title = a.title, ?placement, "story decision");
+            writes_of(&placement, a.id, &mut writes);
         }
-        self.adopt_orphans(state, id, now).await?;
-        self.decide(state, id, report, now).await
+        let recorded = self.store.record_decisions(&writes, now).await?;
+        for (article, story) in recorded.stories {
+            if let Some(story) = story {
+                state.stories.rename(lone(article), story.0);
+            }
+        }
+        if let Some(last) = recorded.last_placed {
+            state.seen = last;
+        }
+        Ok(())
     }
 
-    /// Places the orphans (all but `current`), with the turn held.
-    async fn adopt_orphans(&self, state: &mut StoryState, current: ArticleId, now: Timestamp) -> Result<()> {
+    /// Decides the orphans (all but `current`), with the turn held, adding their writes.
+    async fn adopt_orphans(
+        &self,
+        state: &mut StoryState,
+        current: &HashSet<ArticleId>,
+        writes: &mut Vec<StoryWrite>,
+    ) -> Result<()> {
         for orphan in self.store.unplaced_orphans(Timestamp::now(), ORPHANS_AT_ONCE).await? {
-            if orphan.id == current {
+            if current.contains(&orphan.id) {
                 continue;
             }
             tracing::info!(article = %orphan.id, "placing an article whose worker stopped before it could");
             if orphan.story_id.is_some() {
                 // Its worker stored the decision and stopped before numbering it.
                 state.restore(&orphan);
-                state.seen = self.store.mark_placed(orphan.id).await?;
+                writes.push(StoryWrite::Placed(orphan.id));
             } else {
                 let report = Report { time: orphan.time, title: &orphan.title, text: &orphan.text };
-                self.decide(state, orphan.id, report, now).await?;
+                let placement = state.stories.place(report, lone(orphan.id));
+                writes_of(&placement, orphan.id, writes);
             }
         }
-        Ok(())
-    }
-
-    /// Places one article and records the decision.
-    async fn decide(&self, state: &mut StoryState, id: ArticleId, report: Report<'_>, now: Timestamp) -> Result<()> {
-        let placement = state.stories.place(report, lone(id));
-        tracing::debug!(article = %id, title = report.title, ?placement, "story decision");
-        let mut renamed = HashMap::new();
-        if placement.joined {
-            let story = self.store_join(state, id, &placement, now).await?;
-            renamed.insert(placement.story, story.0);
-            if placement.headline {
-                self.store.set_story_headline(story, id).await?;
-            }
-        }
-        for &(gone, into) in &placement.regrouped {
-            self.store_regroup(state, &mut renamed, gone, into, now).await?;
-        }
-        state.seen = self.store.mark_placed(id).await?;
-        Ok(())
-    }
-
-    /// Stores that `id` joined `placement.story` (and the merges it bridged); returns the
-    /// stored story.
-    async fn store_join(
-        &self,
-        state: &mut StoryState,
-        id: ArticleId,
-        placement: &Placement,
-        now: Timestamp,
-    ) -> Result<StoryId> {
-        // The stored story: the state's if it is stored, else a stored one merged into it, else
-        // a new one started by the lone report this one joined.
-        let merged_stored = placement.merged.iter().copied().filter(|k| *k > 0).min();
-        let story = if placement.story > 0 {
-            self.store.join_story(StoryId(placement.story), id).await?;
-            StoryId(placement.story)
-        } else if let Some(stored) = merged_stored {
-            self.store.join_story(StoryId(stored), ArticleId(-placement.story)).await?;
-            self.store.join_story(StoryId(stored), id).await?;
-            StoryId(stored)
-        } else {
-            self.store.attach_story(ArticleId(-placement.story), id, now).await?
-        };
-        state.stories.rename(placement.story, story.0);
-        for &gone in &placement.merged {
-            if gone < 0 {
-                self.store.join_story(story, ArticleId(-gone)).await?;
-            } else if gone != story.0 {
-                self.store.merge_stories(StoryId(gone), story, now).await?;
-            }
-        }
-        Ok(story)
-    }
-
-    /// Stores one merge of the second look: story `gone` into `into` (state keys at the time of
-    /// the decision, followed through `renamed`). A lone report's story becomes a stored one
-    /// when it gains a member, so a negative key is always one stored article without a story.
-    async fn store_regroup(
-        &self,
-        state: &mut StoryState,
-        renamed: &mut HashMap<StoryKey, StoryKey>,
-        gone: StoryKey,
-        into: StoryKey,
-        now: Timestamp,
-    ) -> Result<()> {
-        let follow = |mut k: StoryKey| {
-            while let Some(n) = renamed.get(&k).filter(|n| **n != k) {
-                k = *n;
-            }
-            k
-        };
-        let (gone, into) = (follow(gone), follow(into));
-        let stored = match (into > 0, gone > 0) {
-            (true, true) => {
-                self.store.merge_stories(StoryId(gone), StoryId(into), now).await?;
-                return Ok(());
-            }
-            (true, false) => {
-                self.store.join_story(StoryId(into), ArticleId(-gone)).await?;
-                return Ok(());
-            }
-            (false, true) => {
-                // The lone report's story survives in the state, headline and all.
-                self.store.join_story(StoryId(gone), ArticleId(-into)).await?;
-                self.store.set_story_headline(StoryId(gone), ArticleId(-into)).await?;
-                StoryId(gone)
-            }
-            (false, false) => self.store.attach_story(ArticleId(-into), ArticleId(-gone), now).await?,
-        };
-        state.stories.rename(into, stored.0);
-        renamed.insert(into, stored.0);
         Ok(())
     }
 
     /// Rebuilds the state from the store on first use, then replays the decisions other workers
-    /// made since the last look, in the order they made them. True when `current` was among
-    /// them (another worker took it up as an orphan).
-    async fn catch_up(&self, state: &mut StoryState, current: ArticleId, now: Timestamp) -> Result<bool> {
-        let mut replayed = false;
+    /// made since the last look, in the order they made them. Returns those of `current` among
+    /// them (another worker took them up as orphans).
+    async fn catch_up(
+        &self,
+        state: &mut StoryState,
+        current: &HashSet<ArticleId>,
+        now: Timestamp,
+    ) -> Result<HashSet<ArticleId>> {
+        let mut replayed = HashSet::new();
+        let mut note = |b: &ArticleBrief| {
+            if current.contains(&b.id) {
+                replayed.insert(b.id);
+            }
+        };
         if !state.loaded {
             state.stories = Stories::new(state.stories.rules());
             let since = now - state.stories.horizon();
@@ -253,7 +219,7 @@ impl Engine {
             let mut briefs = self.store.placed_since(since, REBUILD_LIMIT).await?;
             briefs.sort_by_key(|b| (b.time, b.id));
             for b in &briefs {
-                replayed |= b.id == current;
+                note(b);
                 state.restore(b);
             }
             state.loaded = true;
@@ -262,7 +228,7 @@ impl Engine {
             let placed = self.store.placed_after(state.seen, CATCH_UP_BATCH).await?;
             let Some(&(last, _)) = placed.last() else { break };
             for (_, b) in &placed {
-                replayed |= b.id == current;
+                note(b);
                 state.restore(b);
             }
             state.seen = last;

@@ -794,74 +794,126 @@ impl Store {
     /// Whether an article with this canonical URL, or this guid in this feed, is stored already
     /// (as an article or as a copy of one).
     pub async fn article_known(&self, feed: FeedId, guid: Option<&str>, canonical_url: &str) -> Result<bool> {
-        let row: Option<(i64,)> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id FROM articles WHERE canonical_url = $1 OR (feed_id = $2 AND guid = $3) \
-                 UNION ALL SELECT id FROM article_copies WHERE canonical_url = $1 LIMIT 1",
-            )
-            .bind(text(canonical_url))
-            .bind(feed.0)
-            .bind(guid.map(text))
-            .fetch_optional(pool)
-            .await?
-        });
-        Ok(row.is_some())
+        Ok(self.entries_known(feed, &[(guid, canonical_url)]).await?.first().copied().unwrap_or(false))
+    }
+
+    /// For each `(guid, canonical URL)` entry of one feed, whether it is stored already (as an
+    /// article or a copy of one, by canonical URL, or by guid in this feed): a feed's entries are
+    /// looked up together, not one query each.
+    pub async fn entries_known(&self, feed: FeedId, entries: &[(Option<&str>, &str)]) -> Result<Vec<bool>> {
+        let mut urls: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut guids: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for chunk in entries.chunks(BATCH / 2) {
+            let list = placeholders(1, chunk.len());
+            let sql = format!(
+                "SELECT canonical_url FROM articles WHERE canonical_url IN ({list}) \
+                 UNION SELECT canonical_url FROM article_copies WHERE canonical_url IN ({list})"
+            );
+            let found: Vec<(String,)> = read!(self, |pool| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+                for (_, url) in chunk {
+                    q = q.bind(text(url));
+                }
+                q.fetch_all(pool).await?
+            });
+            urls.extend(found.into_iter().map(|(u,)| u));
+            let with_guid: Vec<&str> = chunk.iter().filter_map(|(g, _)| *g).collect();
+            if with_guid.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "SELECT guid FROM articles WHERE feed_id = $1 AND guid IN ({})",
+                placeholders(2, with_guid.len())
+            );
+            let found: Vec<(String,)> = read!(self, |pool| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(feed.0);
+                for guid in &with_guid {
+                    q = q.bind(text(guid));
+                }
+                q.fetch_all(pool).await?
+            });
+            guids.extend(found.into_iter().map(|(g,)| g));
+        }
+        Ok(entries
+            .iter()
+            .map(|(guid, url)| {
+                urls.contains(text(url).as_ref()) || guid.is_some_and(|g| guids.contains(text(g).as_ref()))
+            })
+            .collect())
     }
 
     /// Stores an article; `None` when it is a duplicate of one already stored.
     pub async fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
-        let url = web_address(&a.url, "article")?;
-        let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
-        let lead_image = a.lead_image.as_ref().and_then(|i| Some(LeadImage { url: web_link(&i.url)?, ..i.clone() }));
-        let id: Option<(i64,)> = write_tx!(self, |tx| {
-            let id: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO articles (outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, \
-                 updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note, \
-                 copy_signature, lead_image_url, lead_image_width, lead_image_height) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )
-            .bind(a.outlet_id.0)
-            .bind(a.feed_id.map(|f| f.0))
-            .bind(a.guid.as_deref().map(text))
-            .bind(&url)
-            .bind(text(&a.canonical_url))
-            .bind(text(&a.title))
-            .bind(text(&join_authors(&a.authors)))
-            .bind(a.published_at.map(micros))
-            .bind(a.updated_at.map(micros))
-            .bind(micros(a.fetched_at))
-            .bind(micros(sort_at))
-            .bind(text(&a.content_html))
-            .bind(text(&a.content_text))
-            .bind(text(&a.excerpt))
-            .bind(a.lang.as_deref().map(text))
-            .bind(a.extraction.as_str())
-            .bind(a.extraction_note.as_deref().map(text))
-            .bind(a.copy_print.as_ref().map(|p| p.signature.as_str()))
-            .bind(lead_image.as_ref().map(|i| i.url.as_str()))
-            .bind(lead_image.as_ref().and_then(|i| i.width).map(i64::from))
-            .bind(lead_image.as_ref().and_then(|i| i.height).map(i64::from))
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {
-                for chunk in print.bands.chunks(BATCH) {
-                    let rows: Vec<String> =
-                        (0..chunk.len()).map(|i| format!("({}, $1)", placeholders(i + 2, 1))).collect();
-                    let sql = format!(
-                        "INSERT INTO article_bands (band, article_id) VALUES {} ON CONFLICT DO NOTHING",
-                        rows.join(", ")
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
-                    for band in chunk {
-                        q = q.bind(band);
+        Ok(self.insert_articles(std::slice::from_ref(a)).await?.into_iter().next().flatten())
+    }
+
+    /// Stores articles in one transaction, all or none: for each, its id, or `None` when it is a
+    /// duplicate of one already stored (or of one before it in `articles`).
+    pub async fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<Option<ArticleId>>> {
+        let mut rows = Vec::with_capacity(articles.len());
+        for a in articles {
+            let url = web_address(&a.url, "article")?;
+            let sort_at = a.published_at.unwrap_or(a.fetched_at).min(a.fetched_at);
+            let lead_image =
+                a.lead_image.as_ref().and_then(|i| Some(LeadImage { url: web_link(&i.url)?, ..i.clone() }));
+            rows.push((a, url, sort_at, lead_image));
+        }
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<Option<(i64,)>> = write_tx!(self, |tx| {
+            let mut ids = Vec::with_capacity(rows.len());
+            for (a, url, sort_at, lead_image) in &rows {
+                let id: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO articles (outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, \
+                     updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note, \
+                     copy_signature, lead_image_url, lead_image_width, lead_image_height) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+                     ON CONFLICT DO NOTHING RETURNING id",
+                )
+                .bind(a.outlet_id.0)
+                .bind(a.feed_id.map(|f| f.0))
+                .bind(a.guid.as_deref().map(text))
+                .bind(url)
+                .bind(text(&a.canonical_url))
+                .bind(text(&a.title))
+                .bind(text(&join_authors(&a.authors)))
+                .bind(a.published_at.map(micros))
+                .bind(a.updated_at.map(micros))
+                .bind(micros(a.fetched_at))
+                .bind(micros(*sort_at))
+                .bind(text(&a.content_html))
+                .bind(text(&a.content_text))
+                .bind(text(&a.excerpt))
+                .bind(a.lang.as_deref().map(text))
+                .bind(a.extraction.as_str())
+                .bind(a.extraction_note.as_deref().map(text))
+                .bind(a.copy_print.as_ref().map(|p| p.signature.as_str()))
+                .bind(lead_image.as_ref().map(|i| i.url.as_str()))
+                .bind(lead_image.as_ref().and_then(|i| i.width).map(i64::from))
+                .bind(lead_image.as_ref().and_then(|i| i.height).map(i64::from))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {
+                    for chunk in print.bands.chunks(BATCH) {
+                        let rows: Vec<String> =
+                            (0..chunk.len()).map(|i| format!("({}, $1)", placeholders(i + 2, 1))).collect();
+                        let sql = format!(
+                            "INSERT INTO article_bands (band, article_id) VALUES {} ON CONFLICT DO NOTHING",
+                            rows.join(", ")
+                        );
+                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
+                        for band in chunk {
+                            q = q.bind(band);
+                        }
+                        q.execute(&mut *tx).await?;
                     }
-                    q.execute(&mut *tx).await?;
                 }
+                ids.push(id);
             }
-            id
+            ids
         });
-        Ok(id.map(|(id,)| ArticleId(id)))
+        Ok(ids.into_iter().map(|id| id.map(|(id,)| ArticleId(id))).collect())
     }
 
     /// One article.
@@ -921,44 +973,11 @@ impl Store {
     /// update, so it never ends up in two stories and no story is left with one article.
     pub async fn attach_story(&self, existing: ArticleId, new: ArticleId, now: Timestamp) -> Result<StoryId> {
         let story = write_tx!(self, |tx| {
-            let current: Option<(Option<i64>,)> = sqlx::query_as("SELECT story_id FROM articles WHERE id = $1")
-                .bind(existing.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let current = current.ok_or_else(|| Error::NotFound(format!("article {existing}")))?.0;
-            let story = match current {
-                Some(s) => s,
-                None => {
-                    let (id,): (i64,) = sqlx::query_as(
-                        "INSERT INTO stories (title, first_article_id, created_at, updated_at) \
-                         SELECT title, id, $2, sort_at FROM articles WHERE id = $1 RETURNING id",
-                    )
-                    .bind(existing.0)
-                    .bind(micros(now))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let claimed = sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2 AND story_id IS NULL")
-                        .bind(id)
-                        .bind(existing.0)
-                        .execute(&mut *tx)
-                        .await?;
-                    if claimed.rows_affected() == 1 {
-                        id
-                    } else {
-                        // Another worker put it in a story first: use that one.
-                        sqlx::query("DELETE FROM stories WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                        let (s,): (Option<i64>,) = sqlx::query_as("SELECT story_id FROM articles WHERE id = $1")
-                            .bind(existing.0)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        s.ok_or_else(|| Error::NotFound(format!("the story of article {existing}")))?
-                    }
-                }
-            };
+            let story = tx.story_or_start(existing, now).await?;
             tx.add(story, new).await?;
-            StoryId(story)
+            story
         });
-        Ok(story)
+        Ok(StoryId(story))
     }
 
     /// Adds an article to a story; the story's headline follows its earliest report.
@@ -1018,47 +1037,6 @@ impl Store {
     }
 }
 
-/// Adds `article` (if it has no story yet) and refreshes the story's first report and time of
-/// latest report (its headline is clustering's choice, `set_story_headline`); the same SQL for
-/// both backends' transactions.
-macro_rules! add_to_story_body {
-    ($tx:ident, $story:ident, $article:ident) => {{
-        sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2 AND story_id IS NULL")
-            .bind($story)
-            .bind($article.0)
-            .execute(&mut **$tx)
-            .await?;
-        sqlx::query(
-            "UPDATE stories SET \
-             first_article_id = (SELECT id FROM articles WHERE story_id = $1 ORDER BY sort_at, id LIMIT 1), \
-             updated_at = (SELECT MAX(sort_at) FROM articles WHERE story_id = $1) WHERE id = $1",
-        )
-        .bind($story)
-        .execute(&mut **$tx)
-        .await?;
-        Ok(())
-    }};
-}
-
-/// Story membership inside a write transaction of either backend.
-trait StoryTx {
-    async fn add(&mut self, story: i64, article: ArticleId) -> Result<()>;
-}
-
-impl StoryTx for sqlx::Transaction<'static, sqlx::Sqlite> {
-    async fn add(&mut self, story: i64, article: ArticleId) -> Result<()> {
-        let tx = self;
-        add_to_story_body!(tx, story, article)
-    }
-}
-
-impl StoryTx for sqlx::Transaction<'static, sqlx::Postgres> {
-    async fn add(&mut self, story: i64, article: ArticleId) -> Result<()> {
-        let tx = self;
-        add_to_story_body!(tx, story, article)
-    }
-}
-
 fn health(row: OutletFeedRow) -> OutletHealth {
     let (outlet, feed, article_count) = row.into_parts();
     OutletHealth { outlet, feed, article_count }
@@ -1072,6 +1050,8 @@ fn web_address(raw: &str, what: &str) -> Result<String> {
 // Story merges and the clustering catch-up live beside the macros above, in their own file.
 #[path = "stories.rs"]
 mod stories;
+use stories::StoryTx;
+pub use stories::{Recorded, StoryRef, StoryWrite};
 
 /// `Ok` when an update changed a row, else `NotFound` naming `what`.
 fn one_changed(changed: u64, what: impl FnOnce() -> String) -> Result<()> {

@@ -38,6 +38,9 @@ fn body(slug: &str) -> Option<(&'static str, String)> {
         "wire-2" => ("Village school saved", SCHOOL.to_string()),
         "scraper-1" => ("BREAKING: bridge news", format!("{BRIDGE} Copyright the Scraper Daily, all rights reserved.")),
         "scraper-2" => ("Museum shuts for the winter", MUSEUM.to_string()),
+        // One feed that carries the same text twice: both arrive in one batch.
+        "digest-1" => ("Swing bridge to reopen", BRIDGE.to_string()),
+        "digest-2" => ("Bridge reopening: the details", format!("{BRIDGE} Updated with the ferry timetable.")),
         _ => return None,
     })
 }
@@ -71,13 +74,18 @@ async fn page(Path(slug): Path<String>) -> impl IntoResponse {
     ))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_republished_copy_is_credited_to_the_stored_article_not_stored_again() {
+/// Serves the outlets' feeds and pages on loopback; their address and a data folder.
+async fn serve_outlets() -> (String, tempfile::TempDir) {
     let app = Router::new().route("/{outlet}", get(feed)).route("/a/{slug}", get(page));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let dir = tempfile::tempdir().unwrap();
+    (base, tempfile::tempdir().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_republished_copy_is_credited_to_the_stored_article_not_stored_again() {
+    let (base, dir) = serve_outlets().await;
     let engine = crate::local_engine(&dir).await;
     let store = engine.store();
     let now = Timestamp::now();
@@ -112,4 +120,21 @@ async fn a_republished_copy_is_credited_to_the_stored_article_not_stored_again()
     assert_eq!(result(&third), Some(Ok(0)));
     assert_eq!(store.copies_of(&[bridge.id]).await.unwrap().len(), 1);
     assert_eq!(store.latest_articles(10).await.unwrap().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_of_an_article_earlier_in_the_same_feed_is_credited_not_stored_twice() {
+    let (base, dir) = serve_outlets().await;
+    let engine = crate::local_engine(&dir).await;
+    let now = Timestamp::now();
+    let digest =
+        Subscription { url: format!("{base}/digest.xml"), name: Some("The Digest".into()), ..Default::default() };
+    engine.subscribe(&digest, now).await.unwrap();
+
+    let round = engine.run_round(now, true, &|_| {}).await.unwrap();
+    assert_eq!(round.feeds[0].result, Ok(1), "{round:?}");
+    let stored = engine.store().latest_articles(10).await.unwrap();
+    assert_eq!(stored.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(), ["Swing bridge to reopen"]);
+    let copies = engine.store().copies_of(&[stored[0].id]).await.unwrap();
+    assert_eq!(copies.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["Bridge reopening: the details"]);
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use sqlx::pool::PoolConnection;
 use tidings_core::ArticleId;
 
-use super::{ArticleBrief, Backend};
+use super::{ArticleBrief, Backend, StoryTx};
 use crate::rows::{BriefRow, PlacedRow, micros, ts};
 use crate::{Result, Store};
 
@@ -175,17 +175,7 @@ impl Store {
     /// Records that clustering placed `article` now, after every article placed before; returns
     /// its place in that order. Called with the [`StoryTurn`] held.
     pub async fn mark_placed(&self, article: ArticleId) -> Result<i64> {
-        let (seq,): (Option<i64>,) = write_tx!(self, |tx| {
-            sqlx::query(
-                "UPDATE articles SET placed_seq = (SELECT COALESCE(MAX(placed_seq), 0) + 1 FROM articles) \
-                 WHERE id = $1 AND placed_seq IS NULL",
-            )
-            .bind(article.0)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query_as("SELECT placed_seq FROM articles WHERE id = $1").bind(article.0).fetch_one(&mut *tx).await?
-        });
-        seq.ok_or_else(|| crate::Error::NotFound(format!("the placement of article {article}")))
+        Ok(write_tx!(self, |tx| { tx.placed(article).await? }))
     }
 
     /// The last place given by [`Store::mark_placed`], 0 when none.

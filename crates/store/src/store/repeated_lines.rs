@@ -22,12 +22,13 @@ pub struct RepeatedLine {
 }
 
 impl Store {
-    /// The paragraph fingerprints of an outlet's `articles` most recent articles, one list each.
+    /// The paragraph fingerprints of an outlet's `articles` most recent articles, one list each,
+    /// oldest first.
     pub async fn recent_fingerprints(&self, outlet: OutletId, articles: i64) -> Result<Vec<Vec<i64>>> {
-        let rows: Vec<(String, i64)> = read!(self, |pool| {
+        let rows: Vec<(String, i64, i64)> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT article_url, fingerprint FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url IN \
-                 (SELECT article_url FROM paragraph_fingerprints WHERE outlet_id = $1 \
+                "SELECT article_url, fingerprint, seen_at FROM paragraph_fingerprints WHERE outlet_id = $1 \
+                 AND article_url IN (SELECT article_url FROM paragraph_fingerprints WHERE outlet_id = $1 \
                  GROUP BY article_url ORDER BY MAX(seen_at) DESC LIMIT $2)",
             )
             .bind(outlet.0)
@@ -35,37 +36,47 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        let mut by_article: HashMap<String, Vec<i64>> = HashMap::new();
-        for (url, fingerprint) in rows {
-            by_article.entry(url).or_default().push(fingerprint);
+        let mut by_article: HashMap<String, (i64, Vec<i64>)> = HashMap::new();
+        for (url, fingerprint, seen_at) in rows {
+            let entry = by_article.entry(url).or_insert((seen_at, Vec::new()));
+            entry.0 = entry.0.max(seen_at);
+            entry.1.push(fingerprint);
         }
-        Ok(by_article.into_values().collect())
+        let mut ordered: Vec<(i64, String, Vec<i64>)> =
+            by_article.into_iter().map(|(url, (seen, fingerprints))| (seen, url, fingerprints)).collect();
+        ordered.sort_unstable();
+        Ok(ordered.into_iter().map(|(_, _, fingerprints)| fingerprints).collect())
     }
 
-    /// Records the paragraph fingerprints of an outlet's new article, and forgets those of its
-    /// articles older than the newest `keep`.
+    /// Records the paragraph fingerprints of an outlet's new articles (`(address, fingerprints)`,
+    /// in one transaction), and forgets those of its articles older than the newest `keep`.
     pub async fn record_fingerprints(
         &self,
         outlet: OutletId,
-        article_url: &str,
-        fingerprints: &[i64],
+        articles: &[(&str, &[i64])],
         now: Timestamp,
         keep: i64,
     ) -> Result<()> {
+        if articles.is_empty() {
+            return Ok(());
+        }
         write_tx!(self, |tx| {
-            // One statement for many rows: on PostgreSQL each statement is a round trip.
-            for chunk in fingerprints.chunks(BATCH) {
-                let rows: Vec<String> =
-                    (0..chunk.len()).map(|i| format!("($1, $2, {}, $3)", placeholders(i + 4, 1))).collect();
-                let sql = format!(
-                    "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) VALUES {}",
-                    rows.join(", ")
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(outlet.0).bind(article_url).bind(micros(now));
-                for f in chunk {
-                    q = q.bind(f);
+            for (article_url, fingerprints) in articles {
+                // One statement for many rows: on PostgreSQL each statement is a round trip.
+                for chunk in fingerprints.chunks(BATCH) {
+                    let rows: Vec<String> =
+                        (0..chunk.len()).map(|i| format!("($1, $2, {}, $3)", placeholders(i + 4, 1))).collect();
+                    let sql = format!(
+                        "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) VALUES {}",
+                        rows.join(", ")
+                    );
+                    let mut q =
+                        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(outlet.0).bind(*article_url).bind(micros(now));
+                    for f in chunk {
+                        q = q.bind(f);
+                    }
+                    q.execute(&mut *tx).await?;
                 }
-                q.execute(&mut *tx).await?;
             }
             sqlx::query(
                 "DELETE FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url NOT IN \

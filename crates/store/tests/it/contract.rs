@@ -4,7 +4,8 @@ use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, OutletId, StoryId};
 use tidings_store::{
     COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, CopyPrint, Error, FeedClaim, FetchRecord, HostTurn,
-    Listing, NewArticle, NewComment, NewCopy, NewOutlet, RowValue, Screening, Store, StoredRobots,
+    Listing, NewArticle, NewComment, NewCopy, NewOutlet, RowValue, Screening, Store, StoredRobots, StoryRef,
+    StoryWrite,
 };
 
 fn t(hours: i64) -> Timestamp {
@@ -304,15 +305,19 @@ async fn story(store: Store) {
 
     // Repeated lines: the history keeps the newest articles only, per outlet.
     let o = herald.outlet.id;
-    for (n, url) in
-        ["https://herald.example/1", "https://herald.example/2", "https://herald.example/3"].iter().enumerate()
-    {
-        store.record_fingerprints(o, url, &[7, 100 + n as i64], t(20 + n as i64), 2).await.unwrap();
-    }
+    store.record_fingerprints(o, &[("https://herald.example/1", &[7, 100])], t(20), 2).await.unwrap();
+    let (second, third): (&[i64], &[i64]) = (&[7, 101], &[7, 102]);
+    store
+        .record_fingerprints(o, &[("https://herald.example/3", third), ("https://herald.example/2", second)], t(21), 2)
+        .await
+        .unwrap();
     let mut history = store.recent_fingerprints(o, 10).await.unwrap();
     history.iter_mut().for_each(|f| f.sort_unstable());
     history.sort();
-    assert_eq!(history, [vec![7, 101], vec![7, 102]]);
+    assert_eq!(history, [vec![7, 101], vec![7, 102]], "the newest two, written together");
+    store.record_fingerprints(o, &[("https://herald.example/4", &[7, 103])], t(22), 2).await.unwrap();
+    let history = store.recent_fingerprints(o, 10).await.unwrap();
+    assert_eq!(history.last().map(|f| f.contains(&103)), Some(true), "oldest first");
     assert!(store.recent_fingerprints(wire.outlet.id, 10).await.unwrap().is_empty());
     store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter.".into())], t(23)).await.unwrap();
     store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter!".into())], t(24)).await.unwrap();
@@ -605,6 +610,91 @@ async fn listings_sqlite() {
 async fn listings_postgres() {
     let Some(url) = postgres_database("listings").await else { return };
     listings(Store::connect(&url).await.unwrap()).await;
+    drop_postgres_database(&url).await;
+}
+
+/// A feed's entries are looked up and stored together, and the decisions of a batch of them are
+/// written in one transaction, naming a story by its first article while it is not stored yet.
+async fn batches(store: Store) {
+    let herald = store.add_outlet(&outlet("herald"), "https://herald.example/feed.xml", t(0)).await.unwrap();
+    let wire = store.add_outlet(&outlet("wire"), "https://wire.example/feed.xml", t(0)).await.unwrap();
+    let (o, f) = (herald.outlet.id, herald.feed.id);
+    let mut twice = article(o, f, 3, 3, "Same address twice");
+    twice.guid = Some("another guid".to_string());
+    let batch = [
+        article(o, f, 1, 1, "Ferry strike"),
+        article(o, f, 2, 2, "Ferry strike ends"),
+        article(o, f, 3, 3, "Tolls"),
+        twice,
+    ];
+    let ids = store.insert_articles(&batch).await.unwrap();
+    assert!(ids[..3].iter().all(Option::is_some) && ids[3].is_none(), "{ids:?}");
+    let [b1, b2, b3] = [ids[0].unwrap(), ids[1].unwrap(), ids[2].unwrap()];
+    let known = store
+        .entries_known(
+            f,
+            &[
+                (Some("guid-1"), "https://elsewhere.example/1"),
+                (None, "https://o1.example/2"),
+                (Some("guid-9"), "https://o1.example/9"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(known, [true, true, false], "by guid in the feed, by address, neither");
+    let other_feed = store.entries_known(wire.feed.id, &[(Some("guid-1"), "https://o1.example/9")]).await.unwrap();
+    assert_eq!(other_feed, [false], "a guid is known per feed");
+
+    let stored = store.attach_story(b3, b3, t(4)).await.unwrap();
+    let b4 = store.insert_article(&article(wire.outlet.id, wire.feed.id, 4, 4, "Strike over")).await.unwrap().unwrap();
+    let b1_story = StoryRef::OfArticle(b1);
+    let writes = [
+        StoryWrite::Placed(b1),
+        StoryWrite::Join { story: b1_story, article: b2 },
+        StoryWrite::Headline { story: b1_story, article: b2 },
+        StoryWrite::Placed(b2),
+        // The stored story merges into a report still alone there: the stored one survives.
+        StoryWrite::Merge { gone: StoryRef::Stored(stored), into: StoryRef::OfArticle(b4) },
+        StoryWrite::Placed(b4),
+    ];
+    let recorded = store.record_decisions(&writes, t(5)).await.unwrap();
+    let started = store.article(b1).await.unwrap().story_id.unwrap();
+    assert_eq!(recorded.stories, [(b1, Some(started)), (b4, Some(stored))]);
+    assert_eq!(store.story(started).await.unwrap().title, "Ferry strike ends");
+    let members = |s| {
+        let store = store.clone();
+        async move { store.story_articles(s).await.unwrap().into_iter().map(|a| a.id).collect::<Vec<_>>() }
+    };
+    assert_eq!(members(started).await, [b1, b2]);
+    assert_eq!(members(stored).await, [b3, b4]);
+    assert_eq!(store.story(stored).await.unwrap().title, "Strike over", "the lone report's headline goes with it");
+    let placed: Vec<_> = store.placed_after(0, 10).await.unwrap().into_iter().map(|(_, b)| b.id).collect();
+    assert_eq!(placed, [b1, b2, b4]);
+    assert_eq!(recorded.last_placed, Some(store.last_placed().await.unwrap()));
+    // Two stories of one event, both named by an article: the first merges into the second.
+    let writes = [StoryWrite::Merge { gone: b1_story, into: StoryRef::OfArticle(b3) }, StoryWrite::Placed(b3)];
+    store.record_decisions(&writes, t(6)).await.unwrap();
+    assert_eq!(members(stored).await, [b1, b2, b3, b4]);
+    assert_eq!(store.story_redirect(started).await.unwrap(), Some(stored));
+    // All or none: a write that fails leaves nothing of the batch behind.
+    let b5 = store.insert_article(&article(wire.outlet.id, wire.feed.id, 5, 5, "Later")).await.unwrap().unwrap();
+    let failing =
+        [StoryWrite::Placed(b5), StoryWrite::Join { story: StoryRef::OfArticle(ArticleId(999_999)), article: b5 }];
+    assert!(matches!(store.record_decisions(&failing, t(7)).await, Err(Error::NotFound(_))));
+    assert!(store.placed_after(0, 10).await.unwrap().iter().all(|(_, b)| b.id != b5), "b5's placing was undone");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn batches_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    batches(Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn batches_postgres() {
+    let Some(url) = postgres_database("batches").await else { return };
+    batches(Store::connect(&url).await.unwrap()).await;
     drop_postgres_database(&url).await;
 }
 
