@@ -506,16 +506,24 @@ impl Stories {
                 }
                 let mut dot = 0.0;
                 let mut specific_dot = 0.0;
+                let mut story_specific_norm2 = story.specific_norm2;
                 for t in vector {
                     if let Some(c) = story.centroid.get(&t.id) {
                         let d = f64::from(t.weight) * f64::from(c.weight);
                         dot += d;
-                        if c.specific && t.specific {
+                        if t.specific {
                             specific_dot += d;
+                        }
+                        // A word the stream has since come to write as a name (or stopped) is
+                        // one kind on both sides: the report's, which knows the stream best.
+                        if t.specific != c.specific {
+                            let c2 = f64::from(c.weight) * f64::from(c.weight);
+                            story_specific_norm2 += if t.specific { c2 } else { -c2 };
                         }
                     }
                 }
-                let cosine = agreement((dot, 1.0, story.norm2), (specific_dot, specific_norm2, story.specific_norm2));
+                let specific = (specific_dot, specific_norm2, story_specific_norm2.max(0.0));
+                let cosine = agreement((dot, 1.0, story.norm2), specific);
                 Some((key, cosine * self.time_factor(time, story.first, story.last)))
             })
             .collect();
@@ -789,6 +797,36 @@ mod tests {
             night with flasks, banners, balloons, ribbons and cupcakes.";
         let text = format!("{witnesses} {BRIDGE} {witnesses}");
         let p = place(&mut s, 4, 2, "'We queued all night,' says commuter", &text);
+        assert_eq!((p.story, p.joined), (1, true));
+    }
+
+    #[test]
+    fn a_word_that_became_a_name_after_its_story_opened_still_joins_reports_to_it() {
+        // The story's first report writes the coin in lower case, so it entered the story as an
+        // ordinary word; the stream then comes to write it as a name. Its names then shared
+        // nothing with a later report whose only name is the coin, and it stood alone.
+        let mut s = Stories::new(StoryRules { warm_up: 0.0, ..StoryRules::default() });
+        let first = "zorblat fell sharply on Tuesday, trader Mira Osk said, as holders sold zorblat in a panic.";
+        place(&mut s, 1, 0, "zorblat slumps as holders sell", first);
+        let others = [
+            (
+                "Wexley council approves library plan",
+                "The Wexley council approved the library plan; Zorblat was not mentioned.",
+            ),
+            (
+                "Mbatha signs for Rovers",
+                "Striker Osei Mbatha signed with Dunmore Rovers, paid partly in Zorblat tokens.",
+            ),
+            (
+                "Harbour Bridge reopens",
+                "The Harbour Bridge reopened after repairs, and a Zorblat kiosk opened beside it.",
+            ),
+        ];
+        for (i, (title, text)) in others.iter().enumerate() {
+            place(&mut s, 2 + i as i64, 1, title, text);
+        }
+        let later = "Zorblat fell sharply again as holders sold Zorblat in a panic, traders said.";
+        let p = place(&mut s, 9, 2, "zorblat slumps again as holders sell", later);
         assert_eq!((p.story, p.joined), (1, true));
     }
 
