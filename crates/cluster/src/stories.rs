@@ -85,6 +85,11 @@ pub struct Placement {
 
 /// Weight of a headline occurrence against one in the body: headlines name the event.
 const TITLE_WEIGHT: f32 = 2.0;
+/// Weight of a word every report has ("said", "police"), to which a rarer word adds
+/// ln(reports / reports with it). The usual smoothing adds 1, which left the ordinary words every
+/// local crash or fire report shares weighing a fifth of a town's name: look-alike incidents of
+/// one kind chained through them.
+const IDF_FLOOR: f32 = 0.75;
 /// Extra weight of a number: counts, amounts and scores tell events apart.
 const NUMBER_BOOST: f32 = 1.5;
 /// Heaviest terms of a report used to look up candidate stories: half of them, because the very
@@ -445,7 +450,7 @@ impl Stories {
         let docs = self.docs as f32;
         let mut vector: Vec<Term> = words
             .map(|(id, count, number)| {
-                let idf = ((docs + 1.0) / (self.doc_freq[id as usize] as f32 + 1.0)).ln() + 1.0;
+                let idf = ((docs + 1.0) / (self.doc_freq[id as usize] as f32 + 1.0)).ln() + IDF_FLOOR;
                 let specific = number || self.name_votes[id as usize] > 0;
                 // Names get no extra weight: a city's name is in most of its news, and weighed
                 // up it joined unrelated events there. They count through the agreement below.
@@ -506,16 +511,24 @@ impl Stories {
                 }
                 let mut dot = 0.0;
                 let mut specific_dot = 0.0;
+                let mut story_specific_norm2 = story.specific_norm2;
                 for t in vector {
                     if let Some(c) = story.centroid.get(&t.id) {
                         let d = f64::from(t.weight) * f64::from(c.weight);
                         dot += d;
-                        if c.specific && t.specific {
+                        if t.specific {
                             specific_dot += d;
+                        }
+                        // A word the stream has since come to write as a name (or stopped) is
+                        // one kind on both sides: the report's, which knows the stream best.
+                        if t.specific != c.specific {
+                            let c2 = f64::from(c.weight) * f64::from(c.weight);
+                            story_specific_norm2 += if t.specific { c2 } else { -c2 };
                         }
                     }
                 }
-                let cosine = agreement((dot, 1.0, story.norm2), (specific_dot, specific_norm2, story.specific_norm2));
+                let specific = (specific_dot, specific_norm2, story_specific_norm2.max(0.0));
+                let cosine = agreement((dot, 1.0, story.norm2), specific);
                 Some((key, cosine * self.time_factor(time, story.first, story.last)))
             })
             .collect();
@@ -789,6 +802,36 @@ mod tests {
             night with flasks, banners, balloons, ribbons and cupcakes.";
         let text = format!("{witnesses} {BRIDGE} {witnesses}");
         let p = place(&mut s, 4, 2, "'We queued all night,' says commuter", &text);
+        assert_eq!((p.story, p.joined), (1, true));
+    }
+
+    #[test]
+    fn a_word_that_became_a_name_after_its_story_opened_still_joins_reports_to_it() {
+        // The story's first report writes the coin in lower case, so it entered the story as an
+        // ordinary word; the stream then comes to write it as a name. Its names then shared
+        // nothing with a later report whose only name is the coin, and it stood alone.
+        let mut s = Stories::new(StoryRules { warm_up: 0.0, ..StoryRules::default() });
+        let first = "zorblat fell sharply on Tuesday, trader Mira Osk said, as holders sold zorblat in a panic.";
+        place(&mut s, 1, 0, "zorblat slumps as holders sell", first);
+        let others = [
+            (
+                "Wexley council approves library plan",
+                "The Wexley council approved the library plan; Zorblat was not mentioned.",
+            ),
+            (
+                "Mbatha signs for Rovers",
+                "Striker Osei Mbatha signed with Dunmore Rovers, paid partly in Zorblat tokens.",
+            ),
+            (
+                "Harbour Bridge reopens",
+                "The Harbour Bridge reopened after repairs, and a Zorblat kiosk opened beside it.",
+            ),
+        ];
+        for (i, (title, text)) in others.iter().enumerate() {
+            place(&mut s, 2 + i as i64, 1, title, text);
+        }
+        let later = "Zorblat fell sharply again as holders sold Zorblat in a panic, traders said.";
+        let p = place(&mut s, 9, 2, "zorblat slumps again as holders sell", later);
         assert_eq!((p.story, p.joined), (1, true));
     }
 
