@@ -55,6 +55,9 @@ pub(crate) struct Global {
     /// included; entries not reached are fetched in the next round, which comes soon.
     #[arg(long, global = true, env = "TIDINGS_FEED_BUDGET", default_value_t = 120)]
     pub(crate) feed_budget: u64,
+    /// Feeds fetched at the same time in a round (one host is still one request at a time).
+    #[arg(long, global = true, env = "TIDINGS_FEEDS_AT_ONCE", default_value_t = 8)]
+    pub(crate) feeds_at_once: usize,
     /// The site's name, in its header and page titles (an admin may change it on /admin/settings,
     /// which then wins over this default; so do the sign-up and comment settings below).
     #[arg(long, global = true, env = "TIDINGS_SITE_NAME", default_value = "Tidings")]

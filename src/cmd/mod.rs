@@ -128,7 +128,11 @@ async fn engine(global: &Global) -> anyhow::Result<Engine> {
 }
 
 pub(crate) fn engine_config(global: &Global) -> EngineConfig {
-    EngineConfig { feed_budget: Duration::from_secs(global.feed_budget.max(1)), ..EngineConfig::default() }
+    EngineConfig {
+        feed_budget: Duration::from_secs(global.feed_budget.max(1)),
+        concurrency: global.feeds_at_once.clamp(1, 256),
+        ..EngineConfig::default()
+    }
 }
 
 /// Runs one round over every outlet, with a progress bar on a terminal, and prints a summary.

@@ -1,6 +1,7 @@
 //! One round of fetching: every due feed, its new entries, their pages.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::FutureExt;
@@ -191,46 +192,75 @@ impl Engine {
         // Each slot takes its next feed when it is free. Taking is serialised, so the walk
         // upwards through the feed ids takes each feed once; a slot's fetch goes on while
         // another slot waits to take, so no store connection a fetch holds is ever waited on.
-        let next =
-            futures::lock::Mutex::new(Some(FeedClaim { due_at, after: FeedId(0), now, lease_until: now + lease }));
-        let failed = std::sync::Mutex::new(None);
-        let slot = || async {
-            let mut reports = Vec::new();
-            loop {
-                let feed = {
-                    let mut claim = next.lock().await;
-                    let Some(c) = claim.as_mut() else { break };
-                    match self.store.claim_due_feed(c, &self.worker).await {
-                        Ok(Some(feed)) => {
-                            c.after = feed.feed.id;
-                            feed
-                        }
-                        Ok(None) => {
-                            *claim = None;
-                            break;
-                        }
-                        Err(e) => {
-                            *claim = None;
-                            if let Ok(mut f) = failed.lock() {
-                                *f = Some(e);
-                            }
-                            break;
-                        }
-                    }
-                };
-                let report = self.fetch_feed(&feed, now).await;
-                progress(&report);
-                reports.push(report);
+        // Slots are tasks of their own, so their parsing and decoding spread over the runtime's
+        // threads; dropping the round stops them.
+        let next = Arc::new(futures::lock::Mutex::new(Some(FeedClaim {
+            due_at,
+            after: FeedId(0),
+            now,
+            lease_until: now + lease,
+        })));
+        let failed = Arc::new(std::sync::Mutex::new(None));
+        let (done, mut reports) = tokio::sync::mpsc::unbounded_channel();
+        let mut slots = tokio::task::JoinSet::new();
+        for _ in 0..self.config.concurrency.max(1) {
+            let (engine, next, failed, done) = (self.clone(), next.clone(), failed.clone(), done.clone());
+            slots.spawn(async move { engine.run_slot(&next, &failed, now, &done).await });
+        }
+        drop(done);
+        let mut feeds = Vec::new();
+        while let Some(report) = reports.recv().await {
+            progress(&report);
+            feeds.push(report);
+        }
+        while let Some(ended) = slots.join_next().await {
+            if let Err(e) = ended {
+                tracing::error!(error = %e, "a fetching slot stopped; the round goes on with the others");
             }
-            reports
-        };
-        let feeds: Vec<FeedReport> =
-            futures::future::join_all((0..self.config.concurrency.max(1)).map(|_| slot())).await.concat();
-        if let Some(e) = failed.into_inner().ok().flatten() {
+        }
+        if let Some(e) = failed.lock().ok().and_then(|mut f| f.take()) {
             return Err(e.into());
         }
         self.place_orphans(now).await?;
         Ok(RoundReport { feeds })
+    }
+
+    /// One slot of a round: takes the next due feed, fetches it and reports, until none is left
+    /// or taking fails (the failure is kept in `failed` for the round).
+    async fn run_slot(
+        &self,
+        next: &futures::lock::Mutex<Option<FeedClaim>>,
+        failed: &std::sync::Mutex<Option<tidings_store::Error>>,
+        now: Timestamp,
+        done: &tokio::sync::mpsc::UnboundedSender<FeedReport>,
+    ) {
+        loop {
+            let feed = {
+                let mut claim = next.lock().await;
+                let Some(c) = claim.as_mut() else { break };
+                match self.store.claim_due_feed(c, &self.worker).await {
+                    Ok(Some(feed)) => {
+                        c.after = feed.feed.id;
+                        feed
+                    }
+                    Ok(None) => {
+                        *claim = None;
+                        break;
+                    }
+                    Err(e) => {
+                        *claim = None;
+                        if let Ok(mut f) = failed.lock() {
+                            *f = Some(e);
+                        }
+                        break;
+                    }
+                }
+            };
+            let report = self.fetch_feed(&feed, now).await;
+            if done.send(report).is_err() {
+                break;
+            }
+        }
     }
 
     /// Gives back the leases of processes of this machine that are gone (killed without
