@@ -211,6 +211,8 @@ story_tx!(sqlx::Sqlite);
 story_tx!(sqlx::Postgres);
 
 /// Makes `writes` in order inside one transaction (the body of [`Store::record_decisions`]).
+/// A macro rather than a function generic over [`StoryTx`]: the trait's async methods give
+/// futures not known to be `Send`, and the engine runs its rounds' slots as spawned tasks.
 macro_rules! record_body {
     ($tx:ident, $writes:expr, $now:expr) => {{
         let mut recorded = Recorded::default();

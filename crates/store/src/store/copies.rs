@@ -65,14 +65,9 @@ const CANDIDATES: usize = 50;
 const SHARERS: i64 = 5_000;
 
 impl Store {
-    /// Stored articles sharing one of `bands` with a new text, with their signatures, newest
-    /// first: the ones it may be a copy of.
-    pub async fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<(ArticleId, String)>> {
-        Ok(self.copy_candidates_of(&[bands]).await?.into_iter().next().unwrap_or_default())
-    }
-
-    /// [`Store::copy_candidates`] for several new texts (their bands each) in two queries, not
-    /// two per text.
+    /// For each new text (its band keys), the stored articles sharing one of its bands, with
+    /// their signatures, newest first: the ones it may be a copy of. Two queries for all the
+    /// texts, not two per text.
     ///
     /// Two lookups by key, so the cost stays the same however many articles are stored: asked
     /// in one query (`id IN (…bands…) ORDER BY id DESC LIMIT`), PostgreSQL walked every band

@@ -741,9 +741,9 @@ async fn copies(store: &Store, herald: &tidings_store::OutletHealth, wire: &tidi
     signed.copy_print = Some(CopyPrint { signature: "ab".repeat(128), bands: vec![-7, 42, i64::MAX] });
     let original = store.insert_article(&signed).await.unwrap().unwrap();
     let own_address = signed.canonical_url.clone();
-    assert_eq!(store.copy_candidates(&[1, 42]).await.unwrap(), [(original, "ab".repeat(128))]);
-    assert!(store.copy_candidates(&[1, 2]).await.unwrap().is_empty());
-    assert!(store.copy_candidates(&[]).await.unwrap().is_empty());
+    assert_eq!(store.copy_candidates_of(&[&[1, 42]]).await.unwrap()[0], [(original, "ab".repeat(128))]);
+    assert!(store.copy_candidates_of(&[&[1, 2]]).await.unwrap()[0].is_empty());
+    assert!(store.copy_candidates_of(&[&[]]).await.unwrap()[0].is_empty());
 
     let copy = |n: i64, hours: i64| NewCopy {
         outlet_id: wire.outlet.id,
