@@ -10,12 +10,7 @@ source "$(dirname "$0")/lib.sh"
 posts=${POSTS:-2000}
 conc=${CONCURRENCY:-32}
 
-if [ -n "${TIDINGS_BIN:-}" ]; then
-  bin=$TIDINGS_BIN
-else
-  cargo build -q --release
-  bin="$CARGO_TARGET_DIR/release/tidings"
-fi
+bin=$(release_bin)
 password="bench password 1"
 
 run() { # run NAME [--database URL]

@@ -13,8 +13,7 @@ shared_bench extraction
 runs="${RUNS:-3}"
 sets=(dev wcxb-dev)
 
-cargo build -q --release
-bin="$CARGO_TARGET_DIR/release/tidings"
+bin=$(release_bin)
 one_core() { if command -v taskset > /dev/null; then taskset -c 0 "$@"; else "$@"; fi; }
 
 # timed NAME SET CMD...: runs CMD $runs times (stdout of the first to $tmp/NAME-SET.jsonl) and

@@ -6,8 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 shared_bench feeds
 
-cargo build -q --release
-bin="$CARGO_TARGET_DIR/release/tidings"
+bin=$(release_bin)
 (cd "$BENCH/dev" && find feedparser -type f | sort > "$tmp/files" && xargs -a "$tmp/files" "$bin" feed parse --json) > "$tmp/actual.jsonl"
 agree=$(python3 "$BENCH/compare.py" "$BENCH/dev/expected.jsonl" "$tmp/actual.jsonl" | tail -n1)
 echo "tidings: $agree on dev ($(wc -l < "$tmp/files") files)"

@@ -7,6 +7,7 @@
 #      with the time of each quarter of the articles, so a cost that grows with the store shows;
 #   4. the full pipeline on PostgreSQL with 1, 2 and 3 `tidings worker` processes (when psql
 #      reaches TIDINGS_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+# TIDINGS_BIN=PATH measures that binary instead of building the release one.
 # Needs nginx and newsboat (Debian packages; installed when missing and running as root).
 source "$(dirname "$0")/lib.sh"
 shared=${TIDINGS_SHARED:-$(cd .. && pwd)/shared}
@@ -26,8 +27,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 "$nginx_bin" -c "$data/nginx.conf" -s stop 2>/dev/null || true
 "$nginx_bin" -c "$data/nginx.conf"
 trap '"$nginx_bin" -c "$data/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$tmp"' EXIT
-cargo build -q --release
-bin="$CARGO_TARGET_DIR/release/tidings"
+bin=$(release_bin)
 opts=(--allow-private-networks --host-delay 0)
 
 # measure LABEL COMMAND...: wall time and peak memory of COMMAND and its children.

@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.sh"
 shared_bench clustering
 dev="$BENCH/dev/articles.jsonl"
 
-cargo build -q --release
-bin="$CARGO_TARGET_DIR/release/tidings"
+bin=$(release_bin)
 
 score() { # score PRED [GOLD]: "P … R … F1 …" for pairwise, then B-cubed F1 (GOLD: the dev set)
   python3 "$BENCH/score.py" "${2:-$dev}" "$1" 2>/dev/null | awk '
