@@ -145,8 +145,14 @@ pub(crate) async fn front(State(state): State<AppState>) -> Result<Response, Web
 
 async fn front_page(state: &AppState) -> Result<FrontPage, WebError> {
     let now = Timestamp::now();
-    let mut items: Vec<StoryItem> =
-        top_stories(state, now).await?.iter().map(|(story, articles)| StoryItem::new(story, articles, now)).collect();
+    let mut items: Vec<StoryItem> = top_stories(state, now)
+        .await?
+        .iter()
+        .map(|(story, articles)| StoryItem {
+            picture_html: crate::images::card_picture(state, articles),
+            ..StoryItem::new(story, articles, now)
+        })
+        .collect();
     let mut latest: Vec<ArticleItem> = state
         .store
         .list_headlines(&Listing::All, None, FRONT_LATEST)

@@ -47,6 +47,8 @@ pub(crate) struct StoryItem {
     pub(crate) reports: i64,
     pub(crate) first_outlet: String,
     pub(crate) time_ago: String,
+    /// Its picture on the front page (see [`crate::images::card_picture`]).
+    pub(crate) picture_html: Option<String>,
 }
 
 impl StoryItem {
@@ -61,6 +63,7 @@ impl StoryItem {
             first_outlet: first.map(|a| a.outlet_name.clone()).unwrap_or_default(),
             time_ago: ago(story.updated_at.min(now), now),
             articles: items,
+            picture_html: None,
         }
     }
 }

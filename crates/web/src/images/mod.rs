@@ -36,6 +36,8 @@ const REFUSALS_KEPT: usize = 10_000;
 const COLUMN_SIZES: &str = "(max-width: 44rem) 100vw, 42rem";
 /// `sizes` of the picture at the top of a story's page (20rem, the page's width on a phone).
 const THUMBNAIL_SIZES: &str = "(max-width: 22rem) 100vw, 20rem";
+/// `sizes` of a story's picture on the front page, in a corner of the story's card.
+const CARD_SIZES: &str = "7rem";
 
 /// The image proxy: its fetcher, its folder, and what it is doing.
 #[derive(Debug, Clone)]
@@ -262,6 +264,13 @@ pub(crate) fn lead_picture(state: &AppState, lead: Option<&tidings_core::LeadIma
 pub(crate) fn thumbnail(state: &AppState, lead: Option<&tidings_core::LeadImage>) -> Option<String> {
     let lead = lead?;
     picture(state, &lead.url, "", (lead.width, lead.height), THUMBNAIL_SIZES)
+}
+
+/// A story's picture on the front page: the lead image of its first listed report that has
+/// one, small, in a corner of the story's card.
+pub(crate) fn card_picture(state: &AppState, reports: &[tidings_core::Article]) -> Option<String> {
+    let lead = reports.iter().find_map(|a| a.lead_image.as_ref())?;
+    picture(state, &lead.url, "", (lead.width, lead.height), CARD_SIZES)
 }
 
 /// Whether two addresses name one image (the same address, or the same path without the query

@@ -15,7 +15,7 @@ use axum::routing::get;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use jiff::Timestamp;
-use tidings_core::LeadImage;
+use tidings_core::{ArticleId, LeadImage};
 use tidings_fetch::{FetchConfig, Fetcher, NetworkPolicy};
 use tidings_store::{NewOutlet, Store};
 use tidings_web::{AppState, ImageCacheConfig, ImageProxy, MAX_IMAGE_BYTES};
@@ -182,6 +182,26 @@ async fn an_articles_lead_image_and_figure_are_shown_only_through_the_proxy() {
     let wide = site.get(&signed(&format!("http://{addr}/figure.png"), 1024)).await;
     let decoded = image::load_from_memory(&body(wide).await).unwrap();
     assert_eq!(decoded.width(), 500, "never upscaled");
+}
+
+#[tokio::test]
+async fn a_storys_card_on_the_front_page_shows_its_picture_only_through_the_proxy() {
+    let addr = outlet(Arc::default()).await;
+    let cache = tempfile::tempdir().unwrap();
+    let site = Site::new(cache.path(), 50 * 1024 * 1024, true).await;
+    let lead = format!("http://{addr}/lead.jpg");
+    let first = site.article(1, "<p>The ferry is back.</p>", Some(&lead)).await;
+    let second = site.article(2, "<p>The ferry sails again.</p>", None).await;
+    site.store.attach_story(ArticleId(first), ArticleId(second), Timestamp::now()).await.unwrap();
+    let page = site.page("/").await;
+    let card = page.split("<li class=\"story\">").nth(1).expect("a story card on the front page");
+    let card = card.split("</li>").next().unwrap();
+    assert_eq!(values(card, "src"), [signed(&lead, 640)], "the first report's lead image, proxied: {card}");
+    assert!(card.contains(" sizes=\"7rem\""), "{card}");
+    assert!(!page.contains(&addr.to_string()), "the outlet's host appears in the page: {page}");
+    let picture = site.get(&signed(&lead, 320)).await;
+    assert_eq!(picture.status(), StatusCode::OK);
+    assert_eq!(image::load_from_memory(&body(picture).await).unwrap().width(), 320);
 }
 
 #[tokio::test]
