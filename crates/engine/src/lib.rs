@@ -59,6 +59,10 @@ pub enum Error {
         /// What is wrong with it and what to do.
         reason: String,
     },
+    /// A batch's story decisions could not be made or stored; its articles stay stored and are
+    /// placed when the round ends.
+    #[error("the story decisions could not be stored ({0}); the articles are placed when the round ends")]
+    StoriesNotStored(String),
     /// No feed was found for a site.
     #[error("no feed found at {url}: {reason}")]
     NoFeedFound {

@@ -610,13 +610,14 @@ impl Engine {
         }
         // A clustering failure leaves the articles stored without a story (the round's end
         // places them); it is a warning.
-        if let Err(e) = self.cluster_all(&placed, now).await {
-            warnings.push(format!("{} articles were stored but not grouped into stories ({e})", placed.len()));
+        let count = placed.len();
+        if let Err(e) = self.cluster_all(placed, now).await {
+            warnings.push(format!("{count} articles were stored but not grouped into stories ({e})"));
         }
         if let Some(search) = &self.search {
             search.wake();
         }
-        batch.stored += placed.len();
+        batch.stored += count;
     }
 
     /// For each article of a batch (its copy signature, if its text is long enough to have

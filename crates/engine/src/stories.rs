@@ -18,15 +18,22 @@
 //! the writes name it by its first article ([`StoryRef::OfArticle`]), which the store resolves to
 //! the story that article is in at that point, and the state takes the stored ids once the batch
 //! is written.
+//!
+//! Group turns: batches that arrive while a turn is taken wait in line, and the next turn
+//! decides all of them, in the order they arrived, with one catch-up and one write transaction.
+//! Turns run in tasks of their own, so a caller given up (its feed's time ran out) never leaves
+//! decisions made in the state and not stored.
 
 use std::collections::HashSet;
+use std::sync::PoisonError;
 
 use jiff::Timestamp;
 use tidings_cluster::{Placement, Report, Stories, StoryKey, StoryRules};
 use tidings_core::{ArticleId, StoryId};
 use tidings_store::{ArticleBrief, StoryRef, StoryWrite};
+use tokio::sync::oneshot;
 
-use crate::{Engine, Result};
+use crate::{Engine, Error, Result};
 
 /// Most stored articles replayed when the state is rebuilt.
 const REBUILD_LIMIT: i64 = 50_000;
@@ -42,12 +49,25 @@ const TEXT_CHARS: usize = 3_000;
 #[derive(Debug)]
 pub(crate) struct StoryAssigner {
     state: tokio::sync::Mutex<StoryState>,
+    /// Batches waiting for the next turn, in the order they arrived.
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+}
+
+/// A batch waiting for its turn, and who waits for its decisions.
+#[derive(Debug)]
+struct Waiting {
+    articles: Vec<ToPlace>,
+    decided: oneshot::Sender<std::result::Result<(), String>>,
 }
 
 impl StoryAssigner {
     /// An empty state, rebuilt from the store on first use.
     pub(crate) fn new(rules: StoryRules) -> Self {
-        Self { state: tokio::sync::Mutex::new(StoryState::new(rules)) }
+        Self { state: tokio::sync::Mutex::new(StoryState::new(rules)), waiting: std::sync::Mutex::default() }
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -123,12 +143,37 @@ impl Engine {
     /// Puts articles into stories with other reports of the same event, in the order given.
     /// When none matches yet an article stays a story of one in the state, which later reports
     /// can join.
-    pub(crate) async fn cluster_all(&self, articles: &[ToPlace], now: Timestamp) -> Result<()> {
+    pub(crate) async fn cluster_all(&self, articles: Vec<ToPlace>, now: Timestamp) -> Result<()> {
+        let (decided, answer) = oneshot::channel();
+        self.stories.waiting().push(Waiting { articles, decided });
+        let engine = self.clone();
+        tokio::spawn(async move { engine.take_turn(now).await });
+        match answer.await {
+            Ok(decided) => decided.map_err(Error::StoriesNotStored),
+            Err(_) => Err(Error::StoriesNotStored("the task deciding them stopped".to_string())),
+        }
+    }
+
+    /// Takes the next turn for every batch waiting, unless an earlier turn took them.
+    async fn take_turn(&self, now: Timestamp) {
         // One decision at a time in this process, and among the workers of the database, so
         // each sees the ones before it.
         let mut state = self.stories.state.lock().await;
+        let waiting = std::mem::take(&mut *self.stories.waiting());
+        if waiting.is_empty() {
+            return;
+        }
+        let articles: Vec<ToPlace> = waiting.iter().flat_map(|w| w.articles.iter().cloned()).collect();
+        let decided = self.turn(&mut state, &articles, now).await.map_err(|e| e.to_string());
+        for w in waiting {
+            // A caller given up no longer listens; its articles are placed all the same.
+            let _ = w.decided.send(decided.clone());
+        }
+    }
+
+    async fn turn(&self, state: &mut StoryState, articles: &[ToPlace], now: Timestamp) -> Result<()> {
         let turn = self.store.story_turn().await?;
-        let placed = self.place_all(&mut state, articles, now).await;
+        let placed = self.place_all(state, articles, now).await;
         if placed.is_err() {
             // What this process's state holds may now differ from the store: rebuild it.
             state.loaded = false;
@@ -143,7 +188,7 @@ impl Engine {
         if self.store.unplaced_orphans(Timestamp::now(), 1).await?.is_empty() {
             return Ok(());
         }
-        self.cluster_all(&[], now).await
+        self.cluster_all(Vec::new(), now).await
     }
 
     /// [`Engine::cluster_all`] with the turn held: the decisions of the others first, then the
@@ -237,5 +282,75 @@ impl Engine {
             }
         }
         Ok(replayed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tidings_core::ExtractionStatus;
+    use tidings_fetch::{FetchConfig, Fetcher};
+    use tidings_store::{NewArticle, NewOutlet, Store};
+
+    use super::*;
+    use crate::EngineConfig;
+
+    const TEXT: &str = "Harbour pilots in Port Ellery went on strike on Monday over night shifts, leaving \
+                        eleven container ships at anchor off the Gannet breakwater.";
+
+    #[tokio::test]
+    async fn a_batch_whose_caller_gave_up_is_still_decided_and_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+        let now = Timestamp::now();
+        let new = NewOutlet { name: "Ellery Tide".into(), site_url: None, category: None, full_text: false };
+        let outlet = store.add_outlet(&new, "https://tide.example/feed", now).await.unwrap().outlet.id;
+        let mut batch = Vec::new();
+        for n in 0..2 {
+            let url = format!("https://tide.example/{n}");
+            let article = NewArticle {
+                outlet_id: outlet,
+                feed_id: None,
+                guid: None,
+                url: url.clone(),
+                canonical_url: url,
+                title: "Harbour pilots strike in Port Ellery".into(),
+                authors: vec![],
+                published_at: Some(now),
+                updated_at: None,
+                fetched_at: now,
+                content_html: String::new(),
+                content_text: TEXT.into(),
+                excerpt: String::new(),
+                lang: None,
+                extraction: ExtractionStatus::FeedOnly,
+                extraction_note: None,
+                copy_print: None,
+                lead_image: None,
+            };
+            let id = store.insert_article(&article).await.unwrap().unwrap();
+            batch.push(ToPlace { id, title: article.title, text: article.content_text, time: now });
+        }
+        let ids: Vec<ArticleId> = batch.iter().map(|a| a.id).collect();
+        let engine = Engine::new(store.clone(), Fetcher::new(FetchConfig::default()).unwrap(), EngineConfig::default());
+        // The caller is dropped at its first wait, as a feed's is when its time runs out.
+        assert!(tokio::time::timeout(Duration::ZERO, engine.cluster_all(batch, now)).await.is_err());
+        let mut stories = Vec::new();
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+            stories.clear();
+            for id in &ids {
+                stories.push(store.article(*id).await.unwrap().story_id);
+            }
+            if stories.iter().all(Option::is_some) {
+                break;
+            }
+        }
+        assert!(
+            stories[0].is_some() && stories[0] == stories[1],
+            "the two reports were not put in one story: {stories:?}"
+        );
+        assert_eq!(store.last_placed().await.unwrap(), 2, "the decisions were not numbered");
     }
 }
