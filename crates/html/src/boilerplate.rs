@@ -6,7 +6,7 @@
 
 use dom_query::{Document, NodeRef};
 
-use crate::sanitize::is_named;
+use crate::sanitize::{is_named, texts_under};
 
 /// Elements that are never article text once the body is found.
 const MEDIA: &str = "source, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
@@ -271,39 +271,36 @@ fn chrome_hint(token: &str) -> Option<&'static str> {
 fn text_up_to(n: &NodeRef<'_>, max: usize) -> Option<String> {
     let mut out = String::new();
     let mut chars = 0;
-    for d in n.descendants_it().filter(NodeRef::is_text) {
-        for word in d.text().split_whitespace() {
+    let longer = texts_under(n, |text| {
+        for word in text.split_whitespace() {
             chars += usize::from(!out.is_empty()) + word.chars().count();
             if chars > max {
-                return None;
+                return true;
             }
             if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(word);
         }
-    }
-    Some(out)
+        false
+    });
+    (!longer).then_some(out)
 }
 
 /// The text under `n` with whitespace runs folded to one space, or `None` as soon as it passes
 /// `cap` bytes (so big containers cost nothing to rule out; indentation does not count).
 fn capped_text(n: &NodeRef<'_>, cap: usize) -> Option<String> {
     let mut out = String::new();
-    for d in n.descendants_it() {
-        if d.is_text() {
-            for word in d.text().split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(word);
+    let longer = texts_under(n, |text| {
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
             }
-            if out.len() > cap {
-                return None;
-            }
+            out.push_str(word);
         }
-    }
-    Some(out)
+        out.len() > cap
+    });
+    (!longer).then_some(out)
 }
 
 fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
@@ -311,8 +308,27 @@ fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let linked: usize = n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| folded_chars(&a.text())).sum();
+    let linked: usize = n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| folded_chars_under(&a)).sum();
     linked as f64 / total as f64
+}
+
+/// `folded_chars` of the text under `n`, read in place: words run on across text nodes, as in
+/// the text the nodes make together.
+fn folded_chars_under(n: &NodeRef<'_>) -> usize {
+    let (mut chars, mut words, mut in_word) = (0, 0usize, false);
+    texts_under(n, |text| {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                in_word = false;
+            } else {
+                words += usize::from(!in_word);
+                in_word = true;
+                chars += 1;
+            }
+        }
+        false
+    });
+    chars + words.saturating_sub(1)
 }
 
 /// The length in characters of `fold(s)`, counted without building it.

@@ -219,6 +219,13 @@ fn text_without_captions(node: &dom_query::NodeRef<'_>) -> String {
         .collect()
 }
 
+/// Calls `each` with the text of each text node under `node`, in document order, read where the
+/// tree keeps it (`NodeRef::text` copies it), until `each` returns true; true when it did.
+pub(crate) fn texts_under(node: &dom_query::NodeRef<'_>, mut each: impl FnMut(&str) -> bool) -> bool {
+    node.descendants_it()
+        .any(|d| d.query_or(false, |n| matches!(&n.data, dom_query::NodeData::Text { contents } if each(contents))))
+}
+
 /// True when `node` is an element named one of `names` (compared without copying the name).
 pub(crate) fn is_named(node: &dom_query::NodeRef<'_>, names: &[&str]) -> bool {
     node.qual_name_ref().is_some_and(|q| names.contains(&&*q.local))
