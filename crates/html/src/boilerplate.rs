@@ -218,6 +218,9 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
     let root = doc.select("html");
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
+    if let Some(r) = root.nodes().first() {
+        crate::sanitize::drop_unkept_attributes(r);
+    }
     Cleaned { html: root.inner_html().to_string(), text, link_share, byline, images, videos }
 }
 
