@@ -978,10 +978,15 @@ fn visible_text(doc: &Document) -> String {
         if text.len() > MAX_SCAN_BYTES {
             break;
         }
-        if node.is_text() && !node.parent().is_some_and(|p| is_named(&p, &["script", "style", "noscript"])) {
-            text.push_str(&node.text());
-            text.push(' ');
-        }
+        // Each text is copied from where the tree keeps it.
+        node.query(|n| {
+            let NodeData::Text { contents } = &n.data else { return };
+            let in_code = |p| is_named(&dom_query::NodeRef::new(p, &doc.tree), &["script", "style", "noscript"]);
+            if !n.parent.is_some_and(in_code) {
+                text.push_str(contents);
+                text.push(' ');
+            }
+        });
     }
     text
 }
