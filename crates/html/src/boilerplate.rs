@@ -4,7 +4,7 @@
 //! lazy-loaded one with the address it would load), and so do figures that hold one or a
 //! caption; the plain text leaves captions out, and images carry no text.
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeData, NodeRef};
 
 use crate::sanitize::{is_named, texts_under};
 
@@ -165,16 +165,20 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
         .iter()
         .filter(|n| !is_named(n, &["figure", "figcaption"]))
         .filter_map(|n| {
-            let hint = ["class", "id"].iter().find_map(|attr| {
-                let value = n.attr(attr)?;
-                value.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').find_map(|t| {
-                    if t.bytes().any(|b| b.is_ascii_uppercase()) {
-                        chrome_hint(&t.to_ascii_lowercase())
-                    } else {
-                        chrome_hint(t)
-                    }
+            // Read where the tree keeps them: most elements of a body have a class.
+            let hint = n.query(|node| {
+                let NodeData::Element(element) = &node.data else { return None };
+                ["class", "id"].iter().find_map(|attr| {
+                    let value = &element.attrs.iter().find(|a| &*a.name.local == *attr)?.value;
+                    value.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').find_map(|t| {
+                        if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                            chrome_hint(&t.to_ascii_lowercase())
+                        } else {
+                            chrome_hint(t)
+                        }
+                    })
                 })
-            })?;
+            })??;
             Some((*n, matches!(hint, "byline" | "author")))
         })
         // An image, or an element holding only images, has no text to clean: "image" and
