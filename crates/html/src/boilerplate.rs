@@ -4,9 +4,9 @@
 //! lazy-loaded one with the address it would load), and so do figures that hold one or a
 //! caption; the plain text leaves captions out, and images carry no text.
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeData, NodeRef};
 
-use crate::sanitize::is_named;
+use crate::sanitize::{is_named, texts_under};
 
 /// Elements that are never article text once the body is found.
 const MEDIA: &str = "source, video, audio, iframe, svg, canvas, object, embed, button, form, input, select, textarea, nav, aside, footer, noscript, script, style";
@@ -165,16 +165,20 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
         .iter()
         .filter(|n| !is_named(n, &["figure", "figcaption"]))
         .filter_map(|n| {
-            let hint = ["class", "id"].iter().find_map(|attr| {
-                let value = n.attr(attr)?;
-                value.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').find_map(|t| {
-                    if t.bytes().any(|b| b.is_ascii_uppercase()) {
-                        chrome_hint(&t.to_ascii_lowercase())
-                    } else {
-                        chrome_hint(t)
-                    }
+            // Read where the tree keeps them: most elements of a body have a class.
+            let hint = n.query(|node| {
+                let NodeData::Element(element) = &node.data else { return None };
+                ["class", "id"].iter().find_map(|attr| {
+                    let value = &element.attrs.iter().find(|a| &*a.name.local == *attr)?.value;
+                    value.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').find_map(|t| {
+                        if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                            chrome_hint(&t.to_ascii_lowercase())
+                        } else {
+                            chrome_hint(t)
+                        }
+                    })
                 })
-            })?;
+            })??;
             Some((*n, matches!(hint, "byline" | "author")))
         })
         // An image, or an element holding only images, has no text to clean: "image" and
@@ -218,6 +222,9 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
     let root = doc.select("html");
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
+    if let Some(r) = root.nodes().first() {
+        crate::sanitize::drop_unkept_attributes(r);
+    }
     Cleaned { html: root.inner_html().to_string(), text, link_share, byline, images, videos }
 }
 
@@ -271,39 +278,36 @@ fn chrome_hint(token: &str) -> Option<&'static str> {
 fn text_up_to(n: &NodeRef<'_>, max: usize) -> Option<String> {
     let mut out = String::new();
     let mut chars = 0;
-    for d in n.descendants_it().filter(NodeRef::is_text) {
-        for word in d.text().split_whitespace() {
+    let longer = texts_under(n, |text| {
+        for word in text.split_whitespace() {
             chars += usize::from(!out.is_empty()) + word.chars().count();
             if chars > max {
-                return None;
+                return true;
             }
             if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(word);
         }
-    }
-    Some(out)
+        false
+    });
+    (!longer).then_some(out)
 }
 
 /// The text under `n` with whitespace runs folded to one space, or `None` as soon as it passes
 /// `cap` bytes (so big containers cost nothing to rule out; indentation does not count).
 fn capped_text(n: &NodeRef<'_>, cap: usize) -> Option<String> {
     let mut out = String::new();
-    for d in n.descendants_it() {
-        if d.is_text() {
-            for word in d.text().split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(word);
+    let longer = texts_under(n, |text| {
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
             }
-            if out.len() > cap {
-                return None;
-            }
+            out.push_str(word);
         }
-    }
-    Some(out)
+        out.len() > cap
+    });
+    (!longer).then_some(out)
 }
 
 fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
@@ -311,8 +315,27 @@ fn link_density(n: &NodeRef<'_>, text: &str) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let linked: usize = n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| folded_chars(&a.text())).sum();
+    let linked: usize = n.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| folded_chars_under(&a)).sum();
     linked as f64 / total as f64
+}
+
+/// `folded_chars` of the text under `n`, read in place: words run on across text nodes, as in
+/// the text the nodes make together.
+fn folded_chars_under(n: &NodeRef<'_>) -> usize {
+    let (mut chars, mut words, mut in_word) = (0, 0usize, false);
+    texts_under(n, |text| {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                in_word = false;
+            } else {
+                words += usize::from(!in_word);
+                in_word = true;
+                chars += 1;
+            }
+        }
+        false
+    });
+    chars + words.saturating_sub(1)
 }
 
 /// The length in characters of `fold(s)`, counted without building it.

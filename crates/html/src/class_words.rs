@@ -7,9 +7,9 @@
 //! out before Readability reads the page; ids and every other token stay. So are a review's
 //! product widgets, which Readability weighs as chrome for the word "widget".
 
-use dom_query::Document;
+use std::borrow::Cow;
 
-use crate::sanitize::is_named;
+use dom_query::{Document, NodeData};
 
 /// The words Readability (dom_smoothie's `UNLIKELY_CANDIDATES`) takes for chrome by substring.
 const UNLIKELY: &[&str] = &[
@@ -88,38 +88,49 @@ fn opens_with(hay: &[u8], word: &[u8]) -> bool {
 /// every such token of a heading, tokens such as `no-sidebar` anywhere, and product widgets.
 pub(crate) fn disarm(doc: &Document) {
     // A walk over the elements (a `[class]` selector cost more than the look-ups themselves),
-    // which holds the tree: the changes are made after it.
+    // which reads each class where the tree keeps it and holds the tree: the changes are made
+    // after it.
     let mut changes = Vec::new();
     for node in doc.root().descendants_it() {
-        let Some(class) = node.attr("class") else { continue };
-        let lower = if class.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(class.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(class.as_ref())
-        };
-        if !(contains_unlikely(&lower) || lower.contains(CONTENT_WIDGET)) {
-            continue;
-        }
-        let heading = is_named(&node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
-        let tokens: Vec<&str> = class.split_whitespace().collect();
-        let kept: Vec<&str> = tokens
-            .iter()
-            .copied()
-            .filter(|token| {
-                let lower = token.to_ascii_lowercase();
-                if !contains_unlikely(&lower) {
-                    return !lower.contains(CONTENT_WIDGET);
-                }
-                !heading && !lower.split(['-', '_']).any(|part| LAYOUT_WORDS.contains(&part))
-            })
-            .collect();
-        if kept.len() != tokens.len() {
-            changes.push((node, kept.join(" ")));
+        let disarmed = node.query(|n| {
+            let NodeData::Element(element) = &n.data else { return None };
+            let class = element.attrs.iter().find(|a| &*a.name.local == "class")?;
+            let heading = matches!(&*element.name.local, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+            disarmed(&class.value, heading)
+        });
+        if let Some(Some(class)) = disarmed {
+            changes.push((node, class));
         }
     }
     for (node, class) in changes {
         node.set_attr("class", &class);
     }
+}
+
+/// `class` without the tokens [`disarm`] takes out, when it has any (`heading`: the class of a
+/// heading).
+fn disarmed(class: &str, heading: bool) -> Option<String> {
+    let lower = ascii_lower(class);
+    if !(contains_unlikely(&lower) || lower.contains(CONTENT_WIDGET)) {
+        return None;
+    }
+    let goes = |token: &str| {
+        let lower = ascii_lower(token);
+        if !contains_unlikely(&lower) {
+            return lower.contains(CONTENT_WIDGET);
+        }
+        heading || lower.split(['-', '_']).any(|part| LAYOUT_WORDS.contains(&part))
+    };
+    // Most classes with a chrome word name chrome and keep every token: nothing is built for them.
+    if !class.split_whitespace().any(goes) {
+        return None;
+    }
+    Some(class.split_whitespace().filter(|token| !goes(token)).collect::<Vec<_>>().join(" "))
+}
+
+/// `s` in ASCII lower case, borrowed when it has no capitals.
+fn ascii_lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(s.to_ascii_lowercase()) } else { Cow::Borrowed(s) }
 }
 
 #[cfg(test)]

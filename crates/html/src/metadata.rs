@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use dom_query::Document;
+use dom_query::{Document, NodeData};
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use serde::{Serialize, Serializer};
@@ -126,7 +126,12 @@ impl Scan {
         let mut scan = Self::default();
         for node in doc.root().descendants_it() {
             if node.is_text() {
-                if scan.byline.is_empty() {
+                // The label is looked for in the text where the tree keeps it: a page has
+                // thousands of text nodes, and few open with one.
+                let labelled = || {
+                    node.query(|n| matches!(&n.data, NodeData::Text { contents } if byline_label(contents).is_some()))
+                };
+                if scan.byline.is_empty() && labelled() == Some(true) {
                     scan.byline = byline_at(&node);
                 }
                 continue;
@@ -631,16 +636,23 @@ fn is_name(s: &str) -> bool {
         })
 }
 
+/// The byline label `text` opens with ("By ", "Written by"), if it opens with one.
+fn byline_label(text: &str) -> Option<&'static str> {
+    let opening = text.trim_start().as_bytes();
+    SHOWN_BYLINE_LABELS
+        .iter()
+        .find(|l| {
+            opening.get(..l.len()).is_some_and(|head| head.eq_ignore_ascii_case(l.as_bytes()))
+                && !opening.get(l.len()).is_some_and(u8::is_ascii_alphanumeric)
+        })
+        .copied()
+}
+
 /// The names in the byline that starts at text node `text` ("By ", "Written by"), if one does:
 /// the text of its element, of the element around that, or of the element after it, whichever
 /// first gives names.
 fn byline_at(text: &dom_query::NodeRef<'_>) -> Vec<String> {
-    let raw = text.text();
-    let opening = raw.trim_start().as_bytes();
-    let Some(label) = SHOWN_BYLINE_LABELS.iter().find(|l| {
-        opening.get(..l.len()).is_some_and(|head| head.eq_ignore_ascii_case(l.as_bytes()))
-            && !opening.get(l.len()).is_some_and(u8::is_ascii_alphanumeric)
-    }) else {
+    let Some(label) = byline_label(&text.text()) else {
         return Vec::new();
     };
     let Some(parent) = text.parent() else { return Vec::new() };
@@ -650,7 +662,7 @@ fn byline_at(text: &dom_query::NodeRef<'_>) -> Vec<String> {
         return Vec::new();
     }
     // "By" also opens menu entries ("By Role"): after it, only names of two words or more.
-    let min_words = if matches!(*label, "by" | "author" | "authors") { 2 } else { 1 };
+    let min_words = if matches!(label, "by" | "author" | "authors") { 2 } else { 1 };
     let all_names =
         |names: &[String]| !names.is_empty() && names.iter().all(|n| is_name(n) && n.split(' ').count() >= min_words);
     let names_in = |n: &dom_query::NodeRef<'_>| {
@@ -966,10 +978,15 @@ fn visible_text(doc: &Document) -> String {
         if text.len() > MAX_SCAN_BYTES {
             break;
         }
-        if node.is_text() && !node.parent().is_some_and(|p| is_named(&p, &["script", "style", "noscript"])) {
-            text.push_str(&node.text());
-            text.push(' ');
-        }
+        // Each text is copied from where the tree keeps it.
+        node.query(|n| {
+            let NodeData::Text { contents } = &n.data else { return };
+            let in_code = |p| is_named(&dom_query::NodeRef::new(p, &doc.tree), &["script", "style", "noscript"]);
+            if !n.parent.is_some_and(in_code) {
+                text.push_str(contents);
+                text.push(' ');
+            }
+        });
     }
     text
 }

@@ -20,7 +20,7 @@ use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
 
-use crate::sanitize::{fold, is_named};
+use crate::sanitize::{fold, is_named, texts_under};
 
 /// Levels walked up from the kept container.
 const MAX_LEVELS: usize = 6;
@@ -282,23 +282,24 @@ fn outermost_block<'a>(node: &NodeRef<'a>) -> NodeRef<'a> {
 fn folded_text_is(node: &NodeRef<'_>, folded: &str) -> bool {
     let mut want = folded.chars();
     let (mut started, mut space) = (false, false);
-    for d in node.descendants_it().filter(NodeRef::is_text) {
-        for c in d.text().chars() {
+    let differs = texts_under(node, |text| {
+        for c in text.chars() {
             if c.is_whitespace() {
                 space = started;
                 continue;
             }
             if space && want.next() != Some(' ') {
-                return false;
+                return true;
             }
             space = false;
             started = true;
             if want.next() != Some(c) {
-                return false;
+                return true;
             }
         }
-    }
-    want.next().is_none()
+        false
+    });
+    !differs && want.next().is_none()
 }
 
 /// The nearest element holding both `a` and `b`.
@@ -320,10 +321,11 @@ fn repeats(node: &NodeRef<'_>, kept: &str) -> bool {
 /// The first `max` characters of the text of `node` with whitespace folded as `fold` does,
 /// read no further than that.
 fn folded_prefix(node: &NodeRef<'_>, max: usize) -> String {
-    let mut out = String::new();
+    // Room for `max` characters of any width: the prefix never grows its buffer.
+    let mut out = String::with_capacity(max * 4);
     let (mut chars, mut space) = (0, false);
-    for d in node.descendants_it().filter(NodeRef::is_text) {
-        for c in d.text().chars() {
+    texts_under(node, |text| {
+        for c in text.chars() {
             if c.is_whitespace() {
                 space = chars > 0;
                 continue;
@@ -332,7 +334,7 @@ fn folded_prefix(node: &NodeRef<'_>, max: usize) -> String {
                 if space && chars < max {
                     out.push(' ');
                 }
-                return out;
+                return true;
             }
             if space {
                 out.push(' ');
@@ -342,7 +344,8 @@ fn folded_prefix(node: &NodeRef<'_>, max: usize) -> String {
             out.push(c);
             chars += 1;
         }
-    }
+        false
+    });
     out
 }
 
