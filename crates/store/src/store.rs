@@ -1,5 +1,6 @@
 //! The store: connection setup, migrations and every query.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -71,6 +72,10 @@ macro_rules! write_tx {
 /// Rows written by one multi-row `INSERT`, and ids looked up by one `IN (…)`, at most (SQLite
 /// binds at most 32,766 values).
 const BATCH: usize = 500;
+/// Values of one article's row in `insert_articles`.
+const ARTICLE_VALUES: usize = 21;
+/// Articles per `INSERT` (21 values each, well under both backends' limits on bound values).
+const ARTICLES_PER_STATEMENT: usize = 100;
 
 /// The placeholders `$first, …` of `n` values bound from the `first`-th on, comma-separated.
 fn placeholders(first: usize, n: usize) -> String {
@@ -861,59 +866,75 @@ impl Store {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<Option<(i64,)>> = write_tx!(self, |tx| {
+        // One statement for the articles and one for their bands (per bounded chunk), not one
+        // per article: a transaction holds the one writer for as long as its statements take to
+        // go back and forth.
+        let ids: Vec<Option<i64>> = write_tx!(self, |tx| {
             let mut ids = Vec::with_capacity(rows.len());
-            for (a, url, sort_at, lead_image) in &rows {
-                let id: Option<(i64,)> = sqlx::query_as(
+            for chunk in rows.chunks(ARTICLES_PER_STATEMENT) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("({})", placeholders(i * ARTICLE_VALUES + 1, ARTICLE_VALUES)))
+                    .collect();
+                let sql = format!(
                     "INSERT INTO articles (outlet_id, feed_id, guid, url, canonical_url, title, authors, published_at, \
                      updated_at, fetched_at, sort_at, content_html, content_text, excerpt, lang, extraction, extraction_note, \
                      copy_signature, lead_image_url, lead_image_width, lead_image_height) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-                     ON CONFLICT DO NOTHING RETURNING id",
-                )
-                .bind(a.outlet_id.0)
-                .bind(a.feed_id.map(|f| f.0))
-                .bind(a.guid.as_deref().map(text))
-                .bind(url)
-                .bind(text(&a.canonical_url))
-                .bind(text(&a.title))
-                .bind(text(&join_authors(&a.authors)))
-                .bind(a.published_at.map(micros))
-                .bind(a.updated_at.map(micros))
-                .bind(micros(a.fetched_at))
-                .bind(micros(*sort_at))
-                .bind(text(&a.content_html))
-                .bind(text(&a.content_text))
-                .bind(text(&a.excerpt))
-                .bind(a.lang.as_deref().map(text))
-                .bind(a.extraction.as_str())
-                .bind(a.extraction_note.as_deref().map(text))
-                .bind(a.copy_print.as_ref().map(|p| p.signature.as_str()))
-                .bind(lead_image.as_ref().map(|i| i.url.as_str()))
-                .bind(lead_image.as_ref().and_then(|i| i.width).map(i64::from))
-                .bind(lead_image.as_ref().and_then(|i| i.height).map(i64::from))
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let (Some((id,)), Some(print)) = (&id, &a.copy_print) {
-                    for chunk in print.bands.chunks(BATCH) {
-                        let rows: Vec<String> =
-                            (0..chunk.len()).map(|i| format!("({}, $1)", placeholders(i + 2, 1))).collect();
-                        let sql = format!(
-                            "INSERT INTO article_bands (band, article_id) VALUES {} ON CONFLICT DO NOTHING",
-                            rows.join(", ")
-                        );
-                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id);
-                        for band in chunk {
-                            q = q.bind(band);
-                        }
-                        q.execute(&mut *tx).await?;
-                    }
+                     VALUES {} ON CONFLICT DO NOTHING RETURNING id, canonical_url",
+                    values.join(", ")
+                );
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                for (a, url, sort_at, lead_image) in chunk {
+                    q = q
+                        .bind(a.outlet_id.0)
+                        .bind(a.feed_id.map(|f| f.0))
+                        .bind(a.guid.as_deref().map(text))
+                        .bind(url.as_str())
+                        .bind(text(&a.canonical_url))
+                        .bind(text(&a.title))
+                        .bind(text(&join_authors(&a.authors)).into_owned())
+                        .bind(a.published_at.map(micros))
+                        .bind(a.updated_at.map(micros))
+                        .bind(micros(a.fetched_at))
+                        .bind(micros(*sort_at))
+                        .bind(text(&a.content_html))
+                        .bind(text(&a.content_text))
+                        .bind(text(&a.excerpt))
+                        .bind(a.lang.as_deref().map(text))
+                        .bind(a.extraction.as_str())
+                        .bind(a.extraction_note.as_deref().map(text))
+                        .bind(a.copy_print.as_ref().map(|p| p.signature.as_str()))
+                        .bind(lead_image.as_ref().map(|i| i.url.as_str()))
+                        .bind(lead_image.as_ref().and_then(|i| i.width).map(i64::from))
+                        .bind(lead_image.as_ref().and_then(|i| i.height).map(i64::from));
                 }
-                ids.push(id);
+                // Rows are stored in the order given, so a duplicate's first occurrence is the
+                // one stored: each stored address goes to the first article that has it.
+                let mut stored: HashMap<String, i64> =
+                    q.fetch_all(&mut *tx).await?.into_iter().map(|(id, url): (i64, String)| (url, id)).collect();
+                ids.extend(chunk.iter().map(|(a, ..)| stored.remove(text(&a.canonical_url).as_ref())));
+            }
+            let bands: Vec<(i64, i64)> = rows
+                .iter()
+                .zip(&ids)
+                .filter_map(|((a, ..), id)| Some((id.as_ref()?, a.copy_print.as_ref()?)))
+                .flat_map(|(id, print)| print.bands.iter().map(|band| (*band, *id)))
+                .collect();
+            for chunk in bands.chunks(BATCH) {
+                let values: Vec<String> =
+                    (0..chunk.len()).map(|i| format!("({})", placeholders(2 * i + 1, 2))).collect();
+                let sql = format!(
+                    "INSERT INTO article_bands (band, article_id) VALUES {} ON CONFLICT DO NOTHING",
+                    values.join(", ")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (band, id) in chunk {
+                    q = q.bind(band).bind(id);
+                }
+                q.execute(&mut *tx).await?;
             }
             ids
         });
-        Ok(ids.into_iter().map(|id| id.map(|(id,)| ArticleId(id))).collect())
+        Ok(ids.into_iter().map(|id| id.map(ArticleId)).collect())
     }
 
     /// One article.
