@@ -171,6 +171,7 @@ impl Engine {
         }
     }
 
+    /// One turn: the store's turn held while these articles are decided and their writes stored.
     async fn turn(&self, state: &mut StoryState, articles: &[ToPlace], now: Timestamp) -> Result<()> {
         let turn = self.store.story_turn().await?;
         let placed = self.place_all(state, articles, now).await;
