@@ -86,9 +86,13 @@ pub(crate) trait StoryTx {
     async fn merge(&mut self, gone: i64, into: i64, now: Timestamp) -> Result<()>;
     /// Makes `article`'s title the headline of `story`, when the article is in it.
     async fn headline(&mut self, story: i64, article: ArticleId) -> Result<()>;
-    /// Numbers the placement of `article` after every earlier one (once); returns its number.
-    async fn placed(&mut self, article: ArticleId) -> Result<i64>;
+    /// Numbers the placements of `articles` after every earlier one, in the order given (each
+    /// once: one placed before keeps its number); returns the last one's number.
+    async fn placed(&mut self, articles: &[ArticleId]) -> Result<Option<i64>>;
 }
+
+/// Placements numbered per statement (two bound values each).
+const PLACED_PER_STATEMENT: usize = 100;
 
 macro_rules! story_tx {
     ($db:ty) => {
@@ -185,23 +189,32 @@ macro_rules! story_tx {
                 Ok(())
             }
 
-            async fn placed(&mut self, article: ArticleId) -> Result<i64> {
-                let numbered: Option<(i64,)> = sqlx::query_as(
-                    "UPDATE articles SET placed_seq = (SELECT COALESCE(MAX(placed_seq), 0) + 1 FROM articles) \
-                     WHERE id = $1 AND placed_seq IS NULL RETURNING placed_seq",
-                )
-                .bind(article.0)
-                .fetch_optional(&mut **self)
-                .await?;
-                if let Some((seq,)) = numbered {
-                    return Ok(seq);
+            async fn placed(&mut self, articles: &[ArticleId]) -> Result<Option<i64>> {
+                let Some(last) = articles.last() else { return Ok(None) };
+                for chunk in articles.chunks(PLACED_PER_STATEMENT) {
+                    // The highest number so far is read once per statement, so the chunk is
+                    // numbered in its own order whatever order the rows are updated in.
+                    let values: Vec<String> =
+                        (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+                    let sql = format!(
+                        "WITH v(id, n) AS (VALUES {}) \
+                         UPDATE articles SET placed_seq = (SELECT COALESCE(MAX(placed_seq), 0) FROM articles) \
+                         + (SELECT n FROM v WHERE v.id = articles.id) \
+                         WHERE id IN (SELECT id FROM v) AND placed_seq IS NULL",
+                        values.join(", ")
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (n, article) in (1_i64..).zip(chunk) {
+                        q = q.bind(article.0).bind(n);
+                    }
+                    q.execute(&mut **self).await?;
                 }
-                // Placed before: its number stands.
                 let (seq,): (Option<i64>,) = sqlx::query_as("SELECT placed_seq FROM articles WHERE id = $1")
-                    .bind(article.0)
-                    .fetch_one(&mut **self)
-                    .await?;
-                seq.ok_or_else(|| Error::NotFound(format!("the placement of article {article}")))
+                    .bind(last.0)
+                    .fetch_optional(&mut **self)
+                    .await?
+                    .unwrap_or((None,));
+                seq.map(Some).ok_or_else(|| Error::NotFound(format!("the placement of article {last}")))
             }
         }
     };
@@ -217,6 +230,8 @@ macro_rules! record_body {
     ($tx:ident, $writes:expr, $now:expr) => {{
         let mut recorded = Recorded::default();
         let mut named: Vec<ArticleId> = Vec::new();
+        // Numbered together at the end: nothing else in the transaction reads the numbers.
+        let mut placed: Vec<ArticleId> = Vec::new();
         for write in $writes {
             match *write {
                 StoryWrite::Join { story, article } => {
@@ -252,9 +267,10 @@ macro_rules! record_body {
                         $tx.headline(s, article).await?;
                     }
                 }
-                StoryWrite::Placed(article) => recorded.last_placed = Some($tx.placed(article).await?),
+                StoryWrite::Placed(article) => placed.push(article),
             }
         }
+        recorded.last_placed = $tx.placed(&placed).await?;
         named.sort_unstable();
         named.dedup();
         for a in named {

@@ -8,7 +8,7 @@ use tidings_core::ArticleId;
 
 use super::{ArticleBrief, Backend, StoryTx};
 use crate::rows::{BriefRow, PlacedRow, micros, ts};
-use crate::{Result, Store};
+use crate::{Error, Result, Store};
 
 /// The PostgreSQL advisory lock key of clustering decisions ("tiding" in ASCII).
 const STORY_LOCK: i64 = 0x7469_6469_6e67;
@@ -175,7 +175,8 @@ impl Store {
     /// Records that clustering placed `article` now, after every article placed before; returns
     /// its place in that order. Called with the [`StoryTurn`] held.
     pub async fn mark_placed(&self, article: ArticleId) -> Result<i64> {
-        Ok(write_tx!(self, |tx| { tx.placed(article).await? }))
+        let placed = write_tx!(self, |tx| { tx.placed(&[article]).await? });
+        placed.ok_or_else(|| Error::NotFound(format!("the placement of article {article}")))
     }
 
     /// The last place given by [`Store::mark_placed`], 0 when none.
