@@ -25,6 +25,8 @@ done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 [ -f "$data/outlets.opml" ] || bash "$shared/bench/ingest/setup.sh" "$data" >/dev/null
 "$nginx_bin" -c "$data/nginx.conf" -s stop 2>/dev/null || true
+# One left running on this configuration holds its ports until it has gone.
+for _ in $(seq 100); do pgrep -f "nginx -c $data/nginx.conf" >/dev/null || break; sleep 0.1; done
 "$nginx_bin" -c "$data/nginx.conf"
 trap '"$nginx_bin" -c "$data/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$tmp"' EXIT
 bin=$(release_bin)
