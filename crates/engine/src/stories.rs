@@ -163,11 +163,12 @@ impl Engine {
         if waiting.is_empty() {
             return;
         }
-        let articles: Vec<ToPlace> = waiting.iter().flat_map(|w| w.articles.iter().cloned()).collect();
+        let (batches, callers): (Vec<_>, Vec<_>) = waiting.into_iter().map(|w| (w.articles, w.decided)).unzip();
+        let articles: Vec<ToPlace> = batches.into_iter().flatten().collect();
         let decided = self.turn(&mut state, &articles, now).await.map_err(|e| e.to_string());
-        for w in waiting {
+        for caller in callers {
             // A caller given up no longer listens; its articles are placed all the same.
-            let _ = w.decided.send(decided.clone());
+            let _ = caller.send(decided.clone());
         }
     }
 
