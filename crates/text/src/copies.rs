@@ -11,7 +11,7 @@
 //! The hashes are written out (FNV-1a in the crate root, SplitMix64 here) rather than taken from a hashing
 //! crate, because signatures are stored: they must not change when a dependency does.
 
-use crate::{FNV_OFFSET, fnv1a};
+use crate::{FNV_OFFSET, Fnv1a};
 
 /// Words per shingle: long enough that shared phrases of ordinary news ("said in a statement
 /// on") are rare, short enough that an edited copy keeps most of its shingles.
@@ -39,7 +39,14 @@ impl CopySignature {
     /// not hide a copy.
     pub fn of(text: &str) -> Option<Self> {
         use unicode_segmentation::UnicodeSegmentation;
-        let words: Vec<u64> = text.unicode_words().map(|w| fnv1a(w.to_lowercase().as_bytes())).collect();
+        let words: Vec<u64> = text
+            .unicode_words()
+            .map(|w| {
+                let mut hash = Fnv1a::default();
+                hash.write_lowercase(w);
+                hash.finish()
+            })
+            .collect();
         if words.len() < MIN_WORDS {
             return None;
         }
@@ -123,6 +130,24 @@ mod tests {
         of March, leaving drivers with a forty minute detour through the industrial estate. Local traders \
         welcomed the news, saying the closure had cut the number of visitors to the old town by a third. \
         The authority will run a ferry service until the bridge opens and warned of night closures.";
+
+    #[test]
+    fn signatures_stored_by_earlier_releases_still_match_the_same_text() {
+        // Stored signatures are compared with new ones, so the words' hashing must not change:
+        // these are the signatures an earlier release stored for this text and its capitals.
+        let text = "Straße in München: Über 5.000 Menschen demonstrierten am Samstag in ΟΔΥΣΣΕΥΣ İstanbul \
+            gegen die neue Regierung, die Polizei sprach von friedlichen Protesten ohne Zwischenfälle in \
+            der ganzen Stadt und im Umland."
+            .repeat(4);
+        let stored = "094c7eb306eec6200d8fcf4a02407fe70caad52b00203ee90cd0f11e06e80848084093f208cc315402e82faa\
+            0d1d3b3616e1855801b01d0c0ad925a90712dbc10099dcc6046aefba0891d67405fb94e406ee22880505cd6d0c8e8c57\
+            0185698203c2958700067eda0d709ee2115c3a0100ae4e950b09421e0250e9b12909f580";
+        let capitals = "274dcde906eec6200b9042812220d54f0caad52b00203ee90cd0f11e06e80848084093f20a9274d202e82faa\
+            0d1d3b3616e18558059d11210ad925a90712dbc10099dcc6187c7b0c0891d6740af6379f06ee2288039ac0390c8e8c57\
+            0185698203c2958700067eda0d709ee20e50871000ae4e95158263e00250e9b11289f9e6";
+        assert_eq!(CopySignature::of(&text).map(|s| s.to_hex()).as_deref(), Some(stored));
+        assert_eq!(CopySignature::of(&text.to_uppercase()).map(|s| s.to_hex()).as_deref(), Some(capitals));
+    }
 
     #[test]
     fn a_copy_with_another_headline_and_sign_off_is_found() {

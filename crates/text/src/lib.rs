@@ -20,7 +20,44 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// FNV-1a, 64 bits, of `bytes`: fixed by its definition (unlike std's hasher, which may change
 /// between releases), for hashes that are stored or compared across processes and nodes.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(FNV_OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+    let mut hash = Fnv1a::default();
+    hash.write(bytes);
+    hash.finish()
+}
+
+/// [`fnv1a`] fed a piece at a time: the hash of the pieces is the hash of their concatenation,
+/// so a text can be hashed as it is read, without building it first.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self(FNV_OFFSET)
+    }
+}
+
+impl Fnv1a {
+    /// Adds `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3));
+    }
+
+    /// Adds `word` in lower case, as `str::to_lowercase` writes it (without building it when
+    /// it is ASCII, as most words are).
+    pub fn write_lowercase(&mut self, word: &str) {
+        if word.is_ascii() {
+            for b in word.bytes() {
+                self.write(&[b.to_ascii_lowercase()]);
+            }
+        } else {
+            self.write(word.to_lowercase().as_bytes());
+        }
+    }
+
+    /// The hash of everything added.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// English function words that say nothing about what an article is about.
