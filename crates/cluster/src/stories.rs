@@ -500,8 +500,12 @@ impl Stories {
         // Closed stories are left out here, once per story rather than once per posting.
         let mut shortlist: Vec<(StoryKey, f32)> =
             overlap.into_iter().filter(|(key, _)| self.open.contains_key(key)).collect();
-        shortlist.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        shortlist.truncate(CANDIDATES);
+        // The best few by overlap (ties to the lower key), without ordering the rest.
+        let by_overlap = |a: &(StoryKey, f32), b: &(StoryKey, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if shortlist.len() > CANDIDATES {
+            shortlist.select_nth_unstable_by(CANDIDATES - 1, by_overlap);
+            shortlist.truncate(CANDIDATES);
+        }
         let mut scored: Vec<(StoryKey, f64)> = shortlist
             .into_iter()
             .filter_map(|(key, _)| {
