@@ -672,28 +672,60 @@ impl Engine {
         let Ok(canonical) = canonical_url(link) else {
             return Ok(Err(NotStored::Skipped(format!("{link:?} is not a web address and was skipped"))));
         };
-        let feed_html = item.content.as_deref().or(item.summary.as_deref()).unwrap_or_default();
         let Ok(page_url) = Url::parse(link) else {
             return Ok(Err(NotStored::Skipped(format!("{link:?} is not a web address and was skipped"))));
         };
-        let (html, title, base) = (feed_html.to_string(), item.title.clone(), page_url.clone());
+        let page = match (h.outlet.full_text, deadline) {
+            (false, _) => None,
+            (true, Some(deadline)) => Some(self.extract_page(&page_url, &h.outlet, deadline).await),
+            (true, None) => Some(Err(PageError::Failed(
+                "the site asks for longer pauses between requests than this outlet's time for a round, so its page was not fetched"
+                    .to_string(),
+            ))),
+        };
+        let mut canonical = canonical;
+        match &page {
+            Some(Err(PageError::OutOfTime)) => return Ok(Err(NotStored::OutOfTime)),
+            Some(Ok((page, _))) => {
+                if let Some(c) = page.canonical_url.as_deref().and_then(|c| canonical_url(c).ok()) {
+                    // The page's own canonical address is the better key, if it is new.
+                    if c != canonical && self.store.article_known(h.feed.id, None, &c).await? {
+                        return Ok(Ok(None));
+                    }
+                    canonical = c;
+                }
+            }
+            _ => {}
+        }
+        // The feed's own text is cleaned only when it is shown (no page wanted, or the page
+        // failed or looks wrong) or when the headline must come from it.
+        let page_kept = matches!(&page, Some(Ok((_, None))));
+        let page_titled = matches!(&page, Some(Ok((p, _))) if p.title.is_some());
+        let body_needed = !page_kept || (item.title.is_none() && !page_titled);
+        let html = item.content.as_deref().or(item.summary.as_deref()).unwrap_or_default().to_string();
+        let (title, base) = (item.title.clone(), page_url.clone());
         let cleaned = off_the_runtime(move || {
-            let clean = tidings_html::sanitize_html(&html, Some(&base));
-            let text = tidings_html::html_to_text(&clean);
-            (clean, text, title.as_deref().map(tidings_html::html_to_text))
+            let title = title.as_deref().map(tidings_html::html_to_text).filter(|t| !t.is_empty());
+            let body = (body_needed || title.is_none()).then(|| {
+                let clean = tidings_html::sanitize_html(&html, Some(&base));
+                let text = tidings_html::html_to_text(&clean);
+                (clean, text)
+            });
+            (body, title)
         })
         .await;
-        let (feed_clean, feed_text, feed_title) = match cleaned {
+        let (feed_body, feed_title) = match cleaned {
             Ok(c) => c,
             Err(e) => return Ok(Err(NotStored::Skipped(format!("{link:?} could not be read: {e}")))),
         };
+        let (feed_clean, feed_text) = feed_body.unwrap_or_default();
         let mut article = NewArticle {
             outlet_id: h.outlet.id,
             feed_id: Some(h.feed.id),
             guid: item.guid.clone(),
             url: link.to_string(),
             canonical_url: canonical,
-            title: feed_title.filter(|t| !t.is_empty()).unwrap_or_else(|| excerpt(&feed_text, 80)),
+            title: feed_title.unwrap_or_else(|| excerpt(&feed_text, 80)),
             authors: item.authors.clone(),
             published_at: item.published.or(item.updated),
             updated_at: item.updated,
@@ -712,49 +744,33 @@ impl Engine {
                 .find(|e| e.media_type.as_deref().is_some_and(|t| t.starts_with("image/")))
                 .map(|e| LeadImage { url: e.url.clone(), width: None, height: None }),
         };
-        if h.outlet.full_text {
-            let page = match deadline {
-                Some(deadline) => self.extract_page(&page_url, &h.outlet, deadline).await,
-                None => Err(PageError::Failed(
-                    "the site asks for longer pauses between requests than this outlet's time for a round, so its page was not fetched"
-                        .to_string(),
-                )),
-            };
-            match page {
-                Ok(page) => {
-                    if let Some(c) = page.canonical_url.as_deref().and_then(|c| canonical_url(c).ok()) {
-                        // The page's own canonical address is the better key, if it is new.
-                        if c != article.canonical_url && self.store.article_known(h.feed.id, None, &c).await? {
-                            return Ok(Ok(None));
-                        }
-                        article.canonical_url = c;
-                    }
-                    if let Some(reason) = page.looks_wrong() {
-                        article.extraction = ExtractionStatus::FeedFallback;
-                        article.extraction_note =
-                            Some(format!("extraction looked wrong ({reason}); showing the feed's text"));
-                    } else {
-                        article.extraction = ExtractionStatus::Extracted;
-                        article.content_html = page.html;
-                        article.content_text = page.text;
-                        lines.strip(&self.store, &mut article).await?;
-                    }
-                    if item.title.is_none() {
-                        article.title = page.title.unwrap_or(article.title);
-                    }
-                    if article.authors.is_empty() {
-                        article.authors = page.authors;
-                    }
-                    article.published_at = article.published_at.or(page.published.map(|p| p.at));
-                    article.updated_at = article.updated_at.or(page.updated.map(|p| p.at));
-                    article.lang = page.lang;
-                    article.lead_image = page.lead_image.or(article.lead_image);
-                }
-                Err(PageError::OutOfTime) => return Ok(Err(NotStored::OutOfTime)),
-                Err(PageError::Failed(reason)) => {
+        match page {
+            None | Some(Err(PageError::OutOfTime)) => {}
+            Some(Ok((page, wrong))) => {
+                if let Some(reason) = wrong {
                     article.extraction = ExtractionStatus::FeedFallback;
-                    article.extraction_note = Some(format!("{reason}; showing the feed's text"));
+                    article.extraction_note =
+                        Some(format!("extraction looked wrong ({reason}); showing the feed's text"));
+                } else {
+                    article.extraction = ExtractionStatus::Extracted;
+                    article.content_html = page.html;
+                    article.content_text = page.text;
+                    lines.strip(&self.store, &mut article).await?;
                 }
+                if item.title.is_none() {
+                    article.title = page.title.unwrap_or(article.title);
+                }
+                if article.authors.is_empty() {
+                    article.authors = page.authors;
+                }
+                article.published_at = article.published_at.or(page.published.map(|p| p.at));
+                article.updated_at = article.updated_at.or(page.updated.map(|p| p.at));
+                article.lang = page.lang;
+                article.lead_image = page.lead_image.or(article.lead_image);
+            }
+            Some(Err(PageError::Failed(reason))) => {
+                article.extraction = ExtractionStatus::FeedFallback;
+                article.extraction_note = Some(format!("{reason}; showing the feed's text"));
             }
         }
         if article.content_text.trim().is_empty() {
@@ -772,13 +788,13 @@ impl Engine {
     }
 
     /// Fetches and extracts an article page by `deadline`, with the outlet's user agent and
-    /// selector when it has them.
+    /// selector when it has them, and says why the result looks wrong when it does.
     async fn extract_page(
         &self,
         url: &Url,
         outlet: &Outlet,
         deadline: Instant,
-    ) -> Result<tidings_html::ExtractedArticle, PageError> {
+    ) -> Result<(tidings_html::ExtractedArticle, Option<String>), PageError> {
         let request = FetchRequest::new(url.clone(), Purpose::Article)
             .until(Some(deadline))
             .with_user_agent(outlet.user_agent.clone());
@@ -798,7 +814,8 @@ impl Engine {
             tidings_html::extract_article_with(&page.body, &final_url, content_type.as_deref(), selector.as_deref())
                 .map(|mut a| {
                     a.canonical_url = a.canonical_url.filter(|c| same_site(c, &final_url));
-                    a
+                    let wrong = a.looks_wrong();
+                    (a, wrong)
                 })
         })
         .await
