@@ -24,7 +24,8 @@ pub type StoryKey = i64;
 pub struct StoryRules {
     /// Minimum time-discounted cosine between a report and a story's centroid for it to join.
     pub min_similarity: f64,
-    /// Minimum time-discounted cosine between two stories' centroids for them to merge.
+    /// Minimum time-discounted agreement between two stories' centroids (names and numbers agreeing
+    /// as well as the words) for them to merge.
     pub merge_similarity: f64,
     /// Time after which a story's pull has halved, counted beyond the first day (times may be
     /// day-only, so the same day is no evidence either way). A story closes once even an
@@ -606,8 +607,9 @@ impl Stories {
             if *other == survivor {
                 continue;
             }
-            let gap = self.time_factor(b.first, a.first, a.last).max(self.time_factor(b.last, a.first, a.last));
-            if centroid_cosine(a, b) * gap < self.rules.merge_similarity {
+            // As wholes, names and numbers agreeing too: two crash stories share every word of
+            // the kind, and on words alone a report that matched both merged them.
+            if self.story_match(survivor, *other) < self.rules.merge_similarity {
                 continue;
             }
             let (keep, gone) =
@@ -684,18 +686,6 @@ fn agreement((dot, a2, b2): (f64, f64, f64), (specific_dot, specific_a2, specifi
     } else {
         cosine
     }
-}
-
-/// Cosine between two stories' centroids.
-fn centroid_cosine(a: &OpenStory, b: &OpenStory) -> f64 {
-    let (small, large) = if a.centroid.len() <= b.centroid.len() { (a, b) } else { (b, a) };
-    let dot: f64 = small
-        .centroid
-        .iter()
-        .filter_map(|(t, w)| large.centroid.get(t).map(|v| f64::from(w.weight) * f64::from(v.weight)))
-        .sum();
-    let norms = (a.norm2 * b.norm2).sqrt();
-    if norms > 0.0 { dot / norms } else { 0.0 }
 }
 
 /// Keeps a story's `keep` heaviest terms, so a long-running story's memory stays bounded.
