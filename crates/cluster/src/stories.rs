@@ -104,6 +104,9 @@ const CANDIDATES: usize = 16;
 /// A report's heaviest terms that say what it is about: when none of them is a name (an eclipse,
 /// a market slide), names cannot tell its event from another (see [`names_conflict`]).
 const LEADING_TERMS: usize = 8;
+/// Least weight of a report's heaviest name in a story, against the story's heaviest name, for
+/// the story to be about it too (see [`names_conflict`]).
+const NAME_SHARE: f32 = 0.25;
 /// A centroid is pruned to `report_terms * CENTROID_KEEP` terms when it passes twice that.
 const CENTROID_KEEP: usize = 3;
 /// The stream's first reports are decided with word weights learned from a handful of reports;
@@ -707,7 +710,10 @@ fn heaviest_name(centroid: &FxHashMap<u32, Weight>) -> Option<u32> {
 }
 
 /// True when a report and a story name different things: the report's heaviest name (among its
-/// leading terms) is not in the story at all, and the story's heaviest name is not in the report.
+/// leading terms) is not one the story is about (in it with at least [`NAME_SHARE`] of the weight
+/// of the story's heaviest name), and the story's heaviest name is not in the report. A name one
+/// of twenty members mentioned in passing is not what the story is about: once a story held two
+/// towns' crashes, every town's crash found its town somewhere in it.
 /// Two crashes on one day in two towns of a county share every ordinary word, the highway, the
 /// county and the state police, but each report's heaviest name is its own town, which the other
 /// never mentions; a report of the same event told in other words still names its place or its
@@ -716,7 +722,9 @@ fn heaviest_name(centroid: &FxHashMap<u32, Weight>) -> Option<u32> {
 fn names_conflict(report: &[Term], story: &OpenStory) -> bool {
     let Some(report_name) = report.iter().take(LEADING_TERMS).find(|t| t.name) else { return false };
     let Some(story_name) = story.heaviest_name else { return false };
-    !story.centroid.contains_key(&report_name.id) && !report.iter().any(|t| t.id == story_name)
+    let top = story.centroid.get(&story_name).map_or(0.0, |w| w.weight);
+    let prominent = story.centroid.get(&report_name.id).is_some_and(|w| w.weight >= NAME_SHARE * top);
+    !prominent && !report.iter().any(|t| t.id == story_name)
 }
 
 /// Recomputes a story's norms and heaviest name from its centroid.
