@@ -711,14 +711,14 @@ fn heaviest_name(centroid: &FxHashMap<u32, Weight>) -> Option<u32> {
 
 /// True when a report and a story name different things: the report's heaviest name (among its
 /// leading terms) is not one the story is about (in it with at least [`NAME_SHARE`] of the weight
-/// of the story's heaviest name), and the story's heaviest name is not in the report. A name one
-/// of twenty members mentioned in passing is not what the story is about: once a story held two
-/// towns' crashes, every town's crash found its town somewhere in it.
+/// of the story's heaviest name), and the story's heaviest name is not in the report.
 /// Two crashes on one day in two towns of a county share every ordinary word, the highway, the
 /// county and the state police, but each report's heaviest name is its own town, which the other
 /// never mentions; a report of the same event told in other words still names its place or its
 /// people. A report joins no story it conflicts with; merges are not checked (refusing them too
-/// split dev events whose stories lead with different people).
+/// split dev events whose stories lead with different people). A name one of twenty members
+/// mentioned in passing is not what the story is about: once a story held a few towns' crashes,
+/// every town's crash found its town somewhere in it.
 fn names_conflict(report: &[Term], story: &OpenStory) -> bool {
     let Some(report_name) = report.iter().take(LEADING_TERMS).find(|t| t.name) else { return false };
     let Some(story_name) = story.heaviest_name else { return false };
