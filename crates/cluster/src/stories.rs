@@ -24,7 +24,8 @@ pub type StoryKey = i64;
 pub struct StoryRules {
     /// Minimum time-discounted cosine between a report and a story's centroid for it to join.
     pub min_similarity: f64,
-    /// Minimum time-discounted cosine between two stories' centroids for them to merge.
+    /// Minimum time-discounted agreement between two stories' centroids (names and numbers agreeing
+    /// as well as the words) for them to merge.
     pub merge_similarity: f64,
     /// Time after which a story's pull has halved, counted beyond the first day (times may be
     /// day-only, so the same day is no evidence either way). A story closes once even an
@@ -103,6 +104,9 @@ const CANDIDATES: usize = 16;
 /// A report's heaviest terms that say what it is about: when none of them is a name (an eclipse,
 /// a market slide), names cannot tell its event from another (see [`names_conflict`]).
 const LEADING_TERMS: usize = 8;
+/// Least weight of a report's heaviest name in a story, against the story's heaviest name, for
+/// the story to be about it too (see [`names_conflict`]).
+const NAME_SHARE: f32 = 0.25;
 /// A centroid is pruned to `report_terms * CENTROID_KEEP` terms when it passes twice that.
 const CENTROID_KEEP: usize = 3;
 /// The stream's first reports are decided with word weights learned from a handful of reports;
@@ -610,8 +614,9 @@ impl Stories {
             if *other == survivor {
                 continue;
             }
-            let gap = self.time_factor(b.first, a.first, a.last).max(self.time_factor(b.last, a.first, a.last));
-            if centroid_cosine(a, b) * gap < self.rules.merge_similarity {
+            // As wholes, names and numbers agreeing too: two crash stories share every word of
+            // the kind, and on words alone a report that matched both merged them.
+            if self.story_match(survivor, *other) < self.rules.merge_similarity {
                 continue;
             }
             let (keep, gone) =
@@ -690,18 +695,6 @@ fn agreement((dot, a2, b2): (f64, f64, f64), (specific_dot, specific_a2, specifi
     }
 }
 
-/// Cosine between two stories' centroids.
-fn centroid_cosine(a: &OpenStory, b: &OpenStory) -> f64 {
-    let (small, large) = if a.centroid.len() <= b.centroid.len() { (a, b) } else { (b, a) };
-    let dot: f64 = small
-        .centroid
-        .iter()
-        .filter_map(|(t, w)| large.centroid.get(t).map(|v| f64::from(w.weight) * f64::from(v.weight)))
-        .sum();
-    let norms = (a.norm2 * b.norm2).sqrt();
-    if norms > 0.0 { dot / norms } else { 0.0 }
-}
-
 /// Keeps a story's `keep` heaviest terms, so a long-running story's memory stays bounded.
 fn prune(story: &mut OpenStory, keep: usize) {
     let mut terms: Vec<(u32, Weight)> = story.centroid.drain().collect();
@@ -721,16 +714,21 @@ fn heaviest_name(centroid: &FxHashMap<u32, Weight>) -> Option<u32> {
 }
 
 /// True when a report and a story name different things: the report's heaviest name (among its
-/// leading terms) is not in the story at all, and the story's heaviest name is not in the report.
+/// leading terms) is not one the story is about (in it with at least [`NAME_SHARE`] of the weight
+/// of the story's heaviest name), and the story's heaviest name is not in the report.
 /// Two crashes on one day in two towns of a county share every ordinary word, the highway, the
 /// county and the state police, but each report's heaviest name is its own town, which the other
 /// never mentions; a report of the same event told in other words still names its place or its
 /// people. A report joins no story it conflicts with; merges are not checked (refusing them too
-/// split dev events whose stories lead with different people).
+/// split dev events whose stories lead with different people). A name one of twenty members
+/// mentioned in passing is not what the story is about: once a story held a few towns' crashes,
+/// every town's crash found its town somewhere in it.
 fn names_conflict(report: &[Term], story: &OpenStory) -> bool {
     let Some(report_name) = report.iter().take(LEADING_TERMS).find(|t| t.name) else { return false };
     let Some(story_name) = story.heaviest_name else { return false };
-    !story.centroid.contains_key(&report_name.id) && !report.iter().any(|t| t.id == story_name)
+    let top = story.centroid.get(&story_name).map_or(0.0, |w| w.weight);
+    let prominent = story.centroid.get(&report_name.id).is_some_and(|w| w.weight >= NAME_SHARE * top);
+    !prominent && !report.iter().any(|t| t.id == story_name)
 }
 
 /// Recomputes a story's norms and heaviest name from its centroid.
