@@ -107,6 +107,9 @@ const LEADING_TERMS: usize = 8;
 /// Least weight of a report's heaviest name in a story, against the story's heaviest name, for
 /// the story to be about it too (see [`names_conflict`]).
 const NAME_SHARE: f32 = 0.25;
+/// Open stories besides a candidate holding a name for the name to be no evidence for that
+/// candidate (see [`Stories::candidates`]).
+const COMMON_NAME_STORIES: usize = 3;
 /// A centroid is pruned to `report_terms * CENTROID_KEEP` terms when it passes twice that.
 const CENTROID_KEEP: usize = 3;
 /// The stream's first reports are decided with word weights learned from a handful of reports;
@@ -492,6 +495,27 @@ impl Stories {
         agreement((dot, a.norm2, b.norm2), (specific_dot, a.specific_norm2, b.specific_norm2)) * gap
     }
 
+    /// Whether more than [`COMMON_NAME_STORIES`] open stories hold the name `term` (so each
+    /// candidate holding it has that many others beside it), worked out once per decision and
+    /// kept in `known`.
+    fn is_common_name(&self, term: u32, known: &std::cell::Cell<Option<bool>>) -> bool {
+        if let Some(common) = known.get() {
+            return common;
+        }
+        let mut found: Vec<StoryKey> = Vec::with_capacity(COMMON_NAME_STORIES + 1);
+        for key in self.postings[term as usize].iter().rev() {
+            if !found.contains(key) && self.open.get(key).is_some_and(|s| s.centroid.contains_key(&term)) {
+                found.push(*key);
+                if found.len() > COMMON_NAME_STORIES {
+                    break;
+                }
+            }
+        }
+        let common = found.len() > COMMON_NAME_STORIES;
+        known.set(Some(common));
+        common
+    }
+
     /// Open stories sharing the report's heaviest terms, scored, best first (ties: lower key).
     fn candidates(&self, vector: &[Term], time: Timestamp) -> Vec<(StoryKey, f64)> {
         let mut overlap: FxHashMap<StoryKey, f32> = FxHashMap::with_capacity_and_hasher(1024, Default::default());
@@ -510,6 +534,8 @@ impl Stories {
             shortlist.select_nth_unstable_by(CANDIDATES - 1, by_overlap);
             shortlist.truncate(CANDIDATES);
         }
+        // Whether each of the report's names is common among open stories, once asked.
+        let common: Vec<std::cell::Cell<Option<bool>>> = vector.iter().map(|_| std::cell::Cell::new(None)).collect();
         let mut scored: Vec<(StoryKey, f64)> = shortlist
             .into_iter()
             .filter_map(|(key, _)| {
@@ -520,9 +546,19 @@ impl Stories {
                 let mut dot = 0.0;
                 let mut specific_dot = 0.0;
                 let mut story_specific_norm2 = story.specific_norm2;
-                for t in vector {
+                // The report's names and numbers that are no evidence here (squared weights).
+                let mut left_out = 0.0;
+                for (t, common) in vector.iter().zip(&common) {
                     if let Some(c) = story.centroid.get(&t.id) {
-                        let d = f64::from(t.weight) * f64::from(c.weight);
+                        // A name several other open stories hold too (a town's, a county's, a
+                        // highway's) says the report is one of that place's events, not which:
+                        // it is no evidence for this story, and the other words must carry it.
+                        let d = if t.name && self.is_common_name(t.id, common) {
+                            left_out += f64::from(t.weight) * f64::from(t.weight);
+                            0.0
+                        } else {
+                            f64::from(t.weight) * f64::from(c.weight)
+                        };
                         dot += d;
                         if t.specific {
                             specific_dot += d;
@@ -535,7 +571,12 @@ impl Stories {
                         }
                     }
                 }
-                let specific = (specific_dot, specific_norm2, story_specific_norm2.max(0.0));
+                // A report whose every name is a common one names nothing names could tell
+                // apart: the words alone decide (see `agreement`). A report with names of its
+                // own keeps the common ones in its norm, so they still dilute its agreement.
+                let report_specific_norm2 =
+                    if left_out >= specific_norm2 * (1.0 - 1e-9) { 0.0 } else { specific_norm2 };
+                let specific = (specific_dot, report_specific_norm2, story_specific_norm2.max(0.0));
                 let cosine = agreement((dot, 1.0, story.norm2), specific);
                 Some((key, cosine * self.time_factor(time, story.first, story.last)))
             })

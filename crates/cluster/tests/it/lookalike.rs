@@ -189,3 +189,113 @@ fn lookalike_crashes_on_one_highway_do_not_chain_through_the_names_they_share() 
     rows.extend(crashes_on_one_highway());
     assert_as_written(&crashes, &cluster(&rows, StoryRules::default()));
 }
+
+/// The county's other news of the week: each its own event, each naming the county, its
+/// sheriff and its fire service or hospital, as a local stream does every day.
+fn county_news() -> Vec<Row> {
+    [
+        (
+            "Harlan County budget adds two deputies",
+            "Harlan County commissioners passed next year's budget on Monday with money for two more \
+             deputies, which Sheriff Dana Holt had asked for since spring. The budget keeps the \
+             property tax rate where it was, buys Harlan County Fire Rescue an ambulance and delays the \
+             courthouse roof repair by a year.",
+        ),
+        (
+            "Harlan County fair opens with record entries",
+            "The Harlan County fair opened on Tuesday with a record 2,400 entries in its livestock \
+             and baking contests. Sheriff Dana Holt said parking on the fairground road is banned \
+             after dark, shuttle buses run from the high school, and Harlan County Medical Center staffs a first aid tent.",
+        ),
+        (
+            "Harlan County schools hire thirty teachers",
+            "Harlan County schools hired thirty teachers for the autumn term, the superintendent \
+             said on Wednesday, filling every maths post. Sheriff Dana Holt will keep a school \
+             resource officer at each high school, and Harlan County Medical Center nurses will visit weekly.",
+        ),
+        (
+            "Harlan County roads get new speed cameras",
+            "Twelve speed cameras go up on Harlan County roads next month, Sheriff Dana Holt said on \
+             Thursday, after a year in which speeding tickets doubled. Fines will fund a driver \
+             education course run with Harlan County Fire Rescue, free to anyone under twenty-one.",
+        ),
+        (
+            "Harlan County library card sign-ups soar",
+            "Library card sign-ups in Harlan County rose by half this year, librarians said on \
+             Thursday, after late opening on weekdays. Sheriff Dana Holt read to children at the \
+             main branch, and Harlan County Fire Rescue brought a fire engine for the summer reading challenge.",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (title, text))| Row {
+        id: format!("county-{i}"),
+        time: format!("2026-05-{:02}T12:00:00Z", 11 + i).parse().expect("fixture time"),
+        title: title.to_owned(),
+        text: text.to_owned(),
+        story: format!("county-{i}"),
+    })
+    .collect()
+}
+
+/// Two house fires on one day in two towns of the county, each told by two outlets; the
+/// reports name the county, its sheriff and its fire service more than their own town, and
+/// not the people hurt.
+fn fires_in_one_county() -> Vec<Row> {
+    let fire = |id: &str, hour: u8, title: &str, text: &str, story: &str| Row {
+        id: id.to_owned(),
+        time: format!("2026-05-16T{hour:02}:00:00Z").parse().expect("fixture time"),
+        title: title.to_owned(),
+        text: text.to_owned(),
+        story: story.to_owned(),
+    };
+    vec![
+        fire(
+            "ashbury-gazette",
+            8,
+            "Harlan County house fire injures woman",
+            "A house fire on Elm Street in Ashbury injured a woman of 62 early on Saturday, Harlan \
+             County Fire Rescue said. Sheriff Dana Holt said Harlan County deputies closed the road \
+             while firefighters put out the blaze. She is at Harlan County Medical Center.",
+            "fire-ashbury",
+        ),
+        fire(
+            "ashbury-herald",
+            9,
+            "Woman, 62, hurt in Harlan County blaze",
+            "A woman was pulled from her burning home on Elm Street by Harlan County Fire Rescue \
+             crews on Saturday. Sheriff Dana Holt said the fire in Ashbury started in the kitchen. \
+             Harlan County Medical Center said the woman, 62, is stable.",
+            "fire-ashbury",
+        ),
+        fire(
+            "bellmont-gazette",
+            10,
+            "Harlan County house fire injures man",
+            "A house fire on Mill Road in Bellmont injured a man of 45 on Saturday morning, \
+             Harlan County Fire Rescue said. Sheriff Dana Holt said Harlan County deputies closed the \
+             road while firefighters put out the blaze. He is at Harlan County Medical Center.",
+            "fire-bellmont",
+        ),
+        fire(
+            "bellmont-herald",
+            11,
+            "Man, 45, hurt in Harlan County blaze",
+            "A man escaped his burning home on Mill Road as Harlan County Fire Rescue crews \
+             arrived on Saturday. Sheriff Dana Holt said the fire in Bellmont began in a garage. \
+             Harlan County Medical Center said the man, 45, is stable.",
+            "fire-bellmont",
+        ),
+    ]
+}
+
+#[test]
+fn lookalike_fires_in_one_county_do_not_join_through_the_names_all_its_news_has() {
+    // The county and its sheriff were in every open story of the week: they said where the
+    // second fire was, not which fire it was, yet they made it the first fire's best match.
+    let fires = fires_in_one_county();
+    let mut rows = other_news(80);
+    rows.extend(county_news());
+    rows.extend(fires_in_one_county());
+    assert_as_written(&fires, &cluster(&rows, StoryRules::default()));
+}
