@@ -571,9 +571,10 @@ impl Stories {
                         }
                     }
                 }
-                // A report whose every name is a common one names nothing names could tell
-                // apart: the words alone decide (see `agreement`). A report with names of its
-                // own keeps the common ones in its norm, so they still dilute its agreement.
+                // When the report's names and numbers are all common names this story shares,
+                // names have nothing to tell apart and the words alone decide (see `agreement`).
+                // A report with names of its own keeps the common ones in its norm, so they
+                // still dilute its agreement.
                 let report_specific_norm2 =
                     if left_out >= specific_norm2 * (1.0 - 1e-9) { 0.0 } else { specific_norm2 };
                 let specific = (specific_dot, report_specific_norm2, story_specific_norm2.max(0.0));
