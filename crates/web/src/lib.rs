@@ -67,6 +67,9 @@ pub struct AppState {
     article_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::ArticleId, pages::ArticleShared>>,
     story_parts: std::sync::Arc<snapshots::Snapshots<tidings_core::StoryId, pages::StoryShared>>,
     search_parts: std::sync::Arc<snapshots::Snapshots<search::Asked, search::Answer>>,
+    /// How many articles are stored, which every Fever items call tells: counting them on
+    /// PostgreSQL costs tens of milliseconds until the table is vacuumed.
+    article_total: std::sync::Arc<snapshots::Snapshots<(), i64>>,
     worker: Option<WorkerWatch>,
     form_key: tidings_accounts::FormKey,
     settings: settings::Settings,
@@ -93,6 +96,7 @@ impl AppState {
             article_parts: std::sync::Arc::default(),
             story_parts: std::sync::Arc::default(),
             search_parts: std::sync::Arc::default(),
+            article_total: std::sync::Arc::default(),
             worker: None,
             form_key: tidings_accounts::FormKey::new(key),
             settings: settings::Settings::new(settings::SiteSettings {

@@ -336,12 +336,27 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let mut state_query = ReaderQuery::new(user, Source::Everything, ids.len() as i64);
+        state_query.ids = Some(ids.to_vec());
+        let mut states: HashMap<ArticleId, ItemRef> =
+            self.reader_items(&state_query).await?.into_iter().map(|r| (r.id, r)).collect();
+        let found: Vec<ItemRef> = ids.iter().filter_map(|id| states.remove(id)).collect();
+        self.reader_articles_found(user, &found).await
+    }
+
+    /// The articles a [`Store::reader_items`] query found, in its order, with the state it
+    /// read and `user`'s labels: reader apps' pages, which need not read the state twice.
+    pub async fn reader_articles_found(&self, user: i64, found: &[ItemRef]) -> Result<Vec<ReaderArticle>> {
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
         let mut of_articles = Built { sql: String::new(), params: Vec::new() };
-        of_articles.sql = format!(concat!(article_select!(), " WHERE a.id IN ({})"), id_list(&mut of_articles, ids));
+        of_articles.sql = format!(concat!(article_select!(), " WHERE a.id IN ({})"), id_list(&mut of_articles, &ids));
         let mut of_labels = Built::new(user);
         of_labels.sql = format!(
             "SELECT article_id, label FROM reader_labels WHERE user_id = $1 AND article_id IN ({})",
-            id_list(&mut of_labels, ids)
+            id_list(&mut of_labels, &ids)
         );
         let (rows, labels): (Vec<ArticleRow>, Vec<(i64, String)>) = read!(self, |pool| {
             (
@@ -353,28 +368,18 @@ impl Store {
                     .await?,
             )
         });
-        let mut state_query = ReaderQuery::new(user, Source::Everything, ids.len() as i64);
-        state_query.ids = Some(ids.to_vec());
-        let states: HashMap<ArticleId, ItemRef> =
-            self.reader_items(&state_query).await?.into_iter().map(|r| (r.id, r)).collect();
         let mut by_id: HashMap<ArticleId, Article> = rows.into_iter().map(Article::from).map(|a| (a.id, a)).collect();
         let mut labels_of: HashMap<i64, Vec<String>> = HashMap::new();
         for (article, label) in labels {
             labels_of.entry(article).or_default().push(label);
         }
-        Ok(ids
+        Ok(found
             .iter()
-            .filter_map(|id| {
-                let article = by_id.remove(id)?;
-                let state = states.get(id);
-                let mut labels = labels_of.remove(&id.0).unwrap_or_default();
+            .filter_map(|state| {
+                let article = by_id.remove(&state.id)?;
+                let mut labels = labels_of.remove(&state.id.0).unwrap_or_default();
                 labels.sort();
-                Some(ReaderArticle {
-                    article,
-                    read: state.is_some_and(|s| s.read),
-                    starred: state.is_some_and(|s| s.starred),
-                    labels,
-                })
+                Some(ReaderArticle { article, read: state.read, starred: state.starred, labels })
             })
             .collect())
     }

@@ -100,6 +100,11 @@ pub(crate) async fn readers_story(store: &Store) {
     assert_eq!(full.iter().map(|r| r.article.id).collect::<Vec<_>>(), [a3.id, a1.id], "in the order asked");
     assert!(full[0].read && full[0].starred && full[0].labels.is_empty());
     assert_eq!((full[1].read, full[1].labels.as_slice()), (true, &["Later".to_string()][..]));
+    // A page's articles with the state its query read: the same, in the query's order.
+    let page = store.reader_items(&ReaderQuery { ids: Some(vec![a1.id, a3.id]), ..list(sam) }).await.unwrap();
+    let found = store.reader_articles_found(sam, &page).await.unwrap();
+    let seen: Vec<_> = found.iter().map(|r| (r.article.id, r.read, r.starred, r.labels.clone())).collect();
+    assert_eq!(seen, [(a3.id, true, true, vec![]), (a1.id, true, false, vec!["Later".to_string()])]);
     store.delete_label(sam, "Later").await.unwrap();
     assert!(store.labels(sam).await.unwrap().is_empty());
 

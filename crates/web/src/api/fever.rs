@@ -185,8 +185,7 @@ async fn items(state: &AppState, user: &User, params: &Params) -> Result<(Value,
         q.after = Some(ArticleId(max));
     }
     let found = state.store.reader_items(&q).await.map_err(store_error)?;
-    let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
-    let articles = state.store.reader_articles(user.id, &ids).await.map_err(store_error)?;
+    let articles = state.store.reader_articles_found(user.id, &found).await.map_err(store_error)?;
     let items: Vec<Value> = articles
         .iter()
         .map(|r| {
@@ -204,7 +203,11 @@ async fn items(state: &AppState, user: &User, params: &Params) -> Result<(Value,
             })
         })
         .collect();
-    let total = state.store.counts().await.map_err(store_error)?.1;
+    let total = *state
+        .article_total
+        .get((), || async { state.store.counts().await.map(|(_, articles, _)| articles) })
+        .await
+        .map_err(store_error)?;
     Ok((Value::Array(items), total))
 }
 

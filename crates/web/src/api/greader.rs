@@ -11,6 +11,7 @@
 //! served as Google Reader's Atom output (`/reader/atom/{stream}`), which newsboat's `feedhq`
 //! source reads articles from.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::Router;
@@ -20,6 +21,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{any, get};
 use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
 use serde_json::{Value, json};
 use tidings_core::{ArticleId, OutletId};
 use tidings_store::{
@@ -557,39 +559,90 @@ async fn item_ids(State(state): State<AppState>, Call { user, params }: Call) ->
 }
 
 /// One item as Google Reader apps read it.
-fn item_json(r: &ReaderArticle, outlets: &HashMap<OutletId, &OutletHealth>) -> Value {
+/// One item of stream or item contents, as the apps read it. Serialized straight from the
+/// article's own strings: a page of a thousand items built as a `Value` tree first cost more
+/// than its queries.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Item<'a> {
+    id: String,
+    crawl_time_msec: String,
+    timestamp_usec: String,
+    published: i64,
+    updated: i64,
+    title: &'a str,
+    author: String,
+    canonical: [Href<'a>; 1],
+    alternate: [Href<'a>; 1],
+    categories: Vec<Cow<'a, str>>,
+    origin: Origin<'a>,
+    summary: Summary<'a>,
+}
+
+#[derive(Serialize)]
+struct Href<'a> {
+    href: &'a str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Origin<'a> {
+    stream_id: String,
+    title: &'a str,
+    html_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    direction: &'static str,
+    content: &'a str,
+}
+
+/// An item's `{ "id", "updated", "items" }` answer, with the continuation when more follow.
+#[derive(Serialize)]
+struct Contents<'a> {
+    id: &'a str,
+    updated: i64,
+    items: Vec<Item<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    continuation: Option<&'a str>,
+}
+
+fn item<'a>(r: &'a ReaderArticle, outlets: &HashMap<OutletId, &'a OutletHealth>) -> Item<'a> {
     let a = &r.article;
     let outlet = outlets.get(&a.outlet_id);
-    let mut categories = vec![READING_LIST.to_string()];
+    let mut categories = vec![Cow::Borrowed(READING_LIST)];
     if r.read {
-        categories.push(READ.to_string());
+        categories.push(Cow::Borrowed(READ));
     }
     if r.starred {
-        categories.push(STARRED.to_string());
+        categories.push(Cow::Borrowed(STARRED));
     }
     if let Some(cat) = outlet.and_then(|o| o.outlet.category.as_deref()) {
-        categories.push(label_id(cat));
+        categories.push(Cow::Owned(label_id(cat)));
     }
-    categories.extend(r.labels.iter().map(|l| label_id(l)));
+    categories.extend(r.labels.iter().map(|l| Cow::Owned(label_id(l))));
     let shown = a.shown_time();
-    json!({
-        "id": long_id(a.id),
-        "crawlTimeMsec": a.fetched_at.as_millisecond().to_string(),
-        "timestampUsec": a.fetched_at.as_microsecond().to_string(),
-        "published": shown.as_second(),
-        "updated": a.updated_at.unwrap_or(shown).as_second(),
-        "title": a.title,
-        "author": a.authors.join(", "),
-        "canonical": [{ "href": a.url }],
-        "alternate": [{ "href": a.url, "type": "text/html" }],
-        "categories": categories,
-        "origin": {
-            "streamId": format!("feed/{}", a.outlet_id.0),
-            "title": a.outlet_name,
-            "htmlUrl": outlet.and_then(|o| o.outlet.site_url.clone()).unwrap_or_default(),
+    Item {
+        id: long_id(a.id),
+        crawl_time_msec: a.fetched_at.as_millisecond().to_string(),
+        timestamp_usec: a.fetched_at.as_microsecond().to_string(),
+        published: shown.as_second(),
+        updated: a.updated_at.unwrap_or(shown).as_second(),
+        title: &a.title,
+        author: a.authors.join(", "),
+        canonical: [Href { href: &a.url, kind: None }],
+        alternate: [Href { href: &a.url, kind: Some("text/html") }],
+        categories,
+        origin: Origin {
+            stream_id: format!("feed/{}", a.outlet_id.0),
+            title: &a.outlet_name,
+            html_url: outlet.and_then(|o| o.outlet.site_url.as_deref()).unwrap_or_default(),
         },
-        "summary": { "direction": "ltr", "content": a.content_html },
-    })
+        summary: Summary { direction: "ltr", content: &a.content_html },
+    }
 }
 
 fn outlets_by_id(outlets: &[OutletHealth]) -> HashMap<OutletId, &OutletHealth> {
@@ -614,23 +667,19 @@ async fn stream_page(state: &AppState, user: &User, stream: &str, params: &Param
     };
     let mut found = state.store.reader_items(&q).await.map_err(store_error)?;
     let continuation = continuation(&mut found, n, |r| r.id);
-    let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
-    let items = state.store.reader_articles(user.id, &ids).await.map_err(store_error)?;
+    let items = state.store.reader_articles_found(user.id, &found).await.map_err(store_error)?;
     Ok(Page { items, outlets, continuation })
 }
 
-async fn contents(state: AppState, user: User, stream: String, params: Params) -> Result<Json<Value>> {
+async fn contents(state: AppState, user: User, stream: String, params: Params) -> Result<Response> {
     let page = stream_page(&state, &user, &stream, &params).await?;
     let by_id = outlets_by_id(&page.outlets);
-    let items: Vec<Value> = page.items.iter().map(|r| item_json(r, &by_id)).collect();
-    let mut answer = json!({ "id": stream, "updated": Timestamp::now().as_second(), "items": items });
-    if let Some(c) = page.continuation {
-        answer["continuation"] = json!(c);
-    }
-    Ok(Json(answer))
+    let items = page.items.iter().map(|r| item(r, &by_id)).collect();
+    let updated = Timestamp::now().as_second();
+    Ok(Json(Contents { id: &stream, updated, items, continuation: page.continuation.as_deref() }).into_response())
 }
 
-async fn stream_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
+async fn stream_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Response> {
     let stream = params.get("s").unwrap_or(READING_LIST).to_string();
     contents(state, user, stream, params).await
 }
@@ -639,17 +688,18 @@ async fn stream_contents_at(
     State(state): State<AppState>,
     Path(stream): Path<String>,
     Call { user, params }: Call,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     contents(state, user, stream, params).await
 }
 
-async fn item_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Json<Value>> {
+async fn item_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Response> {
     let ids = item_ids_of(&params)?;
     let articles = state.store.reader_articles(user.id, &ids).await.map_err(store_error)?;
     let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
     let by_id = outlets_by_id(&outlets);
-    let items: Vec<Value> = articles.iter().map(|r| item_json(r, &by_id)).collect();
-    Ok(Json(json!({ "id": READING_LIST, "updated": Timestamp::now().as_second(), "items": items })))
+    let items = articles.iter().map(|r| item(r, &by_id)).collect();
+    let updated = Timestamp::now().as_second();
+    Ok(Json(Contents { id: READING_LIST, updated, items, continuation: None }).into_response())
 }
 
 /// `/reader/atom/{stream}`: a stream as Google Reader's Atom output, which clients of its

@@ -205,16 +205,15 @@ async fn articles(
     let mut found = state.store.reader_items(&q).await.map_err(store_error)?;
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
-    let ids: Vec<ArticleId> = found.iter().map(|r| r.id).collect();
     let list: Vec<Value> = state
         .store
-        .reader_articles(user.id, &ids)
+        .reader_articles_found(user.id, &found)
         .await
         .map_err(store_error)?
         .iter()
         .map(|r| article_json(&r.article, r.read, r.starred, false))
         .collect();
-    let next = if more { ids.last().map(|id| id.0) } else { None };
+    let next = if more { found.last().map(|r| r.id.0) } else { None };
     Ok(Json(json!({ "articles": list, "next": next })))
 }
 
