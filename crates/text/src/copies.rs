@@ -38,9 +38,7 @@ impl CopySignature {
     /// compared in lower case, without punctuation, so quotes and dashes typed differently do
     /// not hide a copy.
     pub fn of(text: &str) -> Option<Self> {
-        use unicode_segmentation::UnicodeSegmentation;
-        let words: Vec<u64> = text
-            .unicode_words()
+        let words: Vec<u64> = crate::words(text)
             .map(|w| {
                 let mut hash = Fnv1a::default();
                 hash.write_lowercase(w);

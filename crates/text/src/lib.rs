@@ -6,13 +6,13 @@
 
 pub mod copies;
 mod terms;
+mod words;
 
 use std::collections::HashMap;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 pub use copies::{BANDS, COPY_RESEMBLANCE, CopySignature};
 pub use terms::{Occurrence, report_terms};
+pub use words::{Words, words};
 
 /// The FNV-1a offset basis: the hash of no bytes.
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -75,7 +75,7 @@ const STOP_WORDS: &[&str] = &[
 
 /// Lower-cased words of `text`, without punctuation, numbers-only tokens or stop words.
 pub fn content_words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.unicode_words()
+    words(text)
         .map(str::to_lowercase)
         .filter(|w| w.chars().count() > 1)
         .filter(|w| !w.chars().all(|c| c.is_numeric()))

@@ -113,7 +113,9 @@ fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
             let word = &text[start..end];
             let starts = std::mem::replace(&mut sentence_start, false);
             if unsegmented {
-                pending = word.unicode_words().rev().collect();
+                // Forwards, then turned: the crate's backward reading can disagree with it.
+                pending = word.unicode_words().collect();
+                pending.reverse();
                 continue;
             }
             return Some((word, starts));
