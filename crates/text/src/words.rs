@@ -14,12 +14,42 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// The words of `text`: the same, in the same order, as `text.unicode_words()`.
 pub fn words(text: &str) -> Words<'_> {
-    Words { text, pos: 0, piece_end: 0, pending: Vec::new() }
+    if text.is_ascii() {
+        // The crate reads an all-ASCII text quicker still (about 260 instructions a word
+        // against 340 for the pieces below), but a single other character anywhere takes the
+        // whole text to its tables (about 970 a word, against 320 for the pieces).
+        return Words { inner: Inner::Ascii(text.unicode_words()) };
+    }
+    Words { inner: Inner::Mixed(Mixed { text, pos: 0, piece_end: 0, pending: Vec::new() }) }
 }
 
 /// The iterator of [`words`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Words<'a> {
+    inner: Inner<'a>,
+}
+
+#[derive(Debug)]
+enum Inner<'a> {
+    Ascii(unicode_segmentation::UnicodeWords<'a>),
+    Mixed(Mixed<'a>),
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match &mut self.inner {
+            Inner::Ascii(words) => words.next(),
+            Inner::Mixed(words) => words.next(),
+        }
+    }
+}
+
+/// A text with characters besides ASCII, read piece by piece.
+#[derive(Debug, Clone)]
+struct Mixed<'a> {
     text: &'a str,
     /// Where reading goes on.
     pos: usize,
@@ -43,69 +73,91 @@ enum Class {
     NumberMark,
     /// `.` and `'` (MidNumLet, Single_Quote): join two letters or two digits.
     Either,
+    /// ASCII white space, which ends a piece.
+    Space,
     Other,
 }
+
+/// The classes of the ASCII bytes, looked up rather than matched: every byte of every text
+/// passes through here.
+const ASCII: [Class; 128] = {
+    let mut classes = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        classes[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+            b'0'..=b'9' => Class::Digit,
+            b'_' => Class::Underscore,
+            b':' => Class::Colon,
+            b',' | b';' => Class::NumberMark,
+            b'.' | b'\'' => Class::Either,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Class::Space,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    classes
+};
 
 /// The class of the character at `at` and its length in bytes, for ASCII and the few other
 /// characters news text is full of (curly quotes and dashes); `None` for any other character,
 /// which only the tables can class.
 fn class_at(bytes: &[u8], at: usize) -> Option<(Class, usize)> {
-    let class = match bytes[at] {
-        b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
-        b'0'..=b'9' => Class::Digit,
-        b'_' => Class::Underscore,
-        b':' => Class::Colon,
-        b',' | b';' => Class::NumberMark,
-        b'.' | b'\'' => Class::Either,
-        0..=0x7f => Class::Other,
-        0xe2 => {
-            return match bytes.get(at + 1..at + 3) {
-                // ‘ and ’ (MidNumLet, as `.` is).
-                Some([0x80, 0x98 | 0x99]) => Some((Class::Either, 3)),
-                // – — “ ”
-                Some([0x80, 0x93 | 0x94 | 0x9c | 0x9d]) => Some((Class::Other, 3)),
-                _ => None,
-            };
-        }
-        _ => return None,
-    };
-    Some((class, 1))
+    let b = bytes[at];
+    if b < 0x80 {
+        return Some((ASCII[usize::from(b)], 1));
+    }
+    match (b, bytes.get(at + 1..at + 3)) {
+        // ‘ and ’ (MidNumLet, as `.` is).
+        (0xe2, Some([0x80, 0x98 | 0x99])) => Some((Class::Either, 3)),
+        // – — “ ”
+        (0xe2, Some([0x80, 0x93 | 0x94 | 0x9c | 0x9d])) => Some((Class::Other, 3)),
+        _ => None,
+    }
 }
 
 /// The class at `at`, which the piece's reading has already found to be one [`class_at`] knows.
+#[inline(always)]
 fn known_class(bytes: &[u8], at: usize) -> (Class, usize) {
-    class_at(bytes, at).unwrap_or((Class::Other, 1))
+    match bytes[at] {
+        b @ 0..0x80 => (ASCII[usize::from(b)], 1),
+        _ => class_at(bytes, at).unwrap_or((Class::Other, 1)),
+    }
 }
 
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    b < 0x80 && ASCII[usize::from(b)] == Class::Space
 }
 
-impl<'a> Words<'a> {
+impl<'a> Mixed<'a> {
     /// The next word of the known-characters piece ending at `piece_end`, if it has one more.
     fn known_word(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
         let end = self.piece_end;
-        while self.pos < end {
-            let (first, len) = known_class(bytes, self.pos);
+        let mut pos = self.pos;
+        let word = loop {
+            if pos >= end {
+                break None;
+            }
+            let (first, len) = known_class(bytes, pos);
             if !matches!(first, Class::Letter | Class::Digit | Class::Underscore) {
-                self.pos += len;
+                pos += len;
                 continue;
             }
-            let start = self.pos;
+            let start = pos;
             let (mut prev, mut alphanumeric) = (first, first != Class::Underscore);
-            self.pos += len;
-            while self.pos < end {
-                let (next, len) = known_class(bytes, self.pos);
+            pos += len;
+            while pos < end {
+                let (next, len) = known_class(bytes, pos);
                 if matches!(next, Class::Letter | Class::Digit | Class::Underscore) {
                     alphanumeric |= next != Class::Underscore;
                     prev = next;
-                    self.pos += len;
+                    pos += len;
                     continue;
                 }
                 // A mark between two letters or two digits stays inside the word (WB6, WB7,
                 // WB11, WB12).
-                let after = (self.pos + len < end).then(|| known_class(bytes, self.pos + len).0);
+                let after = (pos + len < end).then(|| known_class(bytes, pos + len).0);
                 let through = matches!(
                     (prev, next, after),
                     (Class::Letter, Class::Colon | Class::Either, Some(Class::Letter))
@@ -114,17 +166,18 @@ impl<'a> Words<'a> {
                 if !through {
                     break;
                 }
-                self.pos += len;
+                pos += len;
             }
             if alphanumeric {
-                return Some(&self.text[start..self.pos]);
+                break Some(&self.text[start..pos]);
             }
-        }
-        None
+        };
+        self.pos = pos;
+        word
     }
 }
 
-impl<'a> Iterator for Words<'a> {
+impl<'a> Iterator for Mixed<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
@@ -146,13 +199,18 @@ impl<'a> Iterator for Words<'a> {
             }
             let start = self.pos;
             let mut known = true;
-            while self.pos < bytes.len() && !is_space(bytes[self.pos]) {
-                match class_at(bytes, self.pos).filter(|_| known) {
-                    Some((_, len)) => self.pos += len,
-                    None => {
-                        known = false;
-                        self.pos += 1;
+            while self.pos < bytes.len() {
+                let b = bytes[self.pos];
+                if b < 0x80 {
+                    if ASCII[usize::from(b)] == Class::Space {
+                        break;
                     }
+                    self.pos += 1;
+                } else if let Some((_, len)) = class_at(bytes, self.pos).filter(|_| known) {
+                    self.pos += len;
+                } else {
+                    known = false;
+                    self.pos += 1;
                 }
             }
             if known {
