@@ -70,6 +70,9 @@ pub struct AppState {
     /// How many articles are stored, which every Fever items call tells: counting them on
     /// PostgreSQL costs tens of milliseconds until the table is vacuumed.
     article_total: std::sync::Arc<snapshots::Snapshots<(), i64>>,
+    /// Every outlet with its feed, which every reader app call reads (only the operator
+    /// changes them).
+    listed_outlets: std::sync::Arc<snapshots::Snapshots<(), Vec<tidings_store::OutletHealth>>>,
     worker: Option<WorkerWatch>,
     form_key: tidings_accounts::FormKey,
     settings: settings::Settings,
@@ -97,6 +100,7 @@ impl AppState {
             story_parts: std::sync::Arc::default(),
             search_parts: std::sync::Arc::default(),
             article_total: std::sync::Arc::default(),
+            listed_outlets: std::sync::Arc::default(),
             worker: None,
             form_key: tidings_accounts::FormKey::new(key),
             settings: settings::Settings::new(settings::SiteSettings {

@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -29,7 +30,7 @@ use tidings_store::{
 };
 
 use super::ids::{Stream, long_id, parse_item_id, parse_stream, story_label};
-use super::{ApiError, Style, sent_token, subscribed, token_user};
+use super::{ApiError, Style, listed_outlets, sent_token, subscribed, token_user};
 use crate::AppState;
 use crate::accounts::{Login, check_login};
 use crate::atom::{rfc3339, xml_text};
@@ -269,8 +270,8 @@ async fn quickadd(State(state): State<AppState>, Call { user, params }: Call) ->
     let asked = params.get("quickadd").unwrap_or_default().trim().to_string();
     let address = asked.strip_prefix("feed/").unwrap_or(&asked);
     let wanted = tidings_core::canonical_url(address).unwrap_or_else(|_| address.to_string());
-    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
-    let found = outlets.into_iter().find(|o| {
+    let outlets = listed_outlets(&state, Style::Text).await?;
+    let found = outlets.iter().find(|o| {
         [Some(o.feed.url.as_str()), o.outlet.site_url.as_deref()]
             .into_iter()
             .flatten()
@@ -445,11 +446,8 @@ async fn stream_query(state: &AppState, user: &User, stream: &Stream, limit: usi
         }
         Stream::Story(id) => q.source = Source::Story(*id),
         Stream::Label(label) => {
-            let is_category = state
-                .store
-                .outlets_uncounted()
-                .await
-                .map_err(store_error)?
+            let is_category = listed_outlets(state, Style::Text)
+                .await?
                 .iter()
                 .any(|o| o.outlet.category.as_deref() == Some(label.as_str()));
             if is_category {
@@ -654,14 +652,14 @@ fn outlets_by_id(outlets: &[OutletHealth]) -> HashMap<OutletId, &OutletHealth> {
 #[derive(Default)]
 struct Page {
     items: Vec<ReaderArticle>,
-    outlets: Vec<OutletHealth>,
+    outlets: Arc<Vec<OutletHealth>>,
     continuation: Option<String>,
 }
 
 /// The page of `stream` a stream call asks for: the same filters, page size and continuation
 /// for the JSON and the Atom output. Empty when the filters contradict each other.
 async fn stream_page(state: &AppState, user: &User, stream: &str, params: &Params) -> Result<Page> {
-    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
+    let outlets = listed_outlets(state, Style::Text).await?;
     let Some((q, n)) = filtered_query(state, user, params, stream, 20, MAX_CONTENTS).await? else {
         return Ok(Page { outlets, ..Page::default() });
     };
@@ -695,7 +693,7 @@ async fn stream_contents_at(
 async fn item_contents(State(state): State<AppState>, Call { user, params }: Call) -> Result<Response> {
     let ids = item_ids_of(&params)?;
     let articles = state.store.reader_articles(user.id, &ids).await.map_err(store_error)?;
-    let outlets = state.store.outlets_uncounted().await.map_err(store_error)?;
+    let outlets = listed_outlets(&state, Style::Text).await?;
     let by_id = outlets_by_id(&outlets);
     let items = articles.iter().map(|r| item(r, &by_id)).collect();
     let updated = Timestamp::now().as_second();
@@ -881,7 +879,7 @@ mod tests {
     fn atom_output_carries_state_in_google_readers_scheme_and_escapes_everything() {
         let page = Page {
             items: vec![unread_starred("<script>\"Bridge\" & more\u{1}", &["read"])],
-            outlets: vec![],
+            outlets: Arc::default(),
             continuation: Some("30".to_string()),
         };
         let xml = atom_feed("user/-/state/com.google/reading-list", &page, Timestamp::UNIX_EPOCH);

@@ -233,13 +233,20 @@ pub(crate) async fn token_user(
     }
 }
 
+/// Every outlet with its feed, by name, as reader apps list them: read at most once a second
+/// (a page's parts are as old, see `snapshots`), since every call of every app asks.
+pub(crate) async fn listed_outlets(state: &AppState, style: Style) -> Result<Arc<Vec<OutletHealth>>, ApiError> {
+    state.listed_outlets.get((), || state.store.outlets_uncounted()).await.map_err(|e| ApiError::store(e, style))
+}
+
 /// The outlets `user` has not muted, by name, as reader apps list them.
 pub(crate) async fn subscribed(state: &AppState, user: &User, style: Style) -> Result<Vec<OutletHealth>, ApiError> {
     let follows = state.store.follows(user.id).await.map_err(|e| ApiError::store(e, style))?;
-    let outlets = state.store.outlets_uncounted().await.map_err(|e| ApiError::store(e, style))?;
+    let outlets = listed_outlets(state, style).await?;
     Ok(outlets
-        .into_iter()
+        .iter()
         .filter(|o| follows.get(&FollowTarget::Outlet(o.outlet.id)) != Some(&FollowState::Mute))
+        .cloned()
         .collect())
 }
 
