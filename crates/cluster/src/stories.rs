@@ -176,7 +176,7 @@ struct EarlyReport {
 }
 
 /// A report that opened a story of its own only because the warm-up raised the threshold: its
-/// best candidate reached `min_similarity`.
+/// best candidate reached `min_similarity`, or it came before the second look's first pass.
 #[derive(Debug, Clone)]
 struct HeldBack {
     /// Its story now (followed through merges and renames).
@@ -238,9 +238,11 @@ impl Stories {
     /// rebuilt with the weights learned since, and two stories that now match merge.
     ///
     /// Held back: a report that opened a story of its own though its best candidate reached
-    /// `min_similarity` (only the warm-up kept it out) is decided again at the 128th and 256th
-    /// report, with the weights learned since; when it is still alone and its best candidate now
-    /// is a story of at least five reports that reaches `min_similarity`, the two merge.
+    /// `min_similarity` (only the warm-up kept it out), or among the stream's first fifteen
+    /// (whose scores rest on weights from a handful of reports), is decided again at the 128th
+    /// and 256th report, with the weights learned since; when it is still alone and its best
+    /// candidate now is a story of at least five reports that reaches `min_similarity`, the two
+    /// merge.
     ///
     /// Headline: a story's is the headline of its most representative report, the one whose
     /// headline's words weigh most in the story's centroid (per word, so a long headline does
@@ -255,7 +257,10 @@ impl Stories {
             None => (new_key, false),
         };
         self.add(story, &vector, report.time);
-        let held_back = !joined && scored.first().is_some_and(|(_, s)| *s >= self.rules.min_similarity);
+        // Before the second look's first pass the scores rest on weights learned from a handful of
+        // reports, so a report left alone then counts as held back whatever it scored.
+        let held_back = !joined
+            && (self.docs < SECOND_LOOK_FROM || scored.first().is_some_and(|(_, s)| *s >= self.rules.min_similarity));
         if held_back && let Some(words) = &words {
             self.held_back.push(HeldBack { story, time: report.time, words: words.clone() });
         }
@@ -1149,5 +1154,48 @@ mod tests {
         }
         assert_eq!(s.docs, 128);
         assert!(regrouped.contains(&(9, 1)), "looked at again, it joins the bridge story: {regrouped:?}");
+    }
+
+    #[test]
+    fn a_report_among_the_first_fifteen_left_alone_joins_its_grown_story_later() {
+        // The stream's first report has no story to be held back from, and its agreement with
+        // the bridge story, scored with weights learned from a few reports and against the bars
+        // of the second look, comes to nothing; scored again at the 128th report it is the
+        // bridge story's.
+        let mut s = Stories::new(StoryRules::default());
+        let queue = "Commuters Ellis Varga and Nadia Quill queued at dawn with flasks and banners, singing as \
+            ferries sounded horns across the estuary, while buskers Odo Pell and Rhea Cask played \
+            accordions, and gulls circled over the toll booths, as vendor Ines Lapo sold pastries, near \
+            the old lighthouse where kites flew, and pensioner Hugo Brandt waved a scarf, before drizzle \
+            soaked the ribbons, while a brass band from Quorn rehearsed marches, and schoolchildren \
+            painted murals on hoardings, to drive the Harbour Bridge in Wexley first.";
+        assert!(!place(&mut s, 9, 1, "Commuters queue for Wexley crossing", queue).joined);
+        let bridge = [
+            "The Harbour Bridge in Wexley reopened to traffic after eight months of repairs, mayor Tanya Brook said on Monday.",
+            "The Wexley Harbour Bridge reopened to traffic on Monday after eight months of repairs, said mayor Tanya Brook.",
+            "Traffic returned to the Harbour Bridge in Wexley on Monday after eight months of repairs, mayor Tanya Brook said.",
+            "Mayor Tanya Brook reopened the Harbour Bridge in Wexley on Monday after eight months of repairs to traffic.",
+            "After eight months of repairs the Harbour Bridge in Wexley reopened to traffic on Monday, mayor Tanya Brook said.",
+        ];
+        for (i, text) in bridge.iter().enumerate() {
+            assert_eq!(place(&mut s, 1 + i as i64, 2, "Harbour Bridge reopens in Wexley", text).story, 1);
+        }
+        let towns = ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
+        let topics = [
+            "parks", "budget", "library", "roads", "schools", "water", "housing", "police", "transit", "zoning",
+            "taxes",
+        ];
+        let mut regrouped = Vec::new();
+        for i in 6..128usize {
+            let (town, topic) = (towns[i % 12], topics[i / 12 % 11]);
+            let text = format!(
+                "In {town} the council voted on item {i} about {topic}, councillor {} said.",
+                ["Ames", "Bo", "Cy"][i % 3]
+            );
+            let p = place(&mut s, 1000 + i as i64, 1, &format!("{town} council votes on {topic}"), &text);
+            assert!(i == 127 || p.regrouped.is_empty(), "merged before the 128th report: {:?}", p.regrouped);
+            regrouped.extend(p.regrouped);
+        }
+        assert_eq!(regrouped, vec![(1, 9)], "the bridge story merges into the first report's, the older");
     }
 }
