@@ -974,10 +974,7 @@ mod tests {
         // event stay apart; once the stream has seen sixteen they are looked at again.
         let mut s = Stories::new(StoryRules::default());
         let bridge = [
-            (
-                "Harbour Bridge reopens in Wexley",
-                "The Harbour Bridge in Wexley reopened to traffic after eight months of repairs, mayor Tanya Brook said on Monday.",
-            ),
+            ("Harbour Bridge reopens in Wexley", BRIDGE),
             (
                 "Wexley crossing open after repairs",
                 "Cars crossed the Wexley harbour on Monday as the bridge opened again, months late and over budget.",
