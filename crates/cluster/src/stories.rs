@@ -76,8 +76,9 @@ pub struct Placement {
     /// Stories found to be the same event as `story` and merged into it (they are closed; when
     /// the report joined a younger story that merged into an older one, the younger is here).
     pub merged: Vec<StoryKey>,
-    /// Merges of the second look this report triggered (see [`Stories::place`]), in the order
-    /// they were made: `(gone, into)`, the story `gone` merged into `into` and closed.
+    /// Merges of the second look this report triggered, and of the look again at reports the
+    /// warm-up held back (see [`Stories::place`]), in the order they were made: `(gone, into)`,
+    /// the story `gone` merged into `into` and closed.
     pub regrouped: Vec<(StoryKey, StoryKey)>,
     /// True when the report's headline is now its story's: the one that represents the story
     /// best (see [`Stories::place`]). A merged story keeps the survivor's headline.
@@ -118,6 +119,16 @@ const CENTROID_KEEP: usize = 3;
 const SECOND_LOOK_UNTIL: u64 = 64;
 /// First count of reports at which the second look runs.
 const SECOND_LOOK_FROM: u64 = 16;
+/// A report the warm-up held back from a story (see [`Stories::place`]) is looked at again when
+/// the count of reports reaches this, and again each time it doubles up to
+/// [`HELD_BACK_UNTIL`]; only the reports up to that count are kept for it.
+const HELD_BACK_FROM: u64 = 128;
+/// Last count of reports at which reports the warm-up held back are looked at again.
+const HELD_BACK_UNTIL: u64 = 256;
+/// Reports a story needs to take in a report the warm-up held back: one several outlets have
+/// told, whose centroid is the event's and not one report's angle. (With 3, a generated stream
+/// of look-alike incidents lost pairs to stories of four or five that mixed two.)
+const GROWN_STORY: u32 = 5;
 
 /// An open story as the assignment sees it.
 #[derive(Debug, Clone)]
@@ -152,6 +163,8 @@ pub struct Stories {
     latest: Option<Timestamp>,
     /// The stream's first reports as read (until [`SECOND_LOOK_UNTIL`]), for the second look.
     early: Vec<EarlyReport>,
+    /// Reports the warm-up held back from a story (until [`HELD_BACK_UNTIL`]), to look at again.
+    held_back: Vec<HeldBack>,
 }
 
 /// One of the stream's first reports, kept for the second look.
@@ -162,11 +175,22 @@ struct EarlyReport {
     words: Words,
 }
 
+/// A report that opened a story of its own only because the warm-up raised the threshold: its
+/// best candidate reached `min_similarity`, or it came before the second look's first pass.
+#[derive(Debug, Clone)]
+struct HeldBack {
+    /// Its story now (followed through merges and renames).
+    story: StoryKey,
+    time: Timestamp,
+    words: Words,
+}
+
 /// A report as [`Stories::learn`] read it.
 struct Read {
     /// Its normalised vector of the heaviest terms.
     vector: Vec<Term>,
-    /// Its words, while the stream is young enough for the second look.
+    /// Its words, while the stream is young enough for the second look or for a report the
+    /// warm-up held back to be looked at again.
     words: Option<Words>,
     /// Its headline's terms.
     title: Box<[u32]>,
@@ -189,6 +213,7 @@ impl Stories {
             by_last: BTreeSet::new(),
             latest: None,
             early: Vec::new(),
+            held_back: Vec::new(),
         }
     }
 
@@ -212,6 +237,13 @@ impl Stories {
     /// reports, so each time the count of reports doubles (16, 32 and 64) their stories are
     /// rebuilt with the weights learned since, and two stories that now match merge.
     ///
+    /// Held back: a report that opened a story of its own though its best candidate reached
+    /// `min_similarity` (only the warm-up kept it out), or among the stream's first fifteen
+    /// (whose scores rest on weights from a handful of reports), is decided again at the 128th
+    /// and 256th report, with the weights learned since; when it is still alone and its best
+    /// candidate now is a story of at least five reports that reaches `min_similarity`, the two
+    /// merge.
+    ///
     /// Headline: a story's is the headline of its most representative report, the one whose
     /// headline's words weigh most in the story's centroid (per word, so a long headline does
     /// not win by length); a report's becomes it when it does better than the current one.
@@ -225,10 +257,18 @@ impl Stories {
             None => (new_key, false),
         };
         self.add(story, &vector, report.time);
+        // Before the second look's first pass the scores rest on weights learned from a handful of
+        // reports, so a report left alone then counts as held back whatever it scored.
+        let held_back = !joined
+            && (self.docs < SECOND_LOOK_FROM || scored.first().is_some_and(|(_, s)| *s >= self.rules.min_similarity));
+        if held_back && let Some(words) = &words {
+            self.held_back.push(HeldBack { story, time: report.time, words: words.clone() });
+        }
         self.remember(words, story);
         let (story, merged) = if joined { self.merge_bridged(story, &scored) } else { (story, Vec::new()) };
         let headline = self.consider_headline(story, title);
-        let regrouped = self.second_look();
+        let mut regrouped = self.second_look();
+        regrouped.extend(self.look_again_at_held_back());
         Placement { story, joined, merged, regrouped, headline }
     }
 
@@ -269,18 +309,67 @@ impl Stories {
 
     /// Keeps the words of one of the stream's first reports for the second look.
     fn remember(&mut self, words: Option<Words>, story: StoryKey) {
-        if let Some(words) = words {
+        if let Some(words) = words.filter(|_| self.docs <= SECOND_LOOK_UNTIL) {
             self.early.push(EarlyReport { story, words });
         }
     }
 
-    /// Moves the early reports of story `from` to story `to`.
+    /// Moves the early and held-back reports of story `from` to story `to`.
     fn move_early(&mut self, from: StoryKey, to: StoryKey) {
         for e in &mut self.early {
             if e.story == from {
                 e.story = to;
             }
         }
+        for h in &mut self.held_back {
+            if h.story == from {
+                h.story = to;
+            }
+        }
+    }
+
+    /// Decides again, with the weights learned since, the reports the warm-up held back from a
+    /// story, when the count of reports has just reached [`HELD_BACK_FROM`] or doubled since (up
+    /// to [`HELD_BACK_UNTIL`]). A report still alone whose best candidate now is a story of at
+    /// least [`GROWN_STORY`] reports reaching `min_similarity` merges with it (the older
+    /// survives). Returns the merges as `(gone, into)`.
+    fn look_again_at_held_back(&mut self) -> Vec<(StoryKey, StoryKey)> {
+        let n = self.docs;
+        if n < HELD_BACK_FROM || !n.is_power_of_two() || n > HELD_BACK_UNTIL {
+            return Vec::new();
+        }
+        // The threshold itself, not the warm-up's bar of the moment: the report is scored with
+        // weights learned from a hundred reports or more, which the bar was there to wait for.
+        let threshold = self.rules.min_similarity;
+        let mut regrouped = Vec::new();
+        let mut waiting = Vec::new();
+        for held in std::mem::take(&mut self.held_back) {
+            if self.open.get(&held.story).is_none_or(|s| s.members != 1) {
+                continue;
+            }
+            let vector = self.vector(held.words.iter().copied());
+            let scored = self.candidates(&vector, held.time);
+            let Some(&(other, score)) = scored.iter().find(|(k, _)| *k != held.story) else {
+                waiting.push(held);
+                continue;
+            };
+            let (Some(alone), Some(grown)) = (self.open.get(&held.story), self.open.get(&other)) else { continue };
+            if score < threshold || grown.members < GROWN_STORY {
+                waiting.push(held);
+                continue;
+            }
+            let (keep, gone) = if (grown.first, other) < (alone.first, held.story) {
+                (other, held.story)
+            } else {
+                (held.story, other)
+            };
+            self.absorb(keep, gone);
+            regrouped.push((gone, keep));
+        }
+        if n < HELD_BACK_UNTIL {
+            self.held_back = waiting;
+        }
+        regrouped
     }
 
     /// Rebuilds the stories of the stream's first reports with the weights learned since and
@@ -448,7 +537,7 @@ impl Stories {
             })
             .collect();
         let vector = self.vector(words.iter().copied());
-        Read { vector, words: (self.docs <= SECOND_LOOK_UNTIL).then_some(words), title: title.into() }
+        Read { vector, words: (self.docs <= HELD_BACK_UNTIL).then_some(words), title: title.into() }
     }
 
     /// The normalised vector of a report's heaviest words, given as (term, weighted count,
@@ -997,5 +1086,113 @@ mod tests {
         assert_eq!(s.open_stories(), 1);
         let q = place(&mut s, 4, 3, "Mbatha", transfer);
         assert_eq!(q.story, 1, "reports of the merged story go to the survivor");
+    }
+
+    #[test]
+    fn a_report_the_warm_up_held_back_joins_its_grown_story_once_the_weights_are_learned() {
+        // Its agreement with the bridge story (.155) reached the threshold but not the raised one
+        // of a young stream (.172 at the 76th report), so it opened a story of its own. Decided
+        // again at the 128th report with the weights learned since (.161), it reaches the threshold
+        // though not the warm-up's bar then (.163), which no longer guards unlearned weights.
+        let mut s = Stories::new(StoryRules::default());
+        let council = |s: &mut Stories, i: usize| {
+            let towns =
+                ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
+            let topics = [
+                "parks", "budget", "library", "roads", "schools", "water", "housing", "police", "transit", "zoning",
+                "taxes",
+            ];
+            let (town, topic) = (towns[i % 12], topics[i / 12 % 11]);
+            let text = format!(
+                "In {town} the council voted on item {i} about {topic}, councillor {} said.",
+                ["Ames", "Bo", "Cy"][i % 3]
+            );
+            place(s, 1000 + i as i64, 1, &format!("{town} council votes on {topic}"), &text)
+        };
+        for i in 0..70 {
+            council(&mut s, i);
+        }
+        let bridge = [
+            (
+                "Harbour Bridge reopens in Wexley",
+                "The Harbour Bridge in Wexley reopened to traffic after eight months of repairs, mayor Tanya Brook said on Monday.",
+            ),
+            (
+                "Wexley Harbour Bridge open again",
+                "The Wexley Harbour Bridge reopened to traffic on Monday after eight months of repairs, said mayor Tanya Brook.",
+            ),
+            (
+                "Harbour Bridge traffic returns in Wexley",
+                "Traffic returned to the Harbour Bridge in Wexley on Monday after eight months of repairs, mayor Tanya Brook said.",
+            ),
+            (
+                "Wexley reopens Harbour Bridge",
+                "Mayor Tanya Brook reopened the Harbour Bridge in Wexley on Monday after eight months of repairs to traffic.",
+            ),
+            (
+                "Harbour Bridge back in Wexley",
+                "After eight months of repairs the Harbour Bridge in Wexley reopened to traffic on Monday, mayor Tanya Brook said.",
+            ),
+        ];
+        for (i, (title, text)) in bridge.iter().enumerate() {
+            assert_eq!(place(&mut s, 1 + i as i64, 2, title, text).story, 1, "the bridge reports make one story");
+        }
+        let queue = "Commuters Ellis Varga and Nadia Quill queued at dawn with flasks and banners, singing as \
+            ferries sounded horns across the estuary, while buskers Odo Pell and Rhea Cask played \
+            accordions, and gulls circled over the toll booths, as vendor Ines Lapo sold pastries, near \
+            the old lighthouse where kites flew, and pensioner Hugo Brandt waved a scarf, before drizzle \
+            soaked the ribbons, while a brass band from Quorn rehearsed marches, and schoolchildren \
+            painted murals on hoardings, to drive the Harbour Bridge in Wexley first.";
+        let held = place(&mut s, 9, 3, "Commuters queue for Wexley crossing", queue);
+        assert_eq!((held.story, held.joined), (9, false), "the warm-up holds it back");
+        let mut regrouped = Vec::new();
+        for i in 76..128 {
+            regrouped.extend(council(&mut s, i).regrouped);
+        }
+        assert_eq!(s.docs, 128);
+        assert!(regrouped.contains(&(9, 1)), "looked at again, it joins the bridge story: {regrouped:?}");
+    }
+
+    #[test]
+    fn a_report_among_the_first_fifteen_left_alone_joins_its_grown_story_later() {
+        // The stream's first report has no story to be held back from, and its agreement with
+        // the bridge story, scored with weights learned from a few reports and against the bars
+        // of the second look, comes to nothing; scored again at the 128th report it is the
+        // bridge story's.
+        let mut s = Stories::new(StoryRules::default());
+        let queue = "Commuters Ellis Varga and Nadia Quill queued at dawn with flasks and banners, singing as \
+            ferries sounded horns across the estuary, while buskers Odo Pell and Rhea Cask played \
+            accordions, and gulls circled over the toll booths, as vendor Ines Lapo sold pastries, near \
+            the old lighthouse where kites flew, and pensioner Hugo Brandt waved a scarf, before drizzle \
+            soaked the ribbons, while a brass band from Quorn rehearsed marches, and schoolchildren \
+            painted murals on hoardings, to drive the Harbour Bridge in Wexley first.";
+        assert!(!place(&mut s, 9, 1, "Commuters queue for Wexley crossing", queue).joined);
+        let bridge = [
+            "The Harbour Bridge in Wexley reopened to traffic after eight months of repairs, mayor Tanya Brook said on Monday.",
+            "The Wexley Harbour Bridge reopened to traffic on Monday after eight months of repairs, said mayor Tanya Brook.",
+            "Traffic returned to the Harbour Bridge in Wexley on Monday after eight months of repairs, mayor Tanya Brook said.",
+            "Mayor Tanya Brook reopened the Harbour Bridge in Wexley on Monday after eight months of repairs to traffic.",
+            "After eight months of repairs the Harbour Bridge in Wexley reopened to traffic on Monday, mayor Tanya Brook said.",
+        ];
+        for (i, text) in bridge.iter().enumerate() {
+            assert_eq!(place(&mut s, 1 + i as i64, 2, "Harbour Bridge reopens in Wexley", text).story, 1);
+        }
+        let towns = ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
+        let topics = [
+            "parks", "budget", "library", "roads", "schools", "water", "housing", "police", "transit", "zoning",
+            "taxes",
+        ];
+        let mut regrouped = Vec::new();
+        for i in 6..128usize {
+            let (town, topic) = (towns[i % 12], topics[i / 12 % 11]);
+            let text = format!(
+                "In {town} the council voted on item {i} about {topic}, councillor {} said.",
+                ["Ames", "Bo", "Cy"][i % 3]
+            );
+            let p = place(&mut s, 1000 + i as i64, 1, &format!("{town} council votes on {topic}"), &text);
+            assert!(i == 127 || p.regrouped.is_empty(), "merged before the 128th report: {:?}", p.regrouped);
+            regrouped.extend(p.regrouped);
+        }
+        assert_eq!(regrouped, vec![(1, 9)], "the bridge story merges into the first report's, the older");
     }
 }
