@@ -6,7 +6,9 @@
 //! several levels, and only one of them is kept. This pass finds the kept container in the
 //! page as parsed, walks up from it without leaving the article (`<article>`, `<main>`,
 //! `articleBody`), and adds the sibling blocks on the way that read as prose: low link
-//! density, sentences, and no class or element that marks page chrome.
+//! density, sentences, and no class or element that marks page chrome. A block between two it
+//! takes at one level is taken too when it is not chrome and not mostly links: a section of
+//! linked items between two sections of prose is part of the article.
 //!
 //! Readability also cleans inside the container it keeps: a block goes when its class holds a
 //! word like "media" or "widget", when it has fewer paragraphs than images or list items, or
