@@ -220,6 +220,7 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
         }
     }
     drop_author_box(&doc, authors);
+    drop_closing_links_section(&doc);
     let root = doc.select("html");
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
@@ -277,6 +278,65 @@ fn drop_author_box(doc: &Document, authors: &[String]) {
     let after = trailing[..bio].iter().rev().take_while(|(b, _)| !is_named(b, &["h2", "h3", "h4", "h5", "h6"]));
     for (b, _) in after.chain(std::iter::once(&trailing[bio])).chain(label) {
         b.remove_from_parent();
+    }
+}
+
+/// Labels of a section of links to other pages that closes an article, lower-case.
+const CLOSING_LABELS: &[&str] = &[
+    "related posts",
+    "related articles",
+    "related stories",
+    "related reading",
+    "related content",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "recommended",
+    "read next",
+    "more stories",
+    "popular posts",
+    "latest posts",
+    "share with a friend",
+];
+
+/// Takes out a section of links that closes the article: a heading or short line labelled
+/// "Related posts", "You might also like", "Read next" in the last fifth of the text, and all
+/// that follows it. "Related" and "Up next" alone are not such labels: "Related products and
+/// services", "Up next: the Thunder host the Lakers" head the article's own last section.
+fn drop_closing_links_section(doc: &Document) {
+    // Lengths are bytes of text other than whitespace: the measure is a share, and it costs one
+    // walk of the text.
+    let size = |n: &NodeRef<'_>| {
+        let mut bytes = 0;
+        texts_under(n, |t| {
+            bytes += t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+            false
+        });
+        bytes
+    };
+    let Some(root) = doc.select("html").nodes().first().copied() else { return };
+    let total = size(&root);
+    let blocks = doc.select(&TEXT_BLOCKS.join(", "));
+    let blocks = blocks.nodes();
+    let mut after = 0;
+    for (i, b) in blocks.iter().enumerate().rev() {
+        if after * 5 > total {
+            return;
+        }
+        if b.descendants_it().any(|d| is_named(&d, TEXT_BLOCKS)) {
+            continue;
+        }
+        let closes = text_up_to(b, 40).is_some_and(|t| {
+            let lower = t.to_lowercase();
+            CLOSING_LABELS.iter().any(|l| lower.starts_with(l))
+        });
+        if closes {
+            for b in &blocks[i..] {
+                b.remove_from_parent();
+            }
+            return;
+        }
+        after += size(b);
     }
 }
 
