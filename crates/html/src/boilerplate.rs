@@ -219,6 +219,8 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
             l.remove_from_parent();
         }
     }
+    drop_author_box(&doc, authors);
+    drop_closing_links_section(&doc);
     let root = doc.select("html");
     let text = crate::sanitize::text_of(&root);
     let link_share = root.nodes().first().map_or(0.0, |r| link_density(r, &text));
@@ -226,6 +228,145 @@ pub(crate) fn clean(doc: Document, headline: Option<&str>, authors: &[String]) -
         crate::sanitize::drop_unkept_attributes(r);
     }
     Cleaned { html: root.inner_html().to_string(), text, link_share, byline, images, videos }
+}
+
+/// Text blocks, of which the author box at the end of an article is made.
+const TEXT_BLOCKS: &[&str] =
+    &["p", "li", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "div", "section", "td"];
+
+/// Blocks at the end of the article where an author box is looked for.
+const AUTHOR_BOX_BLOCKS: usize = 4;
+
+/// Labels that open an author box ("About the author: Ada Byrne is…").
+const AUTHOR_BOX_LABELS: &[&str] =
+    &["about the author", "about the authors", "about the contributor", "about the writer", "written by"];
+
+/// Takes out an author box that closes the article: among its last few text blocks, a short
+/// biography that opens with one of `authors`' names ("Ada Byrne is a reporter…", "Ada has
+/// written for…"), the label or name line just before it, and whatever follows it (a link to
+/// the author's page, a disclosure).
+fn drop_author_box(doc: &Document, authors: &[String]) {
+    if authors.is_empty() {
+        return;
+    }
+    let blocks = doc.select(&TEXT_BLOCKS.join(", "));
+    let mut trailing: Vec<(NodeRef<'_>, String)> = Vec::new();
+    for b in blocks.nodes().iter().rev() {
+        if trailing.len() > AUTHOR_BOX_BLOCKS {
+            break;
+        }
+        if b.descendants_it().any(|d| is_named(&d, TEXT_BLOCKS)) {
+            continue;
+        }
+        let Some(text) = capped_text(b, 1_000) else { break };
+        if !text.is_empty() {
+            trailing.push((*b, text));
+        }
+    }
+    // A biography in a list is one of several (the article's testers or experts).
+    let biography = |(b, t): &(NodeRef<'_>, String)| !is_named(b, &["li"]) && is_biography(t, authors);
+    let Some(bio) = trailing.iter().take(AUTHOR_BOX_BLOCKS).position(biography) else {
+        return;
+    };
+    let label = trailing.get(bio + 1).filter(|(_, t)| {
+        let lower = t.to_lowercase();
+        t.chars().count() <= 60
+            && (AUTHOR_BOX_LABELS.iter().any(|l| lower.starts_with(l))
+                || authors.iter().any(|a| a.eq_ignore_ascii_case(t)))
+    });
+    // What follows the biography goes with it, up to a heading (sources, notes).
+    let after = trailing[..bio].iter().rev().take_while(|(b, _)| !is_named(b, &["h2", "h3", "h4", "h5", "h6"]));
+    for (b, _) in after.chain(std::iter::once(&trailing[bio])).chain(label) {
+        b.remove_from_parent();
+    }
+}
+
+/// Labels of a section of links to other pages that closes an article, lower-case.
+const CLOSING_LABELS: &[&str] = &[
+    "related posts",
+    "related articles",
+    "related stories",
+    "related reading",
+    "related content",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "recommended",
+    "read next",
+    "more stories",
+    "popular posts",
+    "latest posts",
+    "share with a friend",
+];
+
+/// Takes out a section of links that closes the article: a heading or short line labelled
+/// "Related posts", "You might also like", "Read next" in the last fifth of the text, and all
+/// that follows it. "Related" and "Up next" alone are not such labels: "Related products and
+/// services", "Up next: the Thunder host the Lakers" head the article's own last section.
+fn drop_closing_links_section(doc: &Document) {
+    // Lengths are bytes of text other than whitespace: the measure is a share, and it costs one
+    // walk of the text.
+    let size = |n: &NodeRef<'_>| {
+        let mut bytes = 0;
+        texts_under(n, |t| {
+            bytes += t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+            false
+        });
+        bytes
+    };
+    let Some(root) = doc.select("html").nodes().first().copied() else { return };
+    let total = size(&root);
+    let blocks = doc.select(&TEXT_BLOCKS.join(", "));
+    let blocks = blocks.nodes();
+    let mut after = 0;
+    for (i, b) in blocks.iter().enumerate().rev() {
+        if after * 5 > total {
+            return;
+        }
+        if b.descendants_it().any(|d| is_named(&d, TEXT_BLOCKS)) {
+            continue;
+        }
+        let closes = text_up_to(b, 40).is_some_and(|t| {
+            let lower = t.to_lowercase();
+            CLOSING_LABELS.iter().any(|l| lower.starts_with(l))
+        });
+        if closes {
+            for b in &blocks[i..] {
+                b.remove_from_parent();
+            }
+            return;
+        }
+        after += size(b);
+    }
+}
+
+/// Whether `text` reads as a short biography of one of `authors`: it opens with the name (or a
+/// part of it: "Ada", "Ada Byrne, PhD,"), perhaps after an "About the author" label, goes on
+/// "is", "has", "was" or "writes", and speaks of a person ("she", "his"): a brand named as the
+/// author is described the same way on its own pages.
+fn is_biography(text: &str, authors: &[String]) -> bool {
+    let chars = text.chars().count();
+    if !(40..=800).contains(&chars) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let rest = AUTHOR_BOX_LABELS
+        .iter()
+        .find_map(|l| lower.strip_prefix(l))
+        .map_or(text, |r| text[text.len() - r.len()..].trim_start_matches([':', ' ']));
+    let Some(verb) = [" is ", " has ", " was ", " writes "].iter().filter_map(|v| rest.find(v)).min() else {
+        return false;
+    };
+    let subject = &rest[..verb];
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(str::to_lowercase).collect()
+    };
+    let Some(first) = words(subject).into_iter().next() else { return false };
+    let person = lower.split(|c: char| !c.is_alphabetic()).any(|w| matches!(w, "he" | "she" | "his" | "her" | "him"));
+    person
+        && subject.split_whitespace().count() <= 6
+        && subject.chars().next().is_some_and(char::is_uppercase)
+        && authors.iter().any(|a| words(a).contains(&first))
 }
 
 /// Readies the body's images for the sanitizer: a `<picture>` becomes its `<img>`, and a

@@ -6,7 +6,9 @@
 //! several levels, and only one of them is kept. This pass finds the kept container in the
 //! page as parsed, walks up from it without leaving the article (`<article>`, `<main>`,
 //! `articleBody`), and adds the sibling blocks on the way that read as prose: low link
-//! density, sentences, and no class or element that marks page chrome.
+//! density, sentences, and no class or element that marks page chrome. A block between two it
+//! takes at one level is taken too when it is not chrome and not mostly links: a section of
+//! linked items between two sections of prose is part of the article.
 //!
 //! Readability also cleans inside the container it keeps: a block goes when its class holds a
 //! word like "media" or "widget", when it has fewer paragraphs than images or list items, or
@@ -26,6 +28,8 @@ use crate::sanitize::{fold, is_named, texts_under};
 const MAX_LEVELS: usize = 6;
 /// A block with more of its text in links than this is navigation, not prose.
 const MAX_LINK_DENSITY: f64 = 0.3;
+/// A block between two taken ones with more of its text in links than this is a link box.
+const MAX_GAP_LINK_DENSITY: f64 = 0.6;
 /// Prose blocks are at least this long (headings excepted).
 const MIN_PROSE_CHARS: usize = 80;
 
@@ -118,12 +122,23 @@ pub(crate) fn extend(page: &Document, kept: &Document, kept_html: &str) -> Optio
         if is_named(&parent, &["body", "html"]) {
             break;
         }
+        let siblings = parent.element_children();
+        let mut taken: Vec<bool> =
+            siblings.iter().map(|s| s.id == node.id || (is_prose_block(s) && !repeats(s, &kept_text))).collect();
+        // A block between two taken ones is part of the same run of sections, links and all.
+        if let (Some(first), Some(last)) = (taken.iter().position(|t| *t), taken.iter().rposition(|t| *t)) {
+            for i in first + 1..last {
+                if !taken[i] && fills_gap(&siblings[i]) && !repeats(&siblings[i], &kept_text) {
+                    taken[i] = true;
+                }
+            }
+        }
         let (mut level_before, mut level_after) = (Vec::new(), Vec::new());
         let mut seen = false;
-        for sibling in parent.element_children() {
+        for (sibling, taken) in siblings.into_iter().zip(taken) {
             if sibling.id == node.id {
                 seen = true;
-            } else if is_prose_block(&sibling) && !repeats(&sibling, &kept_text) {
+            } else if taken {
                 if seen { level_after.push(sibling) } else { level_before.push(sibling) }
             }
         }
@@ -393,6 +408,24 @@ fn is_prose_block(node: &NodeRef<'_>) -> bool {
         return chars < 200;
     }
     chars >= MIN_PROSE_CHARS && (text.contains(". ") || text.ends_with('.'))
+}
+
+/// True when `node`, found between two blocks of the article, is part of it: text that is not
+/// chrome and not mostly links, whatever its sentences or linked items.
+fn fills_gap(node: &NodeRef<'_>) -> bool {
+    if is_named(node, NOT_PROSE) || is_hidden(node) || has_chrome_word(node) {
+        return false;
+    }
+    if node
+        .descendants_it()
+        .any(|d| is_named(&d, CHROME_INSIDE) || is_named(&d, &["h1"]) || (d.is_element() && has_chrome_word(&d)))
+    {
+        return false;
+    }
+    let chars = fold(&node.text()).chars().count();
+    let linked: usize =
+        node.descendants_it().filter(|d| is_named(d, &["a"])).map(|a| fold(&a.text()).chars().count()).sum();
+    chars > 0 && (linked as f64) < chars as f64 * MAX_GAP_LINK_DENSITY
 }
 
 /// True when the first words of `node` are a link: a teaser's headline.
