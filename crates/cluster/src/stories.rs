@@ -344,21 +344,21 @@ impl Stories {
         let mut regrouped = Vec::new();
         let mut waiting = Vec::new();
         for held in std::mem::take(&mut self.held_back) {
-            if self.open.get(&held.story).is_none_or(|s| s.members != 1) {
+            let Some(alone_since) = self.open.get(&held.story).filter(|s| s.members == 1).map(|s| s.first) else {
                 continue;
-            }
+            };
             let vector = self.vector(held.words.iter().copied());
             let scored = self.candidates(&vector, held.time);
             let Some(&(other, score)) = scored.iter().find(|(k, _)| *k != held.story) else {
                 waiting.push(held);
                 continue;
             };
-            let (Some(alone), Some(grown)) = (self.open.get(&held.story), self.open.get(&other)) else { continue };
+            let Some(grown) = self.open.get(&other) else { continue };
             if score < threshold || grown.members < GROWN_STORY {
                 waiting.push(held);
                 continue;
             }
-            let (keep, gone) = if (grown.first, other) < (alone.first, held.story) {
+            let (keep, gone) = if (grown.first, other) < (alone_since, held.story) {
                 (other, held.story)
             } else {
                 (held.story, other)
@@ -1088,6 +1088,31 @@ mod tests {
         assert_eq!(q.story, 1, "reports of the merged story go to the survivor");
     }
 
+    /// A report that says little of its own and nothing of the bridge: its words are those of a
+    /// hundred like it, so the stream learns what is common.
+    fn council(s: &mut Stories, i: usize) -> Placement {
+        let towns = ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
+        let topics = [
+            "parks", "budget", "library", "roads", "schools", "water", "housing", "police", "transit", "zoning",
+            "taxes",
+        ];
+        let (town, topic) = (towns[i % 12], topics[i / 12 % 11]);
+        let text = format!(
+            "In {town} the council voted on item {i} about {topic}, councillor {} said.",
+            ["Ames", "Bo", "Cy"][i % 3]
+        );
+        place(s, 1000 + i as i64, 1, &format!("{town} council votes on {topic}"), &text)
+    }
+
+    /// A report of the bridge's reopening told through the crowd: it names the bridge and the
+    /// town once among many names of its own.
+    const QUEUE: &str = "Commuters Ellis Varga and Nadia Quill queued at dawn with flasks and banners, singing as \
+        ferries sounded horns across the estuary, while buskers Odo Pell and Rhea Cask played \
+        accordions, and gulls circled over the toll booths, as vendor Ines Lapo sold pastries, near \
+        the old lighthouse where kites flew, and pensioner Hugo Brandt waved a scarf, before drizzle \
+        soaked the ribbons, while a brass band from Quorn rehearsed marches, and schoolchildren \
+        painted murals on hoardings, to drive the Harbour Bridge in Wexley first.";
+
     #[test]
     fn a_report_the_warm_up_held_back_joins_its_grown_story_once_the_weights_are_learned() {
         // Its agreement with the bridge story (.155) reached the threshold but not the raised one
@@ -1095,20 +1120,6 @@ mod tests {
         // again at the 128th report with the weights learned since (.161), it reaches the threshold
         // though not the warm-up's bar then (.163), which no longer guards unlearned weights.
         let mut s = Stories::new(StoryRules::default());
-        let council = |s: &mut Stories, i: usize| {
-            let towns =
-                ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
-            let topics = [
-                "parks", "budget", "library", "roads", "schools", "water", "housing", "police", "transit", "zoning",
-                "taxes",
-            ];
-            let (town, topic) = (towns[i % 12], topics[i / 12 % 11]);
-            let text = format!(
-                "In {town} the council voted on item {i} about {topic}, councillor {} said.",
-                ["Ames", "Bo", "Cy"][i % 3]
-            );
-            place(s, 1000 + i as i64, 1, &format!("{town} council votes on {topic}"), &text)
-        };
         for i in 0..70 {
             council(&mut s, i);
         }
@@ -1137,13 +1148,7 @@ mod tests {
         for (i, (title, text)) in bridge.iter().enumerate() {
             assert_eq!(place(&mut s, 1 + i as i64, 2, title, text).story, 1, "the bridge reports make one story");
         }
-        let queue = "Commuters Ellis Varga and Nadia Quill queued at dawn with flasks and banners, singing as \
-            ferries sounded horns across the estuary, while buskers Odo Pell and Rhea Cask played \
-            accordions, and gulls circled over the toll booths, as vendor Ines Lapo sold pastries, near \
-            the old lighthouse where kites flew, and pensioner Hugo Brandt waved a scarf, before drizzle \
-            soaked the ribbons, while a brass band from Quorn rehearsed marches, and schoolchildren \
-            painted murals on hoardings, to drive the Harbour Bridge in Wexley first.";
-        let held = place(&mut s, 9, 3, "Commuters queue for Wexley crossing", queue);
+        let held = place(&mut s, 9, 3, "Commuters queue for Wexley crossing", QUEUE);
         assert_eq!((held.story, held.joined), (9, false), "the warm-up holds it back");
         let mut regrouped = Vec::new();
         for i in 76..128 {
@@ -1160,13 +1165,7 @@ mod tests {
         // of the second look, comes to nothing; scored again at the 128th report it is the
         // bridge story's.
         let mut s = Stories::new(StoryRules::default());
-        let queue = "Commuters Ellis Varga and Nadia Quill queued at dawn with flasks and banners, singing as \
-            ferries sounded horns across the estuary, while buskers Odo Pell and Rhea Cask played \
-            accordions, and gulls circled over the toll booths, as vendor Ines Lapo sold pastries, near \
-            the old lighthouse where kites flew, and pensioner Hugo Brandt waved a scarf, before drizzle \
-            soaked the ribbons, while a brass band from Quorn rehearsed marches, and schoolchildren \
-            painted murals on hoardings, to drive the Harbour Bridge in Wexley first.";
-        assert!(!place(&mut s, 9, 1, "Commuters queue for Wexley crossing", queue).joined);
+        assert!(!place(&mut s, 9, 1, "Commuters queue for Wexley crossing", QUEUE).joined);
         let bridge = [
             "The Harbour Bridge in Wexley reopened to traffic after eight months of repairs, mayor Tanya Brook said on Monday.",
             "The Wexley Harbour Bridge reopened to traffic on Monday after eight months of repairs, said mayor Tanya Brook.",
@@ -1177,19 +1176,9 @@ mod tests {
         for (i, text) in bridge.iter().enumerate() {
             assert_eq!(place(&mut s, 1 + i as i64, 2, "Harbour Bridge reopens in Wexley", text).story, 1);
         }
-        let towns = ["Arlo", "Brena", "Cato", "Dalby", "Essen", "Farro", "Gale", "Hume", "Ivo", "Jura", "Kell", "Lune"];
-        let topics = [
-            "parks", "budget", "library", "roads", "schools", "water", "housing", "police", "transit", "zoning",
-            "taxes",
-        ];
         let mut regrouped = Vec::new();
         for i in 6..128usize {
-            let (town, topic) = (towns[i % 12], topics[i / 12 % 11]);
-            let text = format!(
-                "In {town} the council voted on item {i} about {topic}, councillor {} said.",
-                ["Ames", "Bo", "Cy"][i % 3]
-            );
-            let p = place(&mut s, 1000 + i as i64, 1, &format!("{town} council votes on {topic}"), &text);
+            let p = council(&mut s, i);
             assert!(i == 127 || p.regrouped.is_empty(), "merged before the 128th report: {:?}", p.regrouped);
             regrouped.extend(p.regrouped);
         }

@@ -206,7 +206,7 @@ impl<'a> Iterator for Mixed<'a> {
                         break;
                     }
                     self.pos += 1;
-                } else if let Some((_, len)) = class_at(bytes, self.pos).filter(|_| known) {
+                } else if known && let Some((_, len)) = class_at(bytes, self.pos) {
                     self.pos += len;
                 } else {
                     known = false;
