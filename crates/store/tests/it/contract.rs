@@ -793,3 +793,31 @@ async fn lead_images(store: &Store, herald: &tidings_store::OutletHealth) {
     );
     assert!(exported.contains(&("lead_image_width".into(), RowValue::Integer(1200))));
 }
+
+/// SQLite only: the log is copied into the database file while the store is open, by the
+/// store's own checkpointer, not left for the writer's commits (which, under 1,000 pages of log,
+/// never copy it): a copy of the database file alone, taken a moment after a write, holds it.
+#[tokio::test]
+async fn the_database_file_takes_in_the_log_while_the_store_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let added = store.add_outlet(&outlet("Ellery Tide"), "https://tide.example/feed", Timestamp::now()).await.unwrap();
+    let copy = dir.path().join("copy.db");
+    let mut found = Vec::new();
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        std::fs::copy(&path, &copy).unwrap();
+        let copied = Store::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+        found = copied.outlets().await.unwrap().into_iter().map(|o| o.outlet.id).collect();
+        copied.close().await;
+        for leftover in ["copy.db", "copy.db-wal", "copy.db-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(leftover));
+        }
+        if !found.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(found, [added.outlet.id], "the database file never took in the outlet written to the log");
+    store.close().await;
+}
