@@ -472,18 +472,14 @@ impl Store {
             // The checkpointer keeps the log short; this is the writer's own fallback.
             .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES.to_string());
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone().read_only(true)).await;
+        let read_options = options.clone().read_only(true);
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(read_options.clone()).await;
         // A brand-new file cannot be opened read-only before the writer creates it; retry after.
         let read = match read {
             Ok(pool) => pool,
             Err(_) => {
                 sqlx::query("SELECT 1").execute(&write).await?;
-                SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(
-                        SqliteConnectOptions::from_str(url)?.busy_timeout(Duration::from_secs(10)).read_only(true),
-                    )
-                    .await?
+                SqlitePoolOptions::new().max_connections(4).connect_with(read_options).await?
             }
         };
         let checkpointer =
