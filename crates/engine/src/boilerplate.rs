@@ -9,7 +9,7 @@ use tidings_core::OutletId;
 use tidings_html::{
     RepeatRule, WithoutRepeats, fingerprint, paragraph_fingerprints, remove_repeated_lines, repeated_lines,
 };
-use tidings_store::{NewArticle, Store};
+use tidings_store::{NewArticle, ParagraphHistory, Store};
 
 use crate::Result;
 
@@ -61,16 +61,24 @@ impl OutletLines {
         Ok(())
     }
 
-    /// Writes the history and the lines taken out since the last save.
-    pub(crate) async fn save(&mut self, store: &Store, outlet: OutletId, now: Timestamp) -> Result<()> {
-        let taken: Vec<(&str, &[i64])> = self.taken.iter().map(|(url, f)| (url.as_str(), f.as_slice())).collect();
-        store.record_fingerprints(outlet, &taken, now, HISTORY_ARTICLES).await?;
-        if !self.removed.is_empty() {
-            store.record_removed_lines(outlet, &self.removed, now).await?;
-        }
-        self.taken.clear();
-        self.removed.clear();
-        Ok(())
+    /// What was taken since the last call, as the outlet's paragraph history to write with
+    /// the batch of its articles (see [`tidings_store::Store::insert_articles_with`]).
+    pub(crate) fn take_pending(&mut self) -> PendingLines {
+        PendingLines { taken: std::mem::take(&mut self.taken), removed: std::mem::take(&mut self.removed) }
+    }
+}
+
+/// An outlet's articles' paragraphs and lines taken out, not written yet.
+#[derive(Debug, Default)]
+pub(crate) struct PendingLines {
+    taken: Vec<(String, Vec<i64>)>,
+    removed: Vec<(i64, String)>,
+}
+
+impl PendingLines {
+    /// The paragraph history to write for `outlet`.
+    pub(crate) fn history(&self, outlet: OutletId, now: Timestamp) -> ParagraphHistory<'_> {
+        ParagraphHistory { outlet, articles: &self.taken, removed: &self.removed, keep: HISTORY_ARTICLES, now }
     }
 }
 

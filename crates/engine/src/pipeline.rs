@@ -1,5 +1,6 @@
 //! One round of fetching: every due feed, its new entries, their pages.
 
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,6 +62,17 @@ impl RoundReport {
     pub fn articles_new(&self) -> usize {
         self.feeds.iter().filter_map(|f| f.result.as_ref().ok()).sum()
     }
+}
+
+/// The feeds of a round: those leased and not started yet, and the fetches finished and not
+/// recorded yet. A slot that needs a feed takes the next one leased; when none is left, the
+/// finished fetches are recorded and the next few feeds leased in one write, so a feed costs
+/// the writer a share of one transaction instead of two of its own.
+struct RoundFeeds {
+    /// The next claim; `None` once no feed is left (or claiming failed).
+    claim: Option<FeedClaim>,
+    leased: VecDeque<OutletHealth>,
+    finished: Vec<(FeedId, FetchRecord)>,
 }
 
 /// Why an entry did not become an article.
@@ -184,8 +196,9 @@ impl Engine {
         progress: &(dyn Fn(&FeedReport) + Send + Sync),
     ) -> Result<RoundReport> {
         let due_at = if all { Timestamp::MAX } else { now };
-        // A feed is leased as a slot frees up, not all at the start, so no lease runs out while
-        // its feed waits its turn; the lease outlasts the longest a feed's work may take.
+        // Feeds are leased a few at a time as slots free up, not all at the start, so no lease
+        // runs out while its feed waits its turn: a feed waits at most for one feed of each
+        // slot, and the lease outlasts that and the longest a feed's work may take.
         let lease = SignedDuration::try_from(2 * (self.config.feed_budget + BUDGET_GRACE))
             .unwrap_or(SignedDuration::from_hours(1));
         self.release_leases_of_dead_processes().await?;
@@ -194,61 +207,58 @@ impl Engine {
         // another slot waits to take, so no store connection a fetch holds is ever waited on.
         // Slots are tasks of their own, so their parsing and decoding spread over the runtime's
         // threads; dropping the round stops them.
-        let next = Arc::new(futures::lock::Mutex::new(Some(FeedClaim {
-            due_at,
-            after: FeedId(0),
-            now,
-            lease_until: now + lease,
-        })));
+        let feeds = Arc::new(futures::lock::Mutex::new(RoundFeeds {
+            claim: Some(FeedClaim { due_at, after: FeedId(0), now, lease_until: now + lease }),
+            leased: VecDeque::new(),
+            finished: Vec::new(),
+        }));
         let failed = Arc::new(std::sync::Mutex::new(None));
         let (done, mut reports) = tokio::sync::mpsc::unbounded_channel();
         let mut slots = tokio::task::JoinSet::new();
         for _ in 0..self.config.concurrency.max(1) {
-            let (engine, next, failed, done) = (self.clone(), next.clone(), failed.clone(), done.clone());
-            slots.spawn(async move { engine.run_slot(&next, &failed, now, &done).await });
+            let (engine, feeds, failed, done) = (self.clone(), feeds.clone(), failed.clone(), done.clone());
+            slots.spawn(async move { engine.run_slot(&feeds, &failed, now, &done).await });
         }
         drop(done);
-        let mut feeds = Vec::new();
+        let mut reported = Vec::new();
         while let Some(report) = reports.recv().await {
             progress(&report);
-            feeds.push(report);
+            reported.push(report);
         }
         while let Some(ended) = slots.join_next().await {
             if let Err(e) = ended {
                 tracing::error!(error = %e, "a fetching slot stopped; the round goes on with the others");
             }
         }
+        let finished = std::mem::take(&mut feeds.lock().await.finished);
+        let recorded = self.store.record_fetches(&finished).await;
         if let Some(e) = failed.lock().ok().and_then(|mut f| f.take()) {
             return Err(e.into());
         }
+        recorded?;
         self.place_orphans(now).await?;
-        Ok(RoundReport { feeds })
+        Ok(RoundReport { feeds: reported })
     }
 
     /// One slot of a round: takes the next due feed, fetches it and reports, until none is left
-    /// or taking fails (the failure is kept in `failed` for the round).
+    /// or taking fails (the failure is kept in `failed` for the round). A fetch is recorded
+    /// when the slot comes back for its next feed (see [`RoundFeeds`]).
     async fn run_slot(
         &self,
-        next: &futures::lock::Mutex<Option<FeedClaim>>,
+        feeds: &futures::lock::Mutex<RoundFeeds>,
         failed: &std::sync::Mutex<Option<tidings_store::Error>>,
         now: Timestamp,
         done: &tokio::sync::mpsc::UnboundedSender<FeedReport>,
     ) {
+        let mut finished = None;
         loop {
             let feed = {
-                let mut claim = next.lock().await;
-                let Some(c) = claim.as_mut() else { break };
-                match self.store.claim_due_feed(c, &self.worker).await {
-                    Ok(Some(feed)) => {
-                        c.after = feed.feed.id;
-                        feed
-                    }
-                    Ok(None) => {
-                        *claim = None;
-                        break;
-                    }
+                let mut round = feeds.lock().await;
+                round.finished.extend(finished.take());
+                match self.next_feed(&mut round).await {
+                    Ok(Some(feed)) => feed,
+                    Ok(None) => break,
                     Err(e) => {
-                        *claim = None;
                         if let Ok(mut f) = failed.lock() {
                             *f = Some(e);
                         }
@@ -256,11 +266,39 @@ impl Engine {
                     }
                 }
             };
-            let report = self.fetch_feed(&feed, now).await;
+            let (report, record) = self.fetch_feed(&feed, now).await;
+            finished = Some((feed.feed.id, record));
             if done.send(report).is_err() {
                 break;
             }
         }
+        if let Some(finished) = finished {
+            feeds.lock().await.finished.push(finished);
+        }
+    }
+
+    /// The round's next feed: the next one leased, else (recording the fetches finished so far
+    /// in the same write) the next few leased now; `None` when no feed is left.
+    async fn next_feed(&self, round: &mut RoundFeeds) -> tidings_store::Result<Option<OutletHealth>> {
+        if let Some(feed) = round.leased.pop_front() {
+            return Ok(Some(feed));
+        }
+        let Some(claim) = round.claim.as_mut() else { return Ok(None) };
+        let taken = self.store.claim_due_feeds(claim, &self.worker, self.config.concurrency, &round.finished).await;
+        let taken = match taken {
+            Ok(taken) => taken,
+            Err(e) => {
+                round.claim = None;
+                return Err(e);
+            }
+        };
+        round.finished.clear();
+        match taken.last() {
+            Some(last) => claim.after = last.feed.id,
+            None => round.claim = None,
+        }
+        round.leased.extend(taken);
+        Ok(round.leased.pop_front())
     }
 
     /// Gives back the leases of processes of this machine that are gone (killed without
@@ -292,9 +330,9 @@ impl Engine {
         Ok(self.store.due_feeds(due_at, 10_000).await?.len())
     }
 
-    /// One feed, supervised: a panic or an overrun is recorded on the outlet as an error in
-    /// words, and the round goes on.
-    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> FeedReport {
+    /// One feed, supervised: a panic or an overrun is an error in words on the outlet, and the
+    /// round goes on. Returns the report and the fetch to record.
+    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> (FeedReport, FetchRecord) {
         let mut warnings = Vec::new();
         let budget = self.config.feed_budget;
         let deadline = Instant::now() + budget;
@@ -319,13 +357,13 @@ impl Engine {
                 None,
             )),
         };
-        let result = match result {
-            Ok(n) => Ok(n),
+        let (result, record) = match result {
+            Ok((n, record)) => (Ok(n), record),
             Err((message, retry_after)) => {
                 let failures = h.feed.consecutive_failures + 1;
                 let pause = (failures >= self.config.pause_after_failures)
                     .then(|| format!("paused after {failures} failed fetches in a row; the last: {message}"));
-                let rec = FetchRecord {
+                let record = FetchRecord {
                     at: Timestamp::now().max(now),
                     error: Some(message.clone()),
                     etag: None,
@@ -333,25 +371,23 @@ impl Engine {
                     next_fetch_at: now + backoff(&self.config, failures, retry_after),
                     pause,
                 };
-                if let Err(e) = self.store.record_fetch(h.feed.id, &rec).await {
-                    tracing::error!(outlet = %h.outlet.name, error = %e, "could not record a failed fetch");
-                }
-                Err(message)
+                (Err(message), record)
             }
         };
         metrics::counter!("tidings_feed_fetches_total", "result" => if result.is_ok() { "ok" } else { "failed" })
             .increment(1);
-        FeedReport { outlet: h.outlet.name.clone(), result, warnings }
+        (FeedReport { outlet: h.outlet.name.clone(), result, warnings }, record)
     }
 
-    /// Fetches one feed and its new articles; `Err` carries the message and any Retry-After.
+    /// Fetches one feed and its new articles; returns how many were stored and the fetch to
+    /// record, or the message and any Retry-After.
     async fn fetch_feed_inner(
         &self,
         h: &OutletHealth,
         now: Timestamp,
         warnings: &mut Vec<String>,
         deadline: Instant,
-    ) -> Result<usize, (String, Option<std::time::Duration>)> {
+    ) -> Result<(usize, FetchRecord), (String, Option<std::time::Duration>)> {
         let url =
             Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
         let request = FetchRequest {
@@ -369,7 +405,6 @@ impl Engine {
             };
             (e.to_string(), retry)
         })?;
-        let store_err = |e: tidings_store::Error| (format!("could not store: {e}"), None);
         let fetched = match outcome {
             FetchOutcome::NotModified { fresh_for } => {
                 let rec = FetchRecord {
@@ -380,8 +415,7 @@ impl Engine {
                     next_fetch_at: now + next_interval(&self.config, &[], fresh_for).max(self.config.default_interval),
                     pause: None,
                 };
-                self.store.record_fetch(h.feed.id, &rec).await.map_err(store_err)?;
-                return Ok(0);
+                return Ok((0, rec));
             }
             FetchOutcome::Fetched(f) => *f,
         };
@@ -430,8 +464,7 @@ impl Engine {
                 pause: None,
             }
         };
-        self.store.record_fetch(h.feed.id, &rec).await.map_err(store_err)?;
-        Ok(new)
+        Ok((new, rec))
     }
 
     /// Stores the feed's new entries, oldest first, until the feed's deadline; returns how many
@@ -550,13 +583,15 @@ impl Engine {
     /// batch cannot be stored at once, each article is tried on its own, so one bad article
     /// costs only itself.
     async fn store_batch(&self, batch: &mut Batch, now: Timestamp, warnings: &mut Vec<String>) {
-        if let Err(e) = batch.lines.save(&self.store, batch.outlet, now).await {
-            warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
-        }
+        let lines = batch.lines.take_pending();
+        let history = lines.history(batch.outlet, now);
         let signatures = std::mem::take(&mut batch.signatures);
         let articles = std::mem::take(&mut batch.articles);
         batch.since = None;
         if articles.is_empty() {
+            if let Err(e) = self.store.record_paragraph_history(&history).await {
+                warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
+            }
             return;
         }
         let (articles, copies) = match self.originals(&signatures).await {
@@ -568,10 +603,13 @@ impl Engine {
                 (articles, Vec::new())
             }
         };
-        let ids = match self.store.insert_articles(&articles).await {
+        let ids = match self.store.insert_articles_with(&articles, Some(&history)).await {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::warn!(error = %e, articles = articles.len(), "a batch of articles could not be stored; trying each");
+                if let Err(e) = self.store.record_paragraph_history(&history).await {
+                    warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
+                }
                 let mut ids = Vec::with_capacity(articles.len());
                 for a in &articles {
                     ids.push(self.store.insert_article(a).await.unwrap_or_else(|e| {

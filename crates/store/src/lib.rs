@@ -14,9 +14,9 @@ pub use store::{
     APP_LOGINS_KEPT, ApiToken, ArticleBrief, ArticleCopy, COMMENT_MAX_DEPTH, Category, Comment, CommentBlock,
     CommentStatus, CopyPrint, FeedClaim, FetchRecord, FollowState, FollowTarget, HostTurn, IndexEntry, ItemRef,
     LISTED_TEXT_CHARS, Listing, MarkScope, NewArticle, NewComment, NewCopy, NewOutlet, NewUser, OutletHealth,
-    ReaderArticle, ReaderQuery, Recorded, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening, SessionUser,
-    SitemapEntries, Source, Store, StoredRobots, StoryRef, StoryTurn, StoryWithArticles, StoryWrite, TableRow,
-    TokenKind, UnreadCount, User,
+    ParagraphHistory, ReaderArticle, ReaderQuery, Recorded, RepeatedLine, RowValue, STORY_ARTICLES_SHOWN, Screening,
+    SessionUser, SitemapEntries, Source, Store, StoredRobots, StoryRef, StoryTurn, StoryWithArticles, StoryWrite,
+    TableRow, TokenKind, UnreadCount, User,
 };
 
 /// What went wrong in the store.

@@ -115,6 +115,40 @@ macro_rules! write_tx {
     };
 }
 
+/// Records one fetch (a [`FetchRecord`] of feed `$feed`) inside the write transaction `$tx`,
+/// giving back the feed's lease; true when the feed is there to record it on.
+macro_rules! record_in_tx {
+    ($tx:ident, $feed:expr, $rec:expr) => {{
+        let (feed, rec): (FeedId, &FetchRecord) = ($feed, $rec);
+        let done = match &rec.error {
+            None => sqlx::query(
+                "UPDATE feeds SET last_fetch_at = $1, last_error = NULL, consecutive_failures = 0, \
+                 etag = $2, last_modified = $3, next_fetch_at = $4, lease_until = NULL, lease_holder = NULL WHERE id = $5",
+            )
+            .bind(micros(rec.at))
+            .bind(&rec.etag)
+            .bind(&rec.last_modified)
+            .bind(micros(rec.next_fetch_at))
+            .bind(feed.0)
+            .execute(&mut *$tx)
+            .await?,
+            Some(error) => sqlx::query(
+                "UPDATE feeds SET last_fetch_at = $1, last_error = $2, consecutive_failures = consecutive_failures + 1, \
+                 next_fetch_at = $3, paused_reason = COALESCE($4, paused_reason), lease_until = NULL, lease_holder = NULL \
+                 WHERE id = $5",
+            )
+            .bind(micros(rec.at))
+            .bind(text(error))
+            .bind(micros(rec.next_fetch_at))
+            .bind(&rec.pause)
+            .bind(feed.0)
+            .execute(&mut *$tx)
+            .await?,
+        };
+        done.rows_affected() > 0
+    }};
+}
+
 /// Rows written by one multi-row `INSERT`, and ids looked up by one `IN (…)`, at most (SQLite
 /// binds at most 32,766 values).
 const BATCH: usize = 500;
@@ -131,10 +165,63 @@ fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// Fingerprint rows written by one statement (two bound values each).
+const FINGERPRINTS_PER_STATEMENT: usize = 100;
+
+/// Writes a [`ParagraphHistory`] inside the write transaction `$tx`: the new articles'
+/// fingerprints (many rows to a statement: on PostgreSQL each statement is a round trip), the
+/// forgetting of the outlet's articles older than the newest `keep`, and the lines taken out.
+macro_rules! paragraphs_in_tx {
+    ($tx:ident, $history:expr) => {{
+        let history: &crate::ParagraphHistory<'_> = $history;
+        let rows: Vec<(&str, i64)> =
+            history.articles.iter().flat_map(|(url, prints)| prints.iter().map(move |f| (url.as_str(), *f))).collect();
+        for chunk in rows.chunks(crate::store::FINGERPRINTS_PER_STATEMENT) {
+            let values: Vec<String> =
+                (0..chunk.len()).map(|i| format!("($1, {}, $2)", crate::store::placeholders(2 * i + 3, 2))).collect();
+            let sql = format!(
+                "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) VALUES {}",
+                values.join(", ")
+            );
+            let mut q =
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(history.outlet.0).bind(crate::rows::micros(history.now));
+            for (url, fingerprint) in chunk {
+                q = q.bind(*url).bind(*fingerprint);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+        if !history.articles.is_empty() {
+            sqlx::query(
+                "DELETE FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url NOT IN \
+                 (SELECT article_url FROM paragraph_fingerprints WHERE outlet_id = $1 \
+                 GROUP BY article_url ORDER BY MAX(seen_at) DESC LIMIT $2)",
+            )
+            .bind(history.outlet.0)
+            .bind(history.keep)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (fingerprint, line) in history.removed {
+            sqlx::query(
+                "INSERT INTO repeated_lines (outlet_id, fingerprint, line, removed_count, last_removed_at) \
+                 VALUES ($1, $2, $3, 1, $4) ON CONFLICT (outlet_id, fingerprint) DO UPDATE SET \
+                 removed_count = repeated_lines.removed_count + 1, line = excluded.line, \
+                 last_removed_at = excluded.last_removed_at",
+            )
+            .bind(history.outlet.0)
+            .bind(fingerprint)
+            .bind(tidings_core::storable_text(line))
+            .bind(crate::rows::micros(history.now))
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 mod repeated_lines;
 mod settings;
 
-pub use repeated_lines::RepeatedLine;
+pub use repeated_lines::{ParagraphHistory, RepeatedLine};
 
 mod accounts;
 mod comments;
@@ -248,7 +335,7 @@ pub struct OutletHealth {
     pub article_count: i64,
 }
 
-/// What a worker asks for when it takes the next feed of a round ([`Store::claim_due_feed`]).
+/// What a worker asks for when it takes the next feeds of a round ([`Store::claim_due_feeds`]).
 #[derive(Debug, Clone, Copy)]
 pub struct FeedClaim {
     /// Feeds due at or before this time qualify (`Timestamp::MAX`: every unpaused feed).
@@ -592,21 +679,30 @@ impl Store {
         Ok(rows.into_iter().map(health).collect())
     }
 
-    /// Leases the next feed of a round to `holder`: the first unpaused feed due at `claim.due_at`
-    /// whose id comes after `claim.after` and that no live lease holds. The lease lasts until
-    /// `claim.lease_until` or until [`Store::record_fetch`] records the fetch, whichever is first,
-    /// so a crashed worker's feed is taken up by the next round that starts after its lease ran out.
-    /// The outlet comes back without its article count (0), which fetching does not need.
+    /// Leases the next feeds of a round to `holder`, at most `limit`, in id order: the unpaused
+    /// feeds due at `claim.due_at` whose id comes after `claim.after` and that no live lease
+    /// holds. A lease lasts until `claim.lease_until` or until the feed's fetch is recorded,
+    /// whichever is first, so a crashed worker's feeds are taken up by the next round that starts
+    /// after their leases ran out. The same transaction first records the fetches in `finished`
+    /// (see [`Store::record_fetches`]): a round gives back the feeds it is done with as it takes
+    /// the next, one write for both. The outlets come back without their article counts (0),
+    /// which fetching does not need.
     /// On PostgreSQL, workers claiming at once skip each other's rows (`FOR UPDATE SKIP LOCKED`);
     /// SQLite has one writer, which serialises the claims.
-    pub async fn claim_due_feed(&self, claim: &FeedClaim, holder: &str) -> Result<Option<OutletHealth>> {
+    pub async fn claim_due_feeds(
+        &self,
+        claim: &FeedClaim,
+        holder: &str,
+        limit: usize,
+        finished: &[(FeedId, FetchRecord)],
+    ) -> Result<Vec<OutletHealth>> {
         macro_rules! claim {
             ($lock:literal) => {
                 concat!(
-                    "UPDATE feeds SET lease_until = $1, lease_holder = $5 WHERE id = (SELECT id FROM feeds \
+                    "UPDATE feeds SET lease_until = $1, lease_holder = $5 WHERE id IN (SELECT id FROM feeds \
                      WHERE paused_reason IS NULL AND next_fetch_at <= $2 AND id > $3 \
                      AND (lease_until IS NULL OR lease_until <= $4) \
-                     ORDER BY id LIMIT 1",
+                     ORDER BY id LIMIT $6",
                     $lock,
                     ") RETURNING id"
                 )
@@ -616,21 +712,38 @@ impl Store {
             Backend::Postgres(_) => claim!(" FOR UPDATE SKIP LOCKED"),
             Backend::Sqlite { .. } => claim!(""),
         };
-        let claimed: Option<(i64,)> = write_tx!(self, |tx| {
+        let limit = i64::try_from(limit.clamp(1, BATCH)).unwrap_or(1);
+        let mut claimed: Vec<(i64,)> = write_tx!(self, |tx| {
+            for (feed, rec) in finished {
+                // A feed deleted while it was fetched has nothing left to record.
+                let _recorded: bool = record_in_tx!(tx, *feed, rec);
+            }
             sqlx::query_as(sql)
                 .bind(micros(claim.lease_until))
                 .bind(micros(claim.due_at))
                 .bind(claim.after.0)
                 .bind(micros(claim.now))
                 .bind(holder)
-                .fetch_optional(&mut *tx)
+                .bind(limit)
+                .fetch_all(&mut *tx)
                 .await?
         });
-        let Some((id,)) = claimed else { return Ok(None) };
-        let row: OutletFeedRow = read!(self, |pool| {
-            sqlx::query_as(concat!(outlet_select!(uncounted), " WHERE f.id = $1")).bind(id).fetch_one(pool).await?
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        claimed.sort_unstable();
+        let sql = format!(
+            concat!(outlet_select!(uncounted), " WHERE f.id IN ({}) ORDER BY f.id"),
+            placeholders(1, claimed.len())
+        );
+        let rows: Vec<OutletFeedRow> = read!(self, |pool| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for (id,) in &claimed {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
         });
-        Ok(Some(health(row)))
+        Ok(rows.into_iter().map(health).collect())
     }
 
     /// Who holds leases on feeds now.
@@ -656,36 +769,25 @@ impl Store {
         Ok(released)
     }
 
-    /// Records the result of fetching a feed.
+    /// Records the result of fetching a feed, giving back its lease.
     pub async fn record_fetch(&self, feed: FeedId, rec: &FetchRecord) -> Result<()> {
         write_tx!(self, |tx| {
-            let done = match &rec.error {
-                None => sqlx::query(
-                    "UPDATE feeds SET last_fetch_at = $1, last_error = NULL, consecutive_failures = 0, \
-                     etag = $2, last_modified = $3, next_fetch_at = $4, lease_until = NULL, lease_holder = NULL WHERE id = $5",
-                )
-                .bind(micros(rec.at))
-                .bind(&rec.etag)
-                .bind(&rec.last_modified)
-                .bind(micros(rec.next_fetch_at))
-                .bind(feed.0)
-                .execute(&mut *tx)
-                .await?,
-                Some(error) => sqlx::query(
-                    "UPDATE feeds SET last_fetch_at = $1, last_error = $2, consecutive_failures = consecutive_failures + 1, \
-                     next_fetch_at = $3, paused_reason = COALESCE($4, paused_reason), lease_until = NULL, lease_holder = NULL \
-                     WHERE id = $5",
-                )
-                .bind(micros(rec.at))
-                .bind(text(error))
-                .bind(micros(rec.next_fetch_at))
-                .bind(&rec.pause)
-                .bind(feed.0)
-                .execute(&mut *tx)
-                .await?,
-            };
-            if done.rows_affected() == 0 {
+            if !record_in_tx!(tx, feed, rec) {
                 return Err(Error::NotFound(format!("feed {feed}")));
+            }
+        });
+        Ok(())
+    }
+
+    /// Records the results of fetching several feeds in one transaction (a round's last ones),
+    /// giving back their leases; a feed deleted since it was fetched is left out.
+    pub async fn record_fetches(&self, finished: &[(FeedId, FetchRecord)]) -> Result<()> {
+        if finished.is_empty() {
+            return Ok(());
+        }
+        write_tx!(self, |tx| {
+            for (feed, rec) in finished {
+                let _recorded: bool = record_in_tx!(tx, *feed, rec);
             }
         });
         Ok(())
@@ -908,6 +1010,16 @@ impl Store {
     /// Stores articles in one transaction, all or none: for each, its id, or `None` when it is a
     /// duplicate of one already stored (or of one before it in `articles`).
     pub async fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<Option<ArticleId>>> {
+        self.insert_articles_with(articles, None).await
+    }
+
+    /// [`Store::insert_articles`], with the outlet's paragraph history written in the same
+    /// transaction: a batch of a feed's articles is one write.
+    pub async fn insert_articles_with(
+        &self,
+        articles: &[NewArticle],
+        history: Option<&ParagraphHistory<'_>>,
+    ) -> Result<Vec<Option<ArticleId>>> {
         let mut rows = Vec::with_capacity(articles.len());
         for a in articles {
             let url = web_address(&a.url, "article")?;
@@ -917,6 +1029,9 @@ impl Store {
             rows.push((a, url, sort_at, lead_image));
         }
         if rows.is_empty() {
+            if let Some(history) = history {
+                self.record_paragraph_history(history).await?;
+            }
             return Ok(Vec::new());
         }
         // A few statements for the articles and their bands, not two per article: a transaction holds the one writer for as long as its statements take to
@@ -983,6 +1098,9 @@ impl Store {
                     q = q.bind(band).bind(id);
                 }
                 q.execute(&mut *tx).await?;
+            }
+            if let Some(history) = history {
+                paragraphs_in_tx!(tx, history);
             }
             ids
         });

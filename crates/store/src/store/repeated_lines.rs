@@ -6,9 +6,25 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tidings_core::OutletId;
 
-use super::{BATCH, Backend, Store, placeholders};
+use super::{Backend, Store};
 use crate::Result;
-use crate::rows::{micros, ts};
+use crate::rows::ts;
+
+/// What an outlet's new articles add to its paragraph history: their paragraph fingerprints,
+/// and the lines taken out of them because they recur.
+#[derive(Debug, Clone, Copy)]
+pub struct ParagraphHistory<'a> {
+    /// The outlet.
+    pub outlet: OutletId,
+    /// Each new article's address with its paragraphs' fingerprints.
+    pub articles: &'a [(String, Vec<i64>)],
+    /// The lines taken out: fingerprint and text.
+    pub removed: &'a [(i64, String)],
+    /// The outlet's newest articles whose fingerprints are kept; older ones are forgotten.
+    pub keep: i64,
+    /// When.
+    pub now: Timestamp,
+}
 
 /// A line an outlet repeats in its articles, which Tidings takes out of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,66 +64,14 @@ impl Store {
         Ok(ordered.into_iter().map(|(_, _, fingerprints)| fingerprints).collect())
     }
 
-    /// Records the paragraph fingerprints of an outlet's new articles (`(address, fingerprints)`,
-    /// in one transaction), and forgets those of its articles older than the newest `keep`.
-    pub async fn record_fingerprints(
-        &self,
-        outlet: OutletId,
-        articles: &[(&str, &[i64])],
-        now: Timestamp,
-        keep: i64,
-    ) -> Result<()> {
-        if articles.is_empty() {
+    /// Records an outlet's paragraph history in one transaction (when a batch of its articles
+    /// could not be stored with it, see [`Store::insert_articles_with`]).
+    pub async fn record_paragraph_history(&self, history: &ParagraphHistory<'_>) -> Result<()> {
+        if history.articles.is_empty() && history.removed.is_empty() {
             return Ok(());
         }
         write_tx!(self, |tx| {
-            for (article_url, fingerprints) in articles {
-                // One statement for many rows: on PostgreSQL each statement is a round trip.
-                for chunk in fingerprints.chunks(BATCH) {
-                    let rows: Vec<String> =
-                        (0..chunk.len()).map(|i| format!("($1, $2, {}, $3)", placeholders(i + 4, 1))).collect();
-                    let sql = format!(
-                        "INSERT INTO paragraph_fingerprints (outlet_id, article_url, fingerprint, seen_at) VALUES {}",
-                        rows.join(", ")
-                    );
-                    let mut q =
-                        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(outlet.0).bind(*article_url).bind(micros(now));
-                    for f in chunk {
-                        q = q.bind(f);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-            }
-            sqlx::query(
-                "DELETE FROM paragraph_fingerprints WHERE outlet_id = $1 AND article_url NOT IN \
-                 (SELECT article_url FROM paragraph_fingerprints WHERE outlet_id = $1 \
-                 GROUP BY article_url ORDER BY MAX(seen_at) DESC LIMIT $2)",
-            )
-            .bind(outlet.0)
-            .bind(keep)
-            .execute(&mut *tx)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// Notes that `lines` (fingerprint and text) were taken out of one of an outlet's articles.
-    pub async fn record_removed_lines(&self, outlet: OutletId, lines: &[(i64, String)], now: Timestamp) -> Result<()> {
-        write_tx!(self, |tx| {
-            for (fingerprint, line) in lines {
-                sqlx::query(
-                    "INSERT INTO repeated_lines (outlet_id, fingerprint, line, removed_count, last_removed_at) \
-                     VALUES ($1, $2, $3, 1, $4) ON CONFLICT (outlet_id, fingerprint) DO UPDATE SET \
-                     removed_count = repeated_lines.removed_count + 1, line = excluded.line, \
-                     last_removed_at = excluded.last_removed_at",
-                )
-                .bind(outlet.0)
-                .bind(fingerprint)
-                .bind(line)
-                .bind(micros(now))
-                .execute(&mut *tx)
-                .await?;
-            }
+            paragraphs_in_tx!(tx, history);
         });
         Ok(())
     }

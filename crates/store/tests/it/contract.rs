@@ -4,9 +4,23 @@ use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, OutletId, StoryId};
 use tidings_store::{
     COMMENT_MAX_DEPTH, Category, CommentBlock, CommentStatus, CopyPrint, Error, FeedClaim, FetchRecord, HostTurn,
-    Listing, NewArticle, NewComment, NewCopy, NewOutlet, RowValue, Screening, Store, StoredRobots, StoryRef,
-    StoryWrite,
+    Listing, NewArticle, NewComment, NewCopy, NewOutlet, ParagraphHistory, RowValue, Screening, Store, StoredRobots,
+    StoryRef, StoryWrite,
 };
+
+/// Records an outlet's paragraph history, keeping its newest two articles'.
+async fn record_history(
+    store: &Store,
+    outlet: OutletId,
+    articles: &[(&str, &[i64])],
+    removed: &[(i64, &str)],
+    now: Timestamp,
+) {
+    let articles: Vec<(String, Vec<i64>)> = articles.iter().map(|(u, f)| (u.to_string(), f.to_vec())).collect();
+    let removed: Vec<(i64, String)> = removed.iter().map(|(f, l)| (*f, l.to_string())).collect();
+    let history = ParagraphHistory { outlet, articles: &articles, removed: &removed, keep: 2, now };
+    store.record_paragraph_history(&history).await.unwrap();
+}
 
 fn t(hours: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH) + SignedDuration::from_hours(hours)
@@ -305,22 +319,20 @@ async fn story(store: Store) {
 
     // Repeated lines: the history keeps the newest articles only, per outlet.
     let o = herald.outlet.id;
-    store.record_fingerprints(o, &[("https://herald.example/1", &[7, 100])], t(20), 2).await.unwrap();
+    record_history(&store, o, &[("https://herald.example/1", &[7, 100])], &[], t(20)).await;
     let (second, third): (&[i64], &[i64]) = (&[7, 101], &[7, 102]);
-    store
-        .record_fingerprints(o, &[("https://herald.example/3", third), ("https://herald.example/2", second)], t(21), 2)
-        .await
-        .unwrap();
-    let mut history = store.recent_fingerprints(o, 10).await.unwrap();
-    history.iter_mut().for_each(|f| f.sort_unstable());
-    history.sort();
-    assert_eq!(history, [vec![7, 101], vec![7, 102]], "the newest two, written together");
-    store.record_fingerprints(o, &[("https://herald.example/4", &[7, 103])], t(22), 2).await.unwrap();
-    let history = store.recent_fingerprints(o, 10).await.unwrap();
-    assert_eq!(history.last().map(|f| f.contains(&103)), Some(true), "oldest first");
+    record_history(&store, o, &[("https://herald.example/3", third), ("https://herald.example/2", second)], &[], t(21))
+        .await;
+    let mut recent = store.recent_fingerprints(o, 10).await.unwrap();
+    recent.iter_mut().for_each(|f| f.sort_unstable());
+    recent.sort();
+    assert_eq!(recent, [vec![7, 101], vec![7, 102]], "the newest two, written together");
+    record_history(&store, o, &[("https://herald.example/4", &[7, 103])], &[], t(22)).await;
+    let recent = store.recent_fingerprints(o, 10).await.unwrap();
+    assert_eq!(recent.last().map(|f| f.contains(&103)), Some(true), "oldest first");
     assert!(store.recent_fingerprints(wire.outlet.id, 10).await.unwrap().is_empty());
-    store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter.".into())], t(23)).await.unwrap();
-    store.record_removed_lines(o, &[(7, "Sign up for the Herald newsletter!".into())], t(24)).await.unwrap();
+    record_history(&store, o, &[], &[(7, "Sign up for the Herald newsletter.")], t(23)).await;
+    record_history(&store, o, &[], &[(7, "Sign up for the Herald newsletter!")], t(24)).await;
     let lines = store.repeated_lines(o).await.unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!((lines[0].line.as_str(), lines[0].removed_count), ("Sign up for the Herald newsletter!", 2));
@@ -472,14 +484,22 @@ async fn leases(a: Store, b: Store) {
         );
     }
     let claim = FeedClaim { due_at: t(0), after: FeedId(0), now: t(0), lease_until: t(1) };
+    // Three at a time, as a round takes them.
     let round = |store: Store, holder: &'static str| async move {
         let mut taken = Vec::new();
         let mut claim = claim;
-        while let Some(h) = store.claim_due_feed(&claim, holder).await.unwrap() {
-            claim.after = h.feed.id;
-            taken.push(h.feed.id);
+        loop {
+            let feeds = store.claim_due_feeds(&claim, holder, 3, &[]).await.unwrap();
+            let Some(last) = feeds.last() else { break };
+            assert!(feeds.len() <= 3 && feeds.windows(2).all(|w| w[0].feed.id < w[1].feed.id), "in id order");
+            claim.after = last.feed.id;
+            taken.extend(feeds.iter().map(|h| h.feed.id));
         }
         taken
+    };
+    let claim_one = |store: &Store, claim: FeedClaim, holder: &'static str| {
+        let store = store.clone();
+        async move { store.claim_due_feeds(&claim, holder, 1, &[]).await.unwrap().first().map(|h| h.feed.id) }
     };
     let (mine, theirs) = tokio::join!(round(a.clone(), "a"), round(b.clone(), "b"));
     let mut all: Vec<FeedId> = mine.iter().chain(&theirs).copied().collect();
@@ -488,19 +508,27 @@ async fn leases(a: Store, b: Store) {
 
     // A fetch recorded gives the lease back; an unrecorded one stays leased until it runs out.
     let soon = FeedClaim { now: t(0) + SignedDuration::from_mins(30), lease_until: t(3), ..claim };
-    assert_eq!(b.claim_due_feed(&soon, "b").await.unwrap(), None, "a new round while leases run: nothing to take");
+    assert_eq!(claim_one(&b, soon, "b").await, None, "a new round while leases run: nothing to take");
     let done = FetchRecord { at: t(0), error: None, etag: None, last_modified: None, next_fetch_at: t(0), pause: None };
     let first = if mine.contains(&feeds[0]) { &a } else { &b };
     first.record_fetch(feeds[0], &done).await.unwrap();
-    assert_eq!(b.claim_due_feed(&soon, "b").await.unwrap().map(|h| h.feed.id), Some(feeds[0]));
+    assert_eq!(claim_one(&b, soon, "b").await, Some(feeds[0]));
+
+    // Fetches recorded with the next claim give their feeds back in the same write.
+    let next = b.claim_due_feeds(&FeedClaim { after: feeds[0], ..soon }, "b", 1, &[(feeds[0], done.clone())]).await;
+    assert_eq!(next.unwrap(), [], "every other feed is still leased");
+    assert_eq!(claim_one(&a, soon, "a").await, Some(feeds[0]), "the fetch recorded with the claim gave its lease back");
+    let gone = FeedId(feeds.last().unwrap().0 + 1_000);
+    a.record_fetches(&[(feeds[0], done.clone()), (gone, done.clone())]).await.unwrap();
+    assert_eq!(claim_one(&b, soon, "b").await, Some(feeds[0]), "recorded in bulk, a feed deleted since left out");
 
     // A worker that stops gives its leases back; a crashed one's run out.
     assert_eq!(a.release_leases("a").await.unwrap(), mine.iter().filter(|f| **f != feeds[0]).count() as u64);
     let soon = FeedClaim { after: feeds[0], ..soon };
-    let released = b.claim_due_feed(&soon, "b").await.unwrap().map(|h| h.feed.id);
+    let released = claim_one(&b, soon, "b").await;
     assert_eq!(released, mine.iter().copied().find(|f| *f != feeds[0]), "a's feeds are free again");
     let later = FeedClaim { due_at: t(2), now: t(1), lease_until: t(2), ..claim };
-    let after_crash = a.claim_due_feed(&later, "a").await.unwrap().map(|h| h.feed.id);
+    let after_crash = claim_one(&a, later, "a").await;
     let expected = feeds.iter().copied().find(|f| *f != feeds[0] && Some(*f) != released);
     assert_eq!(after_crash, expected, "leases that ran out are taken again; live ones are not");
 
@@ -627,8 +655,18 @@ async fn batches(store: Store) {
         article(o, f, 3, 3, "Tolls"),
         twice,
     ];
-    let ids = store.insert_articles(&batch).await.unwrap();
+    // The batch's paragraph history is written with it.
+    let prints =
+        vec![("https://o1.example/1".to_string(), vec![41, 42]), ("https://o1.example/2".to_string(), vec![41])];
+    let removed = vec![(41, "Follow the Herald on the harbour wall.".to_string())];
+    let history = ParagraphHistory { outlet: o, articles: &prints, removed: &removed, keep: 100, now: t(3) };
+    let ids = store.insert_articles_with(&batch, Some(&history)).await.unwrap();
     assert!(ids[..3].iter().all(Option::is_some) && ids[3].is_none(), "{ids:?}");
+    let mut recent = store.recent_fingerprints(o, 10).await.unwrap();
+    recent.sort();
+    assert_eq!(recent, [vec![41], vec![41, 42]], "the fingerprints of the batch, stored with it");
+    let lines = store.repeated_lines(o).await.unwrap();
+    assert_eq!(lines.iter().map(|l| l.line.as_str()).collect::<Vec<_>>(), ["Follow the Herald on the harbour wall."]);
     let [b1, b2, b3] = [ids[0].unwrap(), ids[1].unwrap(), ids[2].unwrap()];
     let known = store
         .entries_known(
