@@ -145,7 +145,8 @@ impl Engine {
     /// On PostgreSQL, where several workers may share the database, the fetcher takes each
     /// host's turn and robots.txt through the store as well.
     pub fn new(store: Store, fetcher: Fetcher, config: EngineConfig) -> Self {
-        let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules));
+        // Each slot's batch and as many more may wait to be decided.
+        let stories = std::sync::Arc::new(stories::StoryAssigner::new(config.story_rules, 2 * config.concurrency));
         let worker: std::sync::Arc<str> =
             format!("{}@{}@{}", std::process::id(), jiff::Timestamp::now().as_microsecond(), machine()).into();
         let fetcher = if store.backend_name() == "postgres" {

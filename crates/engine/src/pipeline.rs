@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::boilerplate::OutletLines;
 use crate::schedule::{backoff, next_interval};
-use crate::stories::ToPlace;
+use crate::stories::{Placing, ToPlace};
 use crate::{Engine, Result};
 
 /// Characters kept in an article's excerpt.
@@ -73,6 +73,8 @@ struct RoundFeeds {
     claim: Option<FeedClaim>,
     leased: VecDeque<OutletHealth>,
     finished: Vec<(FeedId, FetchRecord)>,
+    /// Fetches whose articles are on their way into stories, to record once they are.
+    placing: tokio::task::JoinSet<(FeedId, FetchRecord)>,
 }
 
 /// Why an entry did not become an article.
@@ -95,6 +97,8 @@ struct Batch {
     since: Option<Instant>,
     /// Articles of the feed stored so far.
     stored: usize,
+    /// The stored articles handed over to be placed in stories.
+    placing: Vec<Placing>,
 }
 
 impl Batch {
@@ -106,6 +110,7 @@ impl Batch {
             signatures: Vec::new(),
             since: None,
             stored: 0,
+            placing: Vec::new(),
         }
     }
 
@@ -211,6 +216,7 @@ impl Engine {
             claim: Some(FeedClaim { due_at, after: FeedId(0), now, lease_until: now + lease }),
             leased: VecDeque::new(),
             finished: Vec::new(),
+            placing: tokio::task::JoinSet::new(),
         }));
         let failed = Arc::new(std::sync::Mutex::new(None));
         let (done, mut reports) = tokio::sync::mpsc::unbounded_channel();
@@ -230,7 +236,11 @@ impl Engine {
                 tracing::error!(error = %e, "a fetching slot stopped; the round goes on with the others");
             }
         }
-        let finished = std::mem::take(&mut feeds.lock().await.finished);
+        let mut placing = std::mem::take(&mut feeds.lock().await.placing);
+        let mut finished = std::mem::take(&mut feeds.lock().await.finished);
+        while let Some(placed) = placing.join_next().await {
+            finished.extend(placed.ok());
+        }
         let recorded = self.store.record_fetches(&finished).await;
         if let Some(e) = failed.lock().ok().and_then(|mut f| f.take()) {
             return Err(e.into());
@@ -255,6 +265,9 @@ impl Engine {
             let feed = {
                 let mut round = feeds.lock().await;
                 round.finished.extend(finished.take());
+                while let Some(placed) = round.placing.try_join_next() {
+                    round.finished.extend(placed.ok());
+                }
                 match self.next_feed(&mut round).await {
                     Ok(Some(feed)) => feed,
                     Ok(None) => break,
@@ -266,8 +279,22 @@ impl Engine {
                     }
                 }
             };
-            let (report, record) = self.fetch_feed(&feed, now).await;
-            finished = Some((feed.feed.id, record));
+            let (report, record, placing) = self.fetch_feed(&feed, now).await;
+            if placing.is_empty() {
+                finished = Some((feed.feed.id, record));
+            } else {
+                // The fetch is recorded, and the feed's lease given back, once its articles are
+                // in stories: an article stored and not placed under a feed no one holds is an
+                // orphan, which any turn may take up.
+                let id = feed.feed.id;
+                feeds.lock().await.placing.spawn(async move {
+                    for p in placing {
+                        // A failure is logged where it happens.
+                        let _ = p.decided().await;
+                    }
+                    (id, record)
+                });
+            }
             if done.send(report).is_err() {
                 break;
             }
@@ -331,8 +358,9 @@ impl Engine {
     }
 
     /// One feed, supervised: a panic or an overrun is an error in words on the outlet, and the
-    /// round goes on. Returns the report and the fetch to record.
-    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> (FeedReport, FetchRecord) {
+    /// round goes on. Returns the report, the fetch to record and the stored articles on their
+    /// way into stories.
+    async fn fetch_feed(&self, h: &OutletHealth, now: Timestamp) -> (FeedReport, FetchRecord, Vec<Placing>) {
         let mut warnings = Vec::new();
         let budget = self.config.feed_budget;
         let deadline = Instant::now() + budget;
@@ -357,8 +385,8 @@ impl Engine {
                 None,
             )),
         };
-        let (result, record) = match result {
-            Ok((n, record)) => (Ok(n), record),
+        let (result, record, placing) = match result {
+            Ok((n, record, placing)) => (Ok(n), record, placing),
             Err((message, retry_after)) => {
                 let failures = h.feed.consecutive_failures + 1;
                 let pause = (failures >= self.config.pause_after_failures)
@@ -371,23 +399,23 @@ impl Engine {
                     next_fetch_at: now + backoff(&self.config, failures, retry_after),
                     pause,
                 };
-                (Err(message), record)
+                (Err(message), record, Vec::new())
             }
         };
         metrics::counter!("tidings_feed_fetches_total", "result" => if result.is_ok() { "ok" } else { "failed" })
             .increment(1);
-        (FeedReport { outlet: h.outlet.name.clone(), result, warnings }, record)
+        (FeedReport { outlet: h.outlet.name.clone(), result, warnings }, record, placing)
     }
 
-    /// Fetches one feed and its new articles; returns how many were stored and the fetch to
-    /// record, or the message and any Retry-After.
+    /// Fetches one feed and its new articles; returns how many were stored, the fetch to record
+    /// and the articles on their way into stories, or the message and any Retry-After.
     async fn fetch_feed_inner(
         &self,
         h: &OutletHealth,
         now: Timestamp,
         warnings: &mut Vec<String>,
         deadline: Instant,
-    ) -> Result<(usize, FetchRecord), (String, Option<std::time::Duration>)> {
+    ) -> Result<(usize, FetchRecord, Vec<Placing>), (String, Option<std::time::Duration>)> {
         let url =
             Url::parse(&h.feed.url).map_err(|e| (format!("the feed URL {} is not valid: {e}", h.feed.url), None))?;
         let request = FetchRequest {
@@ -415,7 +443,7 @@ impl Engine {
                     next_fetch_at: now + next_interval(&self.config, &[], fresh_for).max(self.config.default_interval),
                     pause: None,
                 };
-                return Ok((0, rec));
+                return Ok((0, rec, Vec::new()));
             }
             FetchOutcome::Fetched(f) => *f,
         };
@@ -433,7 +461,7 @@ impl Engine {
                 Err(e) => warnings.push(format!("the feed moved to {moved} but the address could not be updated: {e}")),
             }
         }
-        let (new, complete) = self.store_new_items(h, &feed, now, warnings, deadline).await;
+        let (new, complete, placing) = self.store_new_items(h, &feed, now, warnings, deadline).await;
         let times: Vec<Timestamp> = feed.items.iter().filter_map(|i| i.published.or(i.updated)).collect();
         let rec = if complete {
             FetchRecord {
@@ -464,11 +492,12 @@ impl Engine {
                 pause: None,
             }
         };
-        Ok((new, rec))
+        Ok((new, rec, placing))
     }
 
     /// Stores the feed's new entries, oldest first, until the feed's deadline; returns how many
-    /// were stored and whether every entry was reached. An entry that fails is a warning.
+    /// were stored, whether every entry was reached, and the stored articles on their way into
+    /// stories. An entry that fails is a warning.
     ///
     /// Which entries are stored already is asked once for the feed; new articles are stored
     /// and placed in stories in batches ([`BATCH_ARTICLES`], or what [`BATCH_WAIT`] gathered), so
@@ -480,7 +509,7 @@ impl Engine {
         now: Timestamp,
         warnings: &mut Vec<String>,
         deadline: Instant,
-    ) -> (usize, bool) {
+    ) -> (usize, bool, Vec<Placing>) {
         // Oldest first, so that stories credit the first report.
         let mut items: Vec<&Item> = feed.items.iter().collect();
         items.sort_by_key(|i| i.published.or(i.updated));
@@ -495,7 +524,7 @@ impl Engine {
                 warnings.push(format!(
                     "could not look up which entries are stored already ({e}); they wait for the next round"
                 ));
-                return (0, false);
+                return (0, false, Vec::new());
             }
         };
         let mut batch = Batch::new(h.outlet.id);
@@ -516,13 +545,13 @@ impl Engine {
                     self.config.max_new_items_per_feed
                 ));
                 self.store_batch(&mut batch, now, warnings).await;
-                return (batch.stored, false);
+                return (batch.stored, false, batch.placing);
             }
             if Instant::now() >= deadline {
                 warnings
                     .push(format!("this feed's time for the round ran out; {left} entries wait for the next round"));
                 self.store_batch(&mut batch, now, warnings).await;
-                return (batch.stored, false);
+                return (batch.stored, false, batch.placing);
             }
             match self.prepare_item(h, item, now, Some(deadline), &mut batch).await {
                 Ok(()) => {}
@@ -540,7 +569,7 @@ impl Engine {
                         left - 1
                     ));
                     self.store_batch(&mut batch, now, warnings).await;
-                    return (batch.stored, false);
+                    return (batch.stored, false, batch.placing);
                 }
             }
             if batch.is_due() {
@@ -548,7 +577,7 @@ impl Engine {
             }
         }
         self.store_batch(&mut batch, now, warnings).await;
-        (batch.stored, true)
+        (batch.stored, true, batch.placing)
     }
 
     /// Builds the article of one entry and adds it to `batch`.
@@ -646,11 +675,11 @@ impl Engine {
                 Err(e) => warnings.push(format!("{:?} could not be stored as a copy ({e}); it was skipped", copy.url)),
             }
         }
-        // A clustering failure leaves the articles stored without a story (the round's end
-        // places them); it is a warning.
+        // The feed goes on while they wait for their turn; a clustering failure leaves them
+        // stored without a story, and the round's end places them.
         let count = placed.len();
-        if let Err(e) = self.cluster_all(placed, now).await {
-            warnings.push(format!("{count} articles were stored but not grouped into stories ({e})"));
+        if count > 0 {
+            batch.placing.push(self.place_later(placed, now).await);
         }
         if let Some(search) = &self.search {
             search.wake();

@@ -25,13 +25,13 @@
 //! decisions made in the state and not stored.
 
 use std::collections::HashSet;
-use std::sync::PoisonError;
+use std::sync::{Arc, PoisonError};
 
 use jiff::Timestamp;
 use tidings_cluster::{Placement, Report, Stories, StoryKey, StoryRules};
 use tidings_core::{ArticleId, StoryId};
 use tidings_store::{ArticleBrief, StoryRef, StoryWrite};
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use crate::{Engine, Error, Result};
 
@@ -51,6 +51,9 @@ pub(crate) struct StoryAssigner {
     state: tokio::sync::Mutex<StoryState>,
     /// Batches waiting for the next turn, in the order they arrived.
     waiting: std::sync::Mutex<Vec<Waiting>>,
+    /// Room for batches handed over and not decided yet: fetching runs ahead of clustering by
+    /// this many batches at most, so the texts held for it stay bounded.
+    room: Arc<Semaphore>,
 }
 
 /// A batch waiting for its turn, and who waits for its decisions.
@@ -58,12 +61,34 @@ pub(crate) struct StoryAssigner {
 struct Waiting {
     articles: Vec<ToPlace>,
     decided: oneshot::Sender<std::result::Result<(), String>>,
+    /// Its place among the batches not decided yet, given back once they are.
+    _room: Option<OwnedSemaphorePermit>,
+}
+
+/// Articles handed over to be placed in stories; [`Placing::decided`] waits for their decisions
+/// to be stored. Dropped, the articles are placed all the same.
+#[derive(Debug)]
+pub(crate) struct Placing(oneshot::Receiver<std::result::Result<(), String>>);
+
+impl Placing {
+    /// Waits until the articles' decisions are stored.
+    pub(crate) async fn decided(self) -> Result<()> {
+        match self.0.await {
+            Ok(decided) => decided.map_err(Error::StoriesNotStored),
+            Err(_) => Err(Error::StoriesNotStored("the task deciding them stopped".to_string())),
+        }
+    }
 }
 
 impl StoryAssigner {
-    /// An empty state, rebuilt from the store on first use.
-    pub(crate) fn new(rules: StoryRules) -> Self {
-        Self { state: tokio::sync::Mutex::new(StoryState::new(rules)), waiting: std::sync::Mutex::default() }
+    /// An empty state, rebuilt from the store on first use; at most `ahead` batches wait to be
+    /// decided.
+    pub(crate) fn new(rules: StoryRules, ahead: usize) -> Self {
+        Self {
+            state: tokio::sync::Mutex::new(StoryState::new(rules)),
+            waiting: std::sync::Mutex::default(),
+            room: Arc::new(Semaphore::new(ahead.max(1))),
+        }
     }
 
     fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
@@ -144,14 +169,20 @@ impl Engine {
     /// When none matches yet an article stays a story of one in the state, which later reports
     /// can join.
     pub(crate) async fn cluster_all(&self, articles: Vec<ToPlace>, now: Timestamp) -> Result<()> {
+        self.place_later(articles, now).await.decided().await
+    }
+
+    /// Hands articles over to be put into stories (as [`Engine::cluster_all`] does), waiting
+    /// only for room among the batches not decided yet: a feed's fetching goes on while its
+    /// articles wait for their turn.
+    pub(crate) async fn place_later(&self, articles: Vec<ToPlace>, now: Timestamp) -> Placing {
+        // The semaphore is never closed; were it, the batch would go without a place.
+        let room = self.stories.room.clone().acquire_owned().await.ok();
         let (decided, answer) = oneshot::channel();
-        self.stories.waiting().push(Waiting { articles, decided });
+        self.stories.waiting().push(Waiting { articles, decided, _room: room });
         let engine = self.clone();
         tokio::spawn(async move { engine.take_turn(now).await });
-        match answer.await {
-            Ok(decided) => decided.map_err(Error::StoriesNotStored),
-            Err(_) => Err(Error::StoriesNotStored("the task deciding them stopped".to_string())),
-        }
+        Placing(answer)
     }
 
     /// Takes the next turn for every batch waiting, unless an earlier turn took them.
@@ -163,10 +194,17 @@ impl Engine {
         if waiting.is_empty() {
             return;
         }
-        let (batches, callers): (Vec<_>, Vec<_>) = waiting.into_iter().map(|w| (w.articles, w.decided)).unzip();
-        let articles: Vec<ToPlace> = batches.into_iter().flatten().collect();
+        let mut articles = Vec::new();
+        let mut callers = Vec::with_capacity(waiting.len());
+        for w in waiting {
+            articles.extend(w.articles);
+            callers.push((w.decided, w._room));
+        }
         let decided = self.turn(&mut state, &articles, now).await.map_err(|e| e.to_string());
-        for caller in callers {
+        if let Err(e) = &decided {
+            tracing::warn!(articles = articles.len(), error = %e, "articles were stored but not grouped into stories; they are placed at the round's end");
+        }
+        for (caller, _room) in callers {
             // A caller given up no longer listens; its articles are placed all the same.
             let _ = caller.send(decided.clone());
         }
