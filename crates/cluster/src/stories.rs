@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
+use compact_str::CompactString;
 use jiff::{SignedDuration, Timestamp};
 use rustc_hash::FxHashMap;
 use tidings_text::{Occurrence, report_terms};
@@ -152,7 +153,9 @@ struct OpenStory {
 #[derive(Debug, Clone)]
 pub struct Stories {
     rules: StoryRules,
-    vocabulary: FxHashMap<Box<str>, u32>,
+    /// Words to term ids; a word of up to 24 bytes is kept in the table itself, so looking one
+    /// up does not follow a pointer to its letters (a report looks up a couple of hundred).
+    vocabulary: FxHashMap<CompactString, u32>,
     doc_freq: Vec<u32>,
     /// Per term: mid-sentence capitalised occurrences minus lower-case ones, over the stream.
     name_votes: Vec<i32>,
@@ -495,7 +498,7 @@ impl Stories {
                 Some(id) => *id,
                 None => {
                     let id = self.doc_freq.len() as u32;
-                    self.vocabulary.insert(word.into(), id);
+                    self.vocabulary.insert(CompactString::from(word), id);
                     self.doc_freq.push(0);
                     self.name_votes.push(0);
                     self.postings.push(VecDeque::new());
@@ -614,17 +617,30 @@ impl Stories {
             }
         }
         let specific_norm2: f64 = vector.iter().filter(|t| t.specific).map(|t| f64::from(t.weight).powi(2)).sum();
-        // Closed stories are left out here, once per story rather than once per posting.
-        let mut shortlist: Vec<(StoryKey, f32)> =
-            overlap.into_iter().filter(|(key, _)| self.open.contains_key(key)).collect();
-        // The best few by overlap (ties to the lower key), without ordering the rest.
+        // The best few open stories by overlap (ties to the lower key), without ordering the
+        // rest. Closed stories linger in the index until their entries are pushed out, so the
+        // best few of all are taken first and, only when one of them is closed, the best few
+        // of the open ones: looking each story up is what costs.
         let by_overlap = |a: &(StoryKey, f32), b: &(StoryKey, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let is_open = |(key, _): &(StoryKey, f32)| self.open.contains_key(key);
+        let mut shortlist: Vec<(StoryKey, f32)> = overlap.into_iter().collect();
         if shortlist.len() > CANDIDATES {
             shortlist.select_nth_unstable_by(CANDIDATES - 1, by_overlap);
-            shortlist.truncate(CANDIDATES);
         }
+        if !shortlist.iter().take(CANDIDATES).all(is_open) {
+            shortlist.retain(is_open);
+            if shortlist.len() > CANDIDATES {
+                shortlist.select_nth_unstable_by(CANDIDATES - 1, by_overlap);
+            }
+        }
+        shortlist.truncate(CANDIDATES);
         // Whether each of the report's names is common among open stories, once asked.
         let common: Vec<std::cell::Cell<Option<bool>>> = vector.iter().map(|_| std::cell::Cell::new(None)).collect();
+        // Each candidate's centroid is read through once, its terms looked up among the
+        // report's (a small table that stays in cache), rather than each report term looked up
+        // in the centroid; the sums still run in the report's order, so scores are unchanged.
+        let position: FxHashMap<u32, usize> = vector.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let mut found: Vec<Option<Weight>> = vec![None; vector.len()];
         let mut scored: Vec<(StoryKey, f64)> = shortlist
             .into_iter()
             .filter_map(|(key, _)| {
@@ -637,8 +653,14 @@ impl Stories {
                 let mut story_specific_norm2 = story.specific_norm2;
                 // The report's names and numbers that are no evidence here (squared weights).
                 let mut left_out = 0.0;
-                for (t, common) in vector.iter().zip(&common) {
-                    if let Some(c) = story.centroid.get(&t.id) {
+                found.fill(None);
+                for (term, w) in &story.centroid {
+                    if let Some(&i) = position.get(term) {
+                        found[i] = Some(*w);
+                    }
+                }
+                for ((t, common), c) in vector.iter().zip(&common).zip(&found) {
+                    if let Some(c) = c {
                         // A name several other open stories hold too (a town's, a county's, a
                         // highway's) says the report is one of that place's events, not which:
                         // it is no evidence for this story, and the other words must carry it.
