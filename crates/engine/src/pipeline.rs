@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use tidings_core::{ArticleId, ExtractionStatus, FeedId, LeadImage, Outlet, OutletId, canonical_url, excerpt};
 use tidings_feed::{Item, ParsedFeed};
 use tidings_fetch::{FetchOutcome, FetchRequest, Purpose};
-use tidings_store::{CopyPrint, FeedClaim, FetchRecord, NewArticle, NewCopy, OutletHealth};
+use tidings_store::{CopyPrint, FeedClaim, FetchRecord, NewArticle, NewCopy, OutletHealth, ParagraphHistory};
 use tidings_text::{COPY_RESEMBLANCE, CopySignature};
 use url::Url;
 
@@ -236,8 +236,10 @@ impl Engine {
                 tracing::error!(error = %e, "a fetching slot stopped; the round goes on with the others");
             }
         }
-        let mut placing = std::mem::take(&mut feeds.lock().await.placing);
-        let mut finished = std::mem::take(&mut feeds.lock().await.finished);
+        let (mut placing, mut finished) = {
+            let mut round = feeds.lock().await;
+            (std::mem::take(&mut round.placing), std::mem::take(&mut round.finished))
+        };
         while let Some(placed) = placing.join_next().await {
             finished.extend(placed.ok());
         }
@@ -618,9 +620,7 @@ impl Engine {
         let articles = std::mem::take(&mut batch.articles);
         batch.since = None;
         if articles.is_empty() {
-            if let Err(e) = self.store.record_paragraph_history(&history).await {
-                warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
-            }
+            self.record_lines(&history, warnings).await;
             return;
         }
         let (articles, copies) = match self.originals(&signatures).await {
@@ -636,9 +636,7 @@ impl Engine {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::warn!(error = %e, articles = articles.len(), "a batch of articles could not be stored; trying each");
-                if let Err(e) = self.store.record_paragraph_history(&history).await {
-                    warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
-                }
+                self.record_lines(&history, warnings).await;
                 let mut ids = Vec::with_capacity(articles.len());
                 for a in &articles {
                     ids.push(self.store.insert_article(a).await.unwrap_or_else(|e| {
@@ -685,6 +683,14 @@ impl Engine {
             search.wake();
         }
         batch.stored += count;
+    }
+
+    /// Writes an outlet's paragraph history on its own, when it could not go with a batch's
+    /// articles; a failure is a warning.
+    async fn record_lines(&self, history: &ParagraphHistory<'_>, warnings: &mut Vec<String>) {
+        if let Err(e) = self.store.record_paragraph_history(history).await {
+            warnings.push(format!("this outlet's repeated lines could not be recorded ({e})"));
+        }
     }
 
     /// For each article of a batch (its copy signature, if its text is long enough to have

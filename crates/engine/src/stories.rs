@@ -62,7 +62,7 @@ struct Waiting {
     articles: Vec<ToPlace>,
     decided: oneshot::Sender<std::result::Result<(), String>>,
     /// Its place among the batches not decided yet, given back once they are.
-    _room: Option<OwnedSemaphorePermit>,
+    room: Option<OwnedSemaphorePermit>,
 }
 
 /// Articles handed over to be placed in stories; [`Placing::decided`] waits for their decisions
@@ -179,7 +179,7 @@ impl Engine {
         // The semaphore is never closed; were it, the batch would go without a place.
         let room = self.stories.room.clone().acquire_owned().await.ok();
         let (decided, answer) = oneshot::channel();
-        self.stories.waiting().push(Waiting { articles, decided, _room: room });
+        self.stories.waiting().push(Waiting { articles, decided, room });
         let engine = self.clone();
         tokio::spawn(async move { engine.take_turn(now).await });
         Placing(answer)
@@ -198,15 +198,16 @@ impl Engine {
         let mut callers = Vec::with_capacity(waiting.len());
         for w in waiting {
             articles.extend(w.articles);
-            callers.push((w.decided, w._room));
+            callers.push((w.decided, w.room));
         }
         let decided = self.turn(&mut state, &articles, now).await.map_err(|e| e.to_string());
         if let Err(e) = &decided {
             tracing::warn!(articles = articles.len(), error = %e, "articles were stored but not grouped into stories; they are placed at the round's end");
         }
-        for (caller, _room) in callers {
+        for (caller, room) in callers {
             // A caller given up no longer listens; its articles are placed all the same.
             let _ = caller.send(decided.clone());
+            drop(room);
         }
     }
 

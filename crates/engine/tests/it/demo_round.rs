@@ -68,6 +68,15 @@ async fn demo_outlets_are_ingested_clean_and_grouped_into_stories() {
     assert_eq!(grouped, 60, "articles left out of their event's story");
     assert_eq!(story_events.len(), 12, "events split into several stories: {story_events:?}");
 
+    // The round hands its batches over to clustering and goes on fetching; it still ends with
+    // every article placed and every feed's fetch recorded (the record waits for the placing).
+    assert_eq!(store.last_placed().await.unwrap(), 60, "the round ended before its articles were placed");
+    assert!(store.unplaced_orphans(Timestamp::MAX, 100).await.unwrap().is_empty());
+    assert!(store.lease_holders().await.unwrap().is_empty(), "a feed is still leased after its round");
+    for h in store.outlets().await.unwrap() {
+        assert!(h.feed.last_fetch_at.is_some(), "{}: its fetch was not recorded", h.outlet.name);
+    }
+
     // A second round stores nothing twice.
     let again = engine.run_round(now, true, &|_| {}).await.unwrap();
     assert_eq!(again.articles_new(), 0);

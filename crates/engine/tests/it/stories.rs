@@ -103,24 +103,3 @@ fn no_order_of_the_demo_outlets_mixes_two_events_in_one_story() {
     let mixed = runs.iter().filter(|stories| stories.iter().any(|events| events.len() > 1)).count();
     assert_eq!(mixed, 0, "{mixed} of 40 outlet orders put two demo events in one story");
 }
-
-/// A round hands its batches over to clustering and goes on fetching; it must still end with
-/// every article placed and every feed's fetch recorded (the record waits for the placing).
-#[tokio::test]
-async fn a_round_ends_with_every_article_placed_and_every_fetch_recorded() {
-    let now = Timestamp::now();
-    let demo = DemoOutlets::start(now).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let engine = crate::local_engine(&dir).await;
-    follow_and_fetch(&engine, &demo.feed_urls(), now).await;
-
-    let store = engine.store();
-    let (outlets, articles, _) = store.counts().await.unwrap();
-    assert_eq!((outlets, articles), (6, 60));
-    assert_eq!(store.last_placed().await.unwrap(), 60, "the round ended before its articles were placed");
-    assert!(store.unplaced_orphans(Timestamp::MAX, 100).await.unwrap().is_empty());
-    assert!(store.lease_holders().await.unwrap().is_empty(), "a feed is still leased after its round");
-    for h in store.outlets().await.unwrap() {
-        assert!(h.feed.last_fetch_at.is_some(), "{}: its fetch was not recorded", h.outlet.name);
-    }
-}
